@@ -1,0 +1,38 @@
+//! The analysis framework: every report is a fold over records (`observe` → `merge` → `finish`),
+//! run per chunk in parallel and merged in chunk order, so one scan can feed several analyses.
+
+pub mod group;
+pub mod quantile;
+pub mod sli;
+
+use crate::record::{Location, Record};
+
+/// One line of input as the analyses see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    pub loc: Location,
+    /// The line's text (UTF-8, without its newline).
+    pub text: &'a str,
+}
+
+/// A fold over the records of a scan.
+///
+/// The scan makes one accumulator per chunk, feeds it that chunk's lines and records, then
+/// merges the accumulators in chunk order; so `merge` must be associative, and outputs that
+/// list rows must not depend on how the input was chunked.
+pub trait Analysis: Send + Sized {
+    type Output;
+
+    /// Sees one record. `line` is the line it came from (a line may hold several records).
+    fn observe(&mut self, rec: &Record<'_>, line: &Line<'_>);
+
+    /// Sees every line that is valid JSON, once, even when no record could be typed from it
+    /// (then `parsed` is false). For analyses that read the raw line, such as the PII audit.
+    fn observe_line(&mut self, _line: &Line<'_>, _parsed: bool) {}
+
+    /// Folds the accumulator of a later chunk into this one.
+    fn merge(&mut self, other: Self);
+
+    /// Produces the report.
+    fn finish(self) -> Self::Output;
+}

@@ -1,0 +1,244 @@
+//! Command-line parsing (clap). The parsed arguments are turned at once into the plain request
+//! types of `command`; nothing past `Cli::into_request` sees clap.
+
+use crate::analysis::group::GroupSpec;
+use crate::command::{Common, FailOn, Request};
+use crate::config::Config;
+use crate::record::format::FormatKind;
+use crate::record::time::parse_rfc3339;
+use crate::scan::ScanOptions;
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// logwarden: audit AI-service request logs (JSONL) for PII and secrets, SLIs/SLOs, cost and
+/// failures, in one fast pass.
+#[derive(Debug, Parser)]
+#[command(name = "logwarden", version, about, long_about = None, propagate_version = true)]
+#[command(
+    after_help = "Exit status: 0 finished; 1 finished and --fail-on matched; 2 usage, config, input or output error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// SLIs per time bucket and dimension: requests, success and error rates, p50/p95/p99, cost, tokens (sli.csv).
+    Sli {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Grouping: a bucket (hour, day, week, month) then dimensions (model, version, endpoint, stage, tenant, user_id).
+        #[arg(long, default_value = "day")]
+        by: String,
+    },
+    /// Deterministic realistic sample logs (JSONL) with planted incidents, PII and decoys.
+    Gen(GenArgs),
+}
+
+/// Options of `logwarden gen`.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of records (lines) to write.
+    #[arg(long, default_value_t = 10_000)]
+    pub records: u64,
+    /// Seed: the same seed and options always give the same bytes.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Days the records are spread over.
+    #[arg(long, default_value_t = 28)]
+    pub days: u32,
+    /// First day (RFC 3339 date, UTC; default 2026-10-26).
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// Output shape: native or openai-batch.
+    #[arg(long, default_value = "native")]
+    pub format: String,
+    /// Plant a cost spike: DAY:MODEL:FACTOR (0-based day; that model's input tokens multiplied).
+    #[arg(long, value_name = "DAY:MODEL:FACTOR")]
+    pub spike: Option<String>,
+    /// Also write the planted PII values as CSV (line, field, pii_type, value) — raw values, for tests only.
+    #[arg(long, value_name = "FILE")]
+    pub truth: Option<PathBuf>,
+    /// Output file (default: stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options shared by every command that scans logs.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Log files, directories (searched for *.jsonl, *.ndjson, *.json, *.log, also .gz/.zst), globs, or - for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Output directory (default: the main table as CSV on stdout).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results never depend on it.
+    #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Input shape: auto (detected per file), native, openai-batch.
+    #[arg(long, default_value = "auto", value_name = "FORMAT")]
+    pub format: String,
+    /// Configuration file (default: $LOGWARDEN_CONFIG, else ./logwarden.toml if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Keep requests at or after this time (RFC 3339 date or date-time, UTC).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Keep requests before this time (RFC 3339 date or date-time, UTC).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Stop with exit status 2 at the first malformed line instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Exit with status 1 when the run finds something: findings, alerts, or any.
+    #[arg(long, value_name = "WHAT")]
+    pub fail_on: Option<String>,
+    /// Skip (and count) lines longer than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_line_bytes: usize,
+}
+
+/// A command line that parses but asks for something impossible.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+fn parse_time(flag: &str, s: &str) -> Result<i64, UsageError> {
+    parse_rfc3339(s).ok_or_else(|| {
+        UsageError(format!(
+            "{flag} `{s}` is not an RFC 3339 date or date-time (e.g. 2026-11-23 or 2026-11-23T14:00:00Z)"
+        ))
+    })
+}
+
+impl CommonArgs {
+    fn into_common(self) -> anyhow::Result<Common> {
+        let config_path = Config::locate(self.config.as_deref());
+        let config = match &config_path {
+            Some(p) => Config::load(p)?,
+            None => Config::default(),
+        };
+        let format = match self.format.as_str() {
+            "auto" => None,
+            f => Some(FormatKind::parse(f).ok_or_else(|| {
+                UsageError(format!(
+                    "unknown --format `{f}` (auto, {})",
+                    FormatKind::ALL.map(FormatKind::name).join(", ")
+                ))
+            })?),
+        };
+        let fail_on = match self.fail_on.as_deref() {
+            None => FailOn::Never,
+            Some("findings") => FailOn::Findings,
+            Some("alerts") => FailOn::Alerts,
+            Some("any") => FailOn::Any,
+            Some(x) => {
+                return Err(
+                    UsageError(format!("unknown --fail-on `{x}` (findings, alerts, any)")).into(),
+                )
+            }
+        };
+        let since = self
+            .since
+            .as_deref()
+            .map(|s| parse_time("--since", s))
+            .transpose()?;
+        let until = self
+            .until
+            .as_deref()
+            .map(|s| parse_time("--until", s))
+            .transpose()?;
+        let scan = ScanOptions {
+            threads: self.threads,
+            format,
+            fields: config.field_overrides(),
+            since,
+            until,
+            max_line_bytes: self.max_line_bytes.max(1),
+            prices: crate::prices::PriceTable::new(&config.prices),
+            progress: !self.quiet && std::io::stderr().is_terminal(),
+            ..ScanOptions::default()
+        };
+        Ok(Common {
+            inputs: self.inputs,
+            output: self.output,
+            scan,
+            strict: self.strict,
+            quiet: self.quiet,
+            fail_on,
+            config,
+        })
+    }
+}
+
+impl Cli {
+    /// Converts parsed arguments into a request for the library.
+    pub fn into_request(self) -> anyhow::Result<Request> {
+        Ok(match self.command {
+            Cmd::Sli { common, by } => Request::Sli {
+                by: GroupSpec::parse(&by).map_err(UsageError)?,
+                common: common.into_common()?,
+            },
+            Cmd::Gen(g) => Request::Gen(g.into_request()?),
+        })
+    }
+}
+
+impl GenArgs {
+    fn into_request(self) -> Result<crate::command::GenRequest, UsageError> {
+        use crate::gen::{CostSpike, GenConfig, GenFormat, DEFAULT_START};
+        let format = match self.format.as_str() {
+            "native" => GenFormat::Native,
+            "openai-batch" => GenFormat::OpenaiBatch,
+            f => {
+                return Err(UsageError(format!(
+                    "gen: unknown --format `{f}` (native, openai-batch)"
+                )))
+            }
+        };
+        let start = match &self.start {
+            Some(s) => parse_time("--start", s)? / crate::record::time::MICROS,
+            None => DEFAULT_START,
+        };
+        let spike = match &self.spike {
+            None => None,
+            Some(s) => {
+                let parts: Vec<&str> = s.splitn(3, ':').collect();
+                let bad = || {
+                    UsageError(format!(
+                        "--spike `{s}` must be DAY:MODEL:FACTOR, e.g. 12:gpt-4o:3"
+                    ))
+                };
+                if parts.len() != 3 {
+                    return Err(bad());
+                }
+                Some(CostSpike {
+                    day: parts[0].parse().map_err(|_| bad())?,
+                    model: parts[1].to_string(),
+                    factor: parts[2].parse().map_err(|_| bad())?,
+                })
+            }
+        };
+        if self.days == 0 {
+            return Err(UsageError("gen: --days must be at least 1".into()));
+        }
+        Ok(crate::command::GenRequest {
+            config: GenConfig {
+                records: self.records,
+                seed: self.seed,
+                days: self.days,
+                start,
+                format,
+                spike,
+            },
+            truth: self.truth,
+            output: self.output,
+        })
+    }
+}

@@ -1,0 +1,149 @@
+//! Commands: each takes a plain request (built by `cli`), runs the scan and analyses, writes its
+//! files, and returns an outcome from which `main` derives the exit status in one place.
+
+mod gen;
+mod sli;
+
+pub use gen::GenRequest;
+
+use crate::config::Config;
+use crate::input::{discover, Source};
+use crate::output::{OutputSet, Table};
+use crate::record::Location;
+use crate::scan::{ScanOptions, ScanSummary};
+use anyhow::{bail, Context};
+use std::path::PathBuf;
+
+/// When a finished run should exit with status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Never,
+    Findings,
+    Alerts,
+    Any,
+}
+
+/// Options every scanning command shares.
+#[derive(Debug, Clone)]
+pub struct Common {
+    pub inputs: Vec<String>,
+    pub output: Option<PathBuf>,
+    pub scan: ScanOptions,
+    pub strict: bool,
+    pub quiet: bool,
+    pub fail_on: FailOn,
+    pub config: Config,
+}
+
+/// What the user asked for.
+#[derive(Debug)]
+pub enum Request {
+    Sli {
+        common: Common,
+        by: crate::analysis::group::GroupSpec,
+    },
+    Gen(GenRequest),
+}
+
+/// What a finished run found, for the exit status.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Outcome {
+    pub findings: bool,
+    pub alerts: bool,
+}
+
+impl Outcome {
+    /// True when `--fail-on` asks for status 1 on what was found.
+    pub fn fails(&self, on: FailOn) -> bool {
+        match on {
+            FailOn::Never => false,
+            FailOn::Findings => self.findings,
+            FailOn::Alerts => self.alerts,
+            FailOn::Any => self.findings || self.alerts,
+        }
+    }
+}
+
+/// Runs a request; the error, if any, is one line for stderr and exit status 2.
+pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
+    match req {
+        Request::Sli { common, by } => Ok((sli::run(&common, by)?, common.fail_on)),
+        Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
+    }
+}
+
+/// Resolves the inputs of a command.
+pub(crate) fn sources(common: &Common) -> anyhow::Result<Vec<Source>> {
+    Ok(discover(&common.inputs)?)
+}
+
+/// Reports skipped lines after a scan: the one-line summary on stderr, and under `--strict`
+/// an error naming the first malformed line.
+pub(crate) fn check_skips(common: &Common, summary: &ScanSummary) -> anyhow::Result<()> {
+    if common.strict {
+        if let Some((loc, reason)) = summary.skipped.listed.first() {
+            bail!("{}: {reason} (--strict)", where_is(summary, *loc));
+        }
+    }
+    if !common.quiet {
+        if let Some(line) = summary.skipped.summary(summary.lines, &summary.files) {
+            eprintln!("logwarden: {line}");
+        }
+    }
+    Ok(())
+}
+
+/// `file:line` of a location.
+pub(crate) fn where_is(summary: &ScanSummary, loc: Location) -> String {
+    let name = summary
+        .files
+        .get(loc.file as usize)
+        .map_or("?", String::as_str);
+    format!("{name}:{}", loc.line)
+}
+
+/// `skipped.csv`: file, line, reason of the first 1,000 skipped lines.
+pub(crate) fn skipped_table(summary: &ScanSummary) -> Table {
+    let mut t = Table::new(["file", "line", "reason"]);
+    for (loc, reason) in &summary.skipped.listed {
+        let name = summary
+            .files
+            .get(loc.file as usize)
+            .cloned()
+            .unwrap_or_default();
+        t.push(vec![name, loc.line.to_string(), reason.to_string()]);
+    }
+    t
+}
+
+/// Writes a command's tables: under `-o DIR` as files (plus `skipped.csv`), committed together;
+/// otherwise the main table to stdout.
+pub(crate) fn emit(
+    common: &Common,
+    summary: &ScanSummary,
+    main: &Table,
+    files: &[(&str, &Table)],
+) -> anyhow::Result<()> {
+    match &common.output {
+        None => crate::output::write_stdout(&main.to_csv()).context("stdout"),
+        Some(dir) => {
+            let mut set = OutputSet::new();
+            for (name, table) in files {
+                set.add(&dir.join(name), &table.to_csv())?;
+            }
+            set.add(&dir.join("skipped.csv"), &skipped_table(summary).to_csv())?;
+            set.commit()?;
+            Ok(())
+        }
+    }
+}
+
+/// Reports records a report left out for lack of a field it needs.
+pub(crate) fn note_left_out(common: &Common, report: &str, n: u64, what: &str) {
+    if n > 0 && !common.quiet {
+        eprintln!(
+            "logwarden: {report}: left out {} records without {what}",
+            crate::skip::thousands(n)
+        );
+    }
+}

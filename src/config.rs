@@ -1,0 +1,180 @@
+//! `logwarden.toml`: the typed configuration (field mappings, prices, owners, PII rules, SLOs,
+//! alerts, review rules), loaded once and checked strictly: an unknown key or a bad value is an
+//! error naming the key and line.
+
+use crate::prices::Price;
+use crate::record::format::Field;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The whole configuration; every section is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Logical field → JSON path, for shapes the presets do not know.
+    pub fields: BTreeMap<String, String>,
+    /// Model name or glob → USD per 1M tokens in/out.
+    pub prices: BTreeMap<String, Price>,
+    /// The RACI table: category (model, infra, data, ux, policy) → owning team.
+    pub owners: Owners,
+}
+
+/// Who owns each category of problem.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Owners {
+    pub model: String,
+    pub infra: String,
+    pub data: String,
+    pub ux: String,
+    pub policy: String,
+}
+
+impl Default for Owners {
+    fn default() -> Self {
+        Owners {
+            model: "ML".into(),
+            infra: "Platform".into(),
+            data: "Data".into(),
+            ux: "Product".into(),
+            policy: "Legal/Compliance".into(),
+        }
+    }
+}
+
+/// A configuration that could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read config: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        message: String,
+    },
+}
+
+impl Config {
+    /// Parses configuration text; `path` names it in errors.
+    pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            });
+            ConfigError::Invalid {
+                path: path.to_string(),
+                line,
+                message: e.message().replace('\n', " "),
+            }
+        })?;
+        cfg.check(text, path)?;
+        Ok(cfg)
+    }
+
+    /// Reads and parses a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: name.clone(),
+            source: e,
+        })?;
+        Config::parse(&text, &name)
+    }
+
+    /// The config file to use: `--config`, else `$LOGWARDEN_CONFIG`, else `./logwarden.toml` if
+    /// it exists, else none (defaults).
+    pub fn locate(explicit: Option<&Path>) -> Option<PathBuf> {
+        if let Some(p) = explicit {
+            return Some(p.to_path_buf());
+        }
+        if let Some(p) = std::env::var_os("LOGWARDEN_CONFIG") {
+            return Some(PathBuf::from(p));
+        }
+        let local = PathBuf::from("logwarden.toml");
+        local.exists().then_some(local)
+    }
+
+    /// Checks values serde cannot: field names, price signs.
+    fn check(&self, text: &str, path: &str) -> Result<(), ConfigError> {
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            path: path.to_string(),
+            line: line_of_key(text, key),
+            message,
+        };
+        for key in self.fields.keys() {
+            if Field::parse(key).is_none() {
+                return Err(invalid(
+                    key,
+                    format!("[fields] unknown field `{key}` (expected one of the native record's fields, e.g. ts, status, latency_ms, model)"),
+                ));
+            }
+        }
+        for (model, p) in &self.prices {
+            if !(p.input >= 0.0 && p.output >= 0.0 && p.input.is_finite() && p.output.is_finite()) {
+                return Err(invalid(
+                    model,
+                    format!("[prices] `{model}`: prices must be non-negative numbers"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `[fields]` overrides as typed pairs.
+    pub fn field_overrides(&self) -> Vec<(Field, String)> {
+        self.fields
+            .iter()
+            .filter_map(|(k, v)| Field::parse(k).map(|f| (f, v.clone())))
+            .collect()
+    }
+}
+
+/// The 1-based line where `key` first appears as a key, for messages (1 if not found).
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(key) || l.starts_with(&format!("\"{key}\""))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_name_key_and_line() {
+        let e = Config::parse(
+            "[prices]\n\"m\" = { input = 1, output = 2 }\n[owners]\nmodle = \"x\"\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.starts_with("c.toml:4:"), "{msg}");
+        assert!(msg.contains("modle"), "{msg}");
+        let e = Config::parse("[fields]\nlatency = \"a.b\"\n", "c.toml").unwrap_err();
+        assert!(e.to_string().contains("c.toml:2:"), "{e}");
+    }
+
+    #[test]
+    fn defaults_and_values() {
+        let c = Config::parse(
+            "[owners]\nmodel = \"ML Team\"\n[fields]\nlatency_ms = \"timing.total_ms\"\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.owners.model, "ML Team");
+        assert_eq!(c.owners.infra, "Platform");
+        assert_eq!(
+            c.field_overrides(),
+            vec![(Field::LatencyMs, "timing.total_ms".to_string())]
+        );
+        assert!(Config::parse("[prices]\nm = { input = -1, output = 0 }\n", "c").is_err());
+    }
+}

@@ -1,0 +1,231 @@
+//! Input: turns the command line's files, directories, globs and `-` into an ordered list of
+//! sources, and each source into newline-aligned chunks of bytes (mapped or streamed).
+
+mod chunk;
+mod stream;
+
+pub use chunk::{split_chunks, Chunk};
+pub use stream::{open_stream, BlockReader};
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// How a source's bytes are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Plain,
+    Gzip,
+    Zstd,
+}
+
+/// One input: a file (by path) or standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The name used in reports and messages (the path as given or found, `-` for stdin).
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub encoding: Encoding,
+}
+
+impl Source {
+    /// True when the source is read as a stream rather than memory-mapped.
+    pub fn is_stream(&self) -> bool {
+        self.path.is_none() || self.encoding != Encoding::Plain
+    }
+}
+
+/// An input argument that could not be turned into sources.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{0}: no such file or directory")]
+    NotFound(String),
+    #[error("{0}: the glob pattern matched no file")]
+    NoMatch(String),
+    #[error("{0}: invalid glob pattern: {1}")]
+    BadGlob(String, String),
+    #[error("{0}: cannot read: {1}")]
+    Io(String, std::io::Error),
+    #[error("no input given (pass files, directories, globs, or - for standard input)")]
+    Empty,
+}
+
+const LOG_EXTENSIONS: [&str; 4] = ["jsonl", "ndjson", "json", "log"];
+
+/// The encoding implied by a file name (`.gz`, `.zst`, else plain).
+pub fn encoding_of(path: &Path) -> Encoding {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("gz") => Encoding::Gzip,
+        Some("zst") | Some("zstd") => Encoding::Zstd,
+        _ => Encoding::Plain,
+    }
+}
+
+/// True for names a directory walk picks up: `*.jsonl`, `*.ndjson`, `*.json`, `*.log`, each
+/// also with `.gz` or `.zst`.
+fn is_log_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(name);
+    LOG_EXTENSIONS.iter().any(|ext| {
+        name.len() > ext.len() + 1
+            && name.ends_with(ext)
+            && name[..name.len() - ext.len()].ends_with('.')
+    })
+}
+
+fn file_source(path: PathBuf) -> Source {
+    Source {
+        name: path.display().to_string(),
+        encoding: encoding_of(&path),
+        path: Some(path),
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<Source>) -> Result<(), InputError> {
+    let name = dir.display().to_string();
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| InputError::Io(name.clone(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    // Sorted so that the order of files, and so every output, is the same on every run.
+    entries.sort();
+    for path in entries {
+        // symlink_metadata: a directory walk does not follow links into other trees.
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&path, out)?;
+        } else if is_log_name(&path) && (meta.is_file() || path.is_file()) {
+            out.push(file_source(path));
+        }
+    }
+    Ok(())
+}
+
+/// Resolves the command line's inputs into sources, in argument order (directory contents and
+/// glob matches sorted by path). A file named twice is read once.
+pub fn discover(inputs: &[String]) -> Result<Vec<Source>, InputError> {
+    if inputs.is_empty() {
+        return Err(InputError::Empty);
+    }
+    let mut out = Vec::new();
+    for arg in inputs {
+        if arg == "-" {
+            out.push(Source {
+                name: "-".into(),
+                path: None,
+                encoding: Encoding::Plain,
+            });
+            continue;
+        }
+        let path = Path::new(arg);
+        if path.is_dir() {
+            walk(path, &mut out)?;
+        } else if path.exists() {
+            out.push(file_source(path.to_path_buf()));
+        } else if arg.contains(['*', '?', '[']) {
+            let paths =
+                glob::glob(arg).map_err(|e| InputError::BadGlob(arg.clone(), e.msg.to_string()))?;
+            let mut matched: Vec<PathBuf> = paths.filter_map(Result::ok).collect();
+            matched.sort();
+            let before = out.len();
+            for p in matched {
+                if p.is_dir() {
+                    walk(&p, &mut out)?;
+                } else {
+                    out.push(file_source(p));
+                }
+            }
+            if out.len() == before {
+                return Err(InputError::NoMatch(arg.clone()));
+            }
+        } else {
+            return Err(InputError::NotFound(arg.clone()));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|s| s.path.is_none() || seen.insert(s.path.clone()));
+    Ok(out)
+}
+
+/// The bytes of a plain file: memory-mapped when possible, else read into memory.
+pub enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(v) => v,
+        }
+    }
+}
+
+/// Opens a plain file for chunked parallel scanning.
+///
+/// Mapping is an explicit `unsafe` choice: the kernel pages the file in on demand, so a 1 GB log
+/// costs no copy and no heap. The mapping covers only the length seen at open, so bytes appended
+/// during the run are not read. Files that cannot be mapped (pipes, special files, empty files)
+/// are read into memory instead.
+pub fn open_file(path: &Path) -> std::io::Result<FileBytes> {
+    let file = fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let len = meta.len();
+    if meta.is_file() && len > 0 {
+        // SAFETY: the map is read-only and we never hand out references that outlive it. A file
+        // truncated by another process while mapped could fault on access; logwarden documents
+        // that logs must not be truncated while scanned (appending is safe: we map `len` bytes).
+        let map = unsafe { memmap2::MmapOptions::new().len(len as usize).map(&file) };
+        if let Ok(map) = map {
+            #[cfg(unix)]
+            let _ = map.advise(memmap2::Advice::Sequential);
+            return Ok(FileBytes::Mapped(map));
+        }
+    }
+    let mut buf = Vec::new();
+    std::io::Read::read_to_end(&mut &file, &mut buf)?;
+    Ok(FileBytes::Read(buf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_names() {
+        for ok in [
+            "a.jsonl",
+            "a.ndjson",
+            "x.json",
+            "y.log",
+            "a.jsonl.gz",
+            "b.log.zst",
+        ] {
+            assert!(is_log_name(Path::new(ok)), "{ok}");
+        }
+        for no in ["a.txt", "jsonl", "a.csv.gz", "a.jsonlx", ".log"] {
+            assert!(!is_log_name(Path::new(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn discover_errors() {
+        assert!(matches!(discover(&[]), Err(InputError::Empty)));
+        assert!(matches!(
+            discover(&["/nonexistent/x.jsonl".into()]),
+            Err(InputError::NotFound(_))
+        ));
+        assert!(matches!(
+            discover(&["/nonexistent/*.jsonl".into()]),
+            Err(InputError::NoMatch(_))
+        ));
+    }
+}

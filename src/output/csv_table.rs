@@ -1,0 +1,76 @@
+//! A plain table of already-formatted cells and its CSV rendering, plus the number formats the
+//! contract asks for: plain decimals, no thousands separators, no exponent.
+
+/// A header and rows of cells.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Table {
+        Table {
+            columns: columns.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<String>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    /// RFC 4180 CSV with a header row and `\n` line ends.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        // Writing into a Vec cannot fail.
+        let _ = w.write_record(&self.columns);
+        for r in &self.rows {
+            let _ = w.write_record(r);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+}
+
+/// Formats a float as a plain decimal (Rust's shortest round-trip form never uses an exponent).
+pub fn fmt_f64(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    format!("{x}")
+}
+
+/// An optional float; empty when absent.
+pub fn fmt_opt(x: Option<f64>) -> String {
+    x.map(fmt_f64).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_decimals() {
+        assert_eq!(fmt_f64(1e21), "1000000000000000000000");
+        assert_eq!(fmt_f64(1.5e-7), "0.00000015");
+        assert_eq!(fmt_f64(-0.0), "0");
+        assert_eq!(fmt_f64(f64::NAN), "");
+        assert_eq!(fmt_opt(None), "");
+    }
+
+    #[test]
+    fn quoting() {
+        let mut t = Table::new(["a", "b"]);
+        t.push(vec!["x,y".into(), "say \"hi\"\nthere".into()]);
+        assert_eq!(
+            String::from_utf8(t.to_csv()).unwrap(),
+            "a,b\n\"x,y\",\"say \"\"hi\"\"\nthere\"\n"
+        );
+    }
+}

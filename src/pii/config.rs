@@ -1,0 +1,121 @@
+//! The `[pii]` section of `logwarden.toml` and the errors reported while compiling it.
+
+use serde::{Deserialize, Serialize};
+
+/// Settings of the PII detectors, deserialized from the `[pii]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PiiConfig {
+    /// Type names (built-in or custom, case-insensitive) that are not detected at all.
+    pub disable: Vec<String>,
+    /// Exact values that are never reported, whatever type they are detected as.
+    pub allow_values: Vec<String>,
+    /// Regexes; a finding whose whole value matches one of them is not reported.
+    pub allow_patterns: Vec<String>,
+    /// Email domains (subdomains included) whose addresses are not reported, e.g. `example.com`.
+    pub allow_email_domains: Vec<String>,
+    /// Whether well-known documentation placeholders such as `AKIAIOSFODNN7EXAMPLE` are ignored.
+    pub default_allowlist: bool,
+    /// Key for fingerprints; when absent the caller falls back to `LOGWARDEN_PII_KEY`.
+    pub key: Option<String>,
+    /// Additional user-defined types (`[[pii.custom]]`), numbered after the built-ins.
+    pub custom: Vec<CustomType>,
+}
+
+impl Default for PiiConfig {
+    fn default() -> Self {
+        PiiConfig {
+            disable: Vec::new(),
+            allow_values: Vec::new(),
+            allow_patterns: Vec::new(),
+            allow_email_domains: Vec::new(),
+            default_allowlist: true,
+            key: None,
+            custom: Vec::new(),
+        }
+    }
+}
+
+/// A user-defined PII type: every match of `regex` that passes the optional validator is a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomType {
+    /// Type name used in reports and redaction tags; letters, digits and `_` only.
+    pub name: String,
+    /// Regex (Rust `regex` syntax) matching the values of this type.
+    pub regex: String,
+    /// Optional checksum a match must pass: `"luhn"` or `"mod97"`.
+    #[serde(default)]
+    pub validator: Option<String>,
+    /// Whether values of this type are secrets (reported and counted as such).
+    #[serde(default)]
+    pub secret: bool,
+}
+
+/// An invalid `[pii]` configuration; every message names the offending key.
+#[derive(Debug, thiserror::Error)]
+pub enum PiiConfigError {
+    /// A `[[pii.custom]]` regex failed to compile.
+    #[error("[pii.custom] regex of type {name:?} is invalid: {source}")]
+    CustomRegex {
+        /// Name of the custom type.
+        name: String,
+        /// The regex compiler's error.
+        source: regex::Error,
+    },
+    /// A `[[pii.custom]]` type has a validator other than `luhn` or `mod97`.
+    #[error("[pii.custom] type {name:?} has unknown validator {validator:?} (expected \"luhn\" or \"mod97\")")]
+    UnknownValidator {
+        /// Name of the custom type.
+        name: String,
+        /// The rejected validator name.
+        validator: String,
+    },
+    /// A `[[pii.custom]]` type name is empty, has characters other than letters, digits and
+    /// `_`, or repeats a built-in or earlier custom name.
+    #[error("[pii.custom] type name {name:?} is invalid: {reason}")]
+    InvalidName {
+        /// The rejected name.
+        name: String,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// An entry of `disable` names no known type.
+    #[error("[pii] disable: unknown PII type {name:?} (known types: {known})")]
+    UnknownType {
+        /// The unknown name.
+        name: String,
+        /// Comma-separated list of the valid names.
+        known: String,
+    },
+    /// An entry of `allow_patterns` failed to compile.
+    #[error("[pii] allow_patterns entry {pattern:?} is invalid: {source}")]
+    AllowPattern {
+        /// The rejected pattern.
+        pattern: String,
+        /// The regex compiler's error.
+        source: regex::Error,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let c = PiiConfig::default();
+        assert!(c.default_allowlist);
+        assert!(c.custom.is_empty() && c.key.is_none());
+    }
+
+    #[test]
+    fn error_messages_name_the_key() {
+        let e = PiiConfigError::UnknownValidator {
+            name: "EMP".into(),
+            validator: "crc".into(),
+        };
+        let m = e.to_string();
+        assert!(m.contains("[pii.custom]") && m.contains("EMP") && m.contains("crc"));
+    }
+}

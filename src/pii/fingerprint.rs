@@ -1,0 +1,134 @@
+//! Keyed fingerprints of detected values (HMAC-SHA256), so the same value can be counted and
+//! correlated across logs without storing it. Values are normalized before hashing.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Computes stable keyed fingerprints; cheap to clone and safe to share across threads.
+#[derive(Clone)]
+pub struct Fingerprinter {
+    mac: HmacSha256,
+}
+
+impl std::fmt::Debug for Fingerprinter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print key material.
+        f.write_str("Fingerprinter { .. }")
+    }
+}
+
+impl Fingerprinter {
+    /// Creates a fingerprinter keyed with `key` (any length, including empty).
+    pub fn new(key: &[u8]) -> Self {
+        let mac = HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length");
+        Fingerprinter { mac }
+    }
+
+    /// Stable keyed hash of (type, normalized value) as 16 lowercase hex chars. Normalize so trivially different
+    /// spellings of the same value collide: emails lowercased; card/SSN/phone/IBAN digits only (IBAN uppercase alnum only).
+    pub fn fingerprint(&self, type_name: &str, value: &str) -> String {
+        let norm = normalize(type_name, value);
+        let mut mac = self.mac.clone();
+        mac.update(type_name.as_bytes());
+        // The separator keeps ("AB", "C") and ("A", "BC") apart.
+        mac.update(&[0]);
+        mac.update(norm.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Returns the canonical spelling of `value` for fingerprinting.
+fn normalize(type_name: &str, value: &str) -> String {
+    let value = value.trim();
+    match type_name {
+        "EMAIL_ADDRESS" => value.to_lowercase(),
+        "CREDIT_CARD" | "US_SSN" => value.chars().filter(char::is_ascii_digit).collect(),
+        "PHONE_NUMBER" => {
+            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+            // `+1 415 555 0132` and `(415) 555-0132` are the same NANP number; country
+            // code 1 is NANP only, so an 11-digit number starting with 1 always has the trunk.
+            if digits.len() == 11 && digits.starts_with('1') {
+                digits[1..].to_string()
+            } else {
+                digits
+            }
+        }
+        "IBAN_CODE" => value
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect(),
+        "IP_ADDRESS" => normalize_ip(value),
+        "PRIVATE_KEY" => value.chars().filter(|c| !c.is_whitespace()).collect(),
+        _ => value.to_string(),
+    }
+}
+
+/// Canonical IP text: IPv6 compressed lowercase, IPv4 without leading zeros.
+fn normalize_ip(value: &str) -> String {
+    if let Ok(ip) = value.parse::<IpAddr>() {
+        return ip.to_string();
+    }
+    let octets: Option<Vec<u8>> = value.split('.').map(|o| o.parse().ok()).collect();
+    match octets.as_deref() {
+        Some(&[a, b, c, d]) => Ipv4Addr::new(a, b, c, d).to_string(),
+        _ => value.to_ascii_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_hex_and_keyed() {
+        let f = Fingerprinter::new(b"k1");
+        let a = f.fingerprint("EMAIL_ADDRESS", "bob@corp.io");
+        assert_eq!(a.len(), 16);
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_eq!(a, f.fingerprint("EMAIL_ADDRESS", "bob@corp.io"));
+        assert_ne!(
+            a,
+            Fingerprinter::new(b"k2").fingerprint("EMAIL_ADDRESS", "bob@corp.io")
+        );
+        assert_ne!(a, f.fingerprint("CUSTOM", "bob@corp.io"));
+        assert_eq!(Fingerprinter::new(b"").fingerprint("JWT", "x").len(), 16);
+        assert_eq!(format!("{f:?}"), "Fingerprinter { .. }");
+    }
+
+    #[test]
+    fn spellings_collide() {
+        let f = Fingerprinter::new(b"key");
+        let same = |t: &str, a: &str, b: &str| {
+            assert_eq!(f.fingerprint(t, a), f.fingerprint(t, b), "{t}: {a} vs {b}");
+        };
+        same("EMAIL_ADDRESS", "Bob@Corp.IO", "bob@corp.io");
+        same("CREDIT_CARD", "4111 1111 1111 1111", "4111-1111-1111-1111");
+        same("US_SSN", "123-45-6789", "123 45 6789");
+        same("PHONE_NUMBER", "(415) 555-0132", "+1 415.555.0132");
+        same("PHONE_NUMBER", "1-415-555-0132", "415 555 0132");
+        same(
+            "IBAN_CODE",
+            "de89 3704 0044 0532 0130 00",
+            "DE89370400440532013000",
+        );
+        same("IP_ADDRESS", "2001:0DB8:0:0::1", "2001:db8::1");
+        same("IP_ADDRESS", "010.001.000.001", "10.1.0.1");
+        same(
+            "PRIVATE_KEY",
+            "-----BEGIN X-----\r\nAB\r\n",
+            "-----BEGIN X-----\nAB\n",
+        );
+        assert_ne!(
+            f.fingerprint("PHONE_NUMBER", "+44 20 7946 0958"),
+            f.fingerprint("PHONE_NUMBER", "+1 415 555 0132")
+        );
+    }
+}

@@ -1,0 +1,407 @@
+//! PII and secret detection for log text: detectors, allowlists, masking, keyed fingerprints
+//! and redaction. [`Detectors`] is built once from [`PiiConfig`] and shared by all threads.
+
+mod allow;
+mod card;
+mod config;
+mod custom;
+mod digits;
+mod email;
+mod fingerprint;
+mod iban;
+mod ip;
+mod jwt;
+mod mask;
+mod pem;
+mod phone;
+mod redact;
+mod secrets;
+mod ssn;
+mod text;
+
+#[cfg(test)]
+mod corpus_tests;
+
+pub use config::{CustomType, PiiConfig, PiiConfigError};
+pub use fingerprint::Fingerprinter;
+pub use mask::mask;
+pub use redact::{redact_text, RedactMode};
+
+/// Index of a PII type: 0..14 are the built-in types in the order of BUILTIN_TYPES; custom types follow.
+pub type TypeId = u16;
+
+/// Names of the built-in PII types; a type's [`TypeId`] is its index in this array.
+pub const BUILTIN_TYPES: [&str; 14] = [
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "US_SSN",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "AWS_ACCESS_KEY",
+    "GITHUB_TOKEN",
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "SLACK_TOKEN",
+    "STRIPE_KEY",
+    "PRIVATE_KEY",
+    "JWT",
+];
+
+pub(crate) const EMAIL: TypeId = 0;
+pub(crate) const PHONE: TypeId = 1;
+pub(crate) const CARD: TypeId = 2;
+pub(crate) const SSN: TypeId = 3;
+pub(crate) const IBAN: TypeId = 4;
+pub(crate) const IP: TypeId = 5;
+pub(crate) const AWS: TypeId = 6;
+pub(crate) const GITHUB: TypeId = 7;
+pub(crate) const OPENAI: TypeId = 8;
+pub(crate) const ANTHROPIC: TypeId = 9;
+pub(crate) const SLACK: TypeId = 10;
+pub(crate) const STRIPE: TypeId = 11;
+pub(crate) const PRIVATE_KEY: TypeId = 12;
+pub(crate) const JWT: TypeId = 13;
+
+/// Number of built-in types.
+const BUILTIN_COUNT: usize = BUILTIN_TYPES.len();
+
+/// Texts shorter than this cannot hold any built-in finding (the shortest is `a@b.co`).
+const MIN_SCAN_LEN: usize = 6;
+
+/// One detected value: a byte range of the scanned text and the type it was classified as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finding {
+    /// Byte offset of the first byte of the value (on a char boundary).
+    pub start: usize,
+    /// Byte offset one past the last byte of the value (on a char boundary).
+    pub end: usize,
+    /// The type of the value; see [`Detectors::type_name`].
+    pub type_id: TypeId,
+    /// Short stable name of the detection method, e.g. `"luhn+iin"` or `"jwt-header"`.
+    pub detector: &'static str,
+}
+
+/// Which built-in types are switched on; detectors consult it before doing any work.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Enabled([bool; BUILTIN_COUNT]);
+
+impl Enabled {
+    /// Returns true if the built-in type `id` is switched on.
+    #[inline]
+    pub(crate) fn on(&self, id: TypeId) -> bool {
+        self.0.get(usize::from(id)).copied().unwrap_or(false)
+    }
+
+    /// Returns true if any of the given built-in types is switched on.
+    fn any(&self, ids: &[TypeId]) -> bool {
+        ids.iter().any(|&id| self.on(id))
+    }
+}
+
+/// Appends a finding; a tiny helper so detector code reads as a list of rules.
+#[inline]
+pub(crate) fn push(
+    out: &mut Vec<Finding>,
+    start: usize,
+    end: usize,
+    type_id: TypeId,
+    detector: &'static str,
+) {
+    out.push(Finding {
+        start,
+        end,
+        type_id,
+        detector,
+    });
+}
+
+/// The compiled detector set. It is immutable after construction, so it is `Send + Sync` and
+/// meant to be built once and shared by reference across worker threads.
+pub struct Detectors {
+    names: Vec<String>,
+    secret: Vec<bool>,
+    enabled: Enabled,
+    secrets: secrets::SecretScanner,
+    custom: Vec<custom::CustomDetector>,
+    allow: allow::Allowlist,
+}
+
+impl std::fmt::Debug for Detectors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Detectors")
+            .field("types", &self.names)
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Detectors {
+    /// Compiles the detectors described by `cfg`, validating custom types, allowlist patterns
+    /// and the `disable` list.
+    pub fn new(cfg: &PiiConfig) -> Result<Detectors, PiiConfigError> {
+        let custom = custom::compile(&cfg.custom, BUILTIN_COUNT)?;
+        let mut names: Vec<String> = BUILTIN_TYPES.iter().map(|s| s.to_string()).collect();
+        let mut secret: Vec<bool> = (0..BUILTIN_COUNT).map(|i| i >= usize::from(AWS)).collect();
+        for c in &cfg.custom {
+            names.push(c.name.clone());
+            secret.push(c.secret);
+        }
+        let mut enabled_all = vec![true; names.len()];
+        for d in &cfg.disable {
+            let idx = names
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(d.trim()))
+                .ok_or_else(|| PiiConfigError::UnknownType {
+                    name: d.clone(),
+                    known: names.join(", "),
+                })?;
+            enabled_all[idx] = false;
+        }
+        let mut builtin = [false; BUILTIN_COUNT];
+        builtin.copy_from_slice(&enabled_all[..BUILTIN_COUNT]);
+        let custom = custom
+            .into_iter()
+            .filter(|c| enabled_all[usize::from(c.type_id)])
+            .collect();
+        Ok(Detectors {
+            names,
+            secret,
+            enabled: Enabled(builtin),
+            secrets: secrets::SecretScanner::new(),
+            custom,
+            allow: allow::Allowlist::new(cfg)?,
+        })
+    }
+
+    /// Appends the findings in `text` to `out`, sorted by start, non-overlapping (on overlap keep the longer / more specific one: a secret beats a phone number inside it, an email beats an IP inside it, etc.). Allowlisted values are not reported.
+    pub fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+        if text.len() < MIN_SCAN_LEN {
+            return;
+        }
+        let base = out.len();
+        let en = &self.enabled;
+        if en.on(EMAIL) {
+            email::scan(text, out);
+        }
+        if en.any(&[PHONE, CARD, SSN, IBAN, IP]) {
+            digits::scan(text, en, out);
+        }
+        if en.on(IP) {
+            ip::scan_v6(text, out);
+        }
+        if en.any(&[
+            AWS,
+            GITHUB,
+            OPENAI,
+            ANTHROPIC,
+            SLACK,
+            STRIPE,
+            PRIVATE_KEY,
+            JWT,
+        ]) {
+            self.secrets.scan(text, en, out);
+        }
+        for c in &self.custom {
+            c.scan(text, out);
+        }
+        if out.len() == base {
+            return;
+        }
+        resolve_overlaps(out, base, |id| self.priority(id));
+        let mut w = base;
+        for r in base..out.len() {
+            let f = out[r];
+            let value = text.get(f.start..f.end).unwrap_or("");
+            if self.allow.is_allowed(f.type_id, value)
+                || redact::inside_hash_tag(text.as_bytes(), f.start, f.end)
+            {
+                continue;
+            }
+            out[w] = f;
+            w += 1;
+        }
+        out.truncate(w);
+    }
+
+    /// Returns the name of type `id` (a built-in name or a custom type's name), or `"UNKNOWN"`.
+    pub fn type_name(&self, id: TypeId) -> &str {
+        self.names
+            .get(usize::from(id))
+            .map_or("UNKNOWN", String::as_str)
+    }
+
+    /// Returns the number of types: the built-ins plus the configured custom types.
+    pub fn type_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Returns true for secret types: the built-ins from AWS_ACCESS_KEY to JWT and custom types
+    /// configured with `secret = true`.
+    pub fn is_secret(&self, id: TypeId) -> bool {
+        self.secret.get(usize::from(id)).copied().unwrap_or(false)
+    }
+
+    /// Ranks types for overlap resolution: the more specific a format, the higher. Phone
+    /// numbers are the loosest format, so anything else containing one wins.
+    fn priority(&self, id: TypeId) -> u8 {
+        match id {
+            PHONE => 1,
+            CARD | SSN | IP => 2,
+            EMAIL | IBAN => 3,
+            _ if self.is_secret(id) => 4,
+            _ => 3,
+        }
+    }
+}
+
+/// Sorts `out[base..]` by start and removes overlaps, keeping the highest-priority, then longest,
+/// then earliest candidate of each overlapping group.
+fn resolve_overlaps(out: &mut Vec<Finding>, base: usize, priority: impl Fn(TypeId) -> u8) {
+    let found = &mut out[base..];
+    found.sort_unstable_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+    if found.windows(2).all(|w| w[0].end <= w[1].start) {
+        return;
+    }
+    let mut cands: Vec<Finding> = out.drain(base..).collect();
+    cands.sort_by(|a, b| {
+        priority(b.type_id)
+            .cmp(&priority(a.type_id))
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
+    // `kept` stays sorted by start, so only the two neighbours of an insertion point can overlap.
+    let mut kept: Vec<Finding> = Vec::with_capacity(cands.len());
+    for c in cands {
+        let idx = kept.partition_point(|k| k.start < c.start);
+        let clash_prev = idx > 0 && kept[idx - 1].end > c.start;
+        let clash_next = idx < kept.len() && kept[idx].start < c.end;
+        if !clash_prev && !clash_next {
+            kept.insert(idx, c);
+        }
+    }
+    out.extend(kept);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn det() -> Detectors {
+        Detectors::new(&PiiConfig::default()).unwrap()
+    }
+
+    fn found(d: &Detectors, text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        d.scan(text, &mut out);
+        out.iter()
+            .map(|f| {
+                (
+                    d.type_name(f.type_id).to_string(),
+                    text[f.start..f.end].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn api_basics() {
+        let d = det();
+        assert_eq!(d.type_count(), 14);
+        assert_eq!(d.type_name(JWT), "JWT");
+        assert_eq!(d.type_name(999), "UNKNOWN");
+        assert!(d.is_secret(AWS) && d.is_secret(JWT) && !d.is_secret(IP));
+        assert!(!d.is_secret(999));
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Detectors>();
+    }
+
+    #[test]
+    fn short_strings_return_immediately() {
+        let d = det();
+        let mut out = Vec::new();
+        d.scan("a@b.c", &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn appends_after_existing_findings() {
+        let d = det();
+        let sentinel = Finding {
+            start: 0,
+            end: 0,
+            type_id: 0,
+            detector: "x",
+        };
+        let mut out = vec![sentinel];
+        d.scan("mail bob@corp.io now", &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0], sentinel);
+    }
+
+    #[test]
+    fn findings_are_sorted_and_disjoint() {
+        let d = det();
+        let text = "ip 10.0.0.1 mail a.b@corp.io card 4111 1111 1111 1111 ssn 123-45-6789 \
+                    tel (415) 555-0132 key AKIA2E0A8F3B244C9986 jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+        let mut out = Vec::new();
+        d.scan(text, &mut out);
+        assert_eq!(out.len(), 7, "{:?}", found(&d, text));
+        for w in out.windows(2) {
+            assert!(w[0].end <= w[1].start);
+        }
+    }
+
+    #[test]
+    fn secret_beats_numbers_inside() {
+        let d = det();
+        let r = found(&d, "token xoxb-4155550132-4155550199-AbCdEfGhIjKlMnOp end");
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].0, "SLACK_TOKEN");
+        let r = found(&d, "x 415-555-0132@corp.io");
+        assert_eq!(
+            r,
+            vec![("EMAIL_ADDRESS".into(), "415-555-0132@corp.io".into())]
+        );
+    }
+
+    #[test]
+    fn disable_and_unknown_types() {
+        let cfg = PiiConfig {
+            disable: vec!["email_address".into(), "IP_ADDRESS".into()],
+            ..PiiConfig::default()
+        };
+        let d = Detectors::new(&cfg).unwrap();
+        assert!(found(&d, "bob@corp.io 10.1.2.3 and 415-555-0132")
+            .iter()
+            .all(|(t, _)| t == "PHONE_NUMBER"));
+        let cfg = PiiConfig {
+            disable: vec!["EMAIL".into()],
+            ..PiiConfig::default()
+        };
+        let err = Detectors::new(&cfg).unwrap_err().to_string();
+        assert!(err.contains("disable") && err.contains("EMAIL"), "{err}");
+    }
+
+    #[test]
+    fn resolve_prefers_priority_then_length() {
+        let mk = |start, end, type_id| Finding {
+            start,
+            end,
+            type_id,
+            detector: "t",
+        };
+        let mut v = vec![
+            mk(5, 15, PHONE),
+            mk(0, 10, CARD),
+            mk(12, 20, EMAIL),
+            mk(0, 3, PHONE),
+        ];
+        resolve_overlaps(&mut v, 0, |id| match id {
+            PHONE => 1,
+            CARD => 2,
+            _ => 3,
+        });
+        assert_eq!(v, vec![mk(0, 10, CARD), mk(12, 20, EMAIL)]);
+    }
+}

@@ -1,0 +1,253 @@
+//! PHONE_NUMBER detection: NANP numbers in their common separated spellings and `+`-prefixed
+//! international (E.164) numbers. Bare digit runs are never phones: too many IDs look alike.
+
+use super::text::{byte, digit_run, digits_right_ok, exact_digits, word_before};
+
+/// Most digits an E.164 number can have.
+const E164_MAX: usize = 15;
+/// Fewest digits accepted after `+`; shorter runs are scores, percentages or offsets.
+const E164_MIN: usize = 8;
+
+/// NANP area codes and exchanges start with 2–9.
+fn nxx(b: &[u8], i: usize) -> bool {
+    matches!(byte(b, i), b'2'..=b'9')
+}
+
+fn is_sep(c: u8) -> bool {
+    matches!(c, b' ' | b'-' | b'.')
+}
+
+/// Matches the ten-digit NANP body at `i`: `(AAA) EEE-SSSS` or `AAA s EEE s SSSS`, where the
+/// two separators agree except for the common `AAA EEE-SSSS` spelling. Returns the end.
+fn nanp_core(b: &[u8], i: usize) -> Option<usize> {
+    let (ex, s1) = if byte(b, i) == b'(' {
+        let a = i + 1;
+        if !exact_digits(b, a, 3) || byte(b, a + 3) != b')' || !nxx(b, a) {
+            return None;
+        }
+        let j = a + 4;
+        (if is_sep(byte(b, j)) { j + 1 } else { j }, None)
+    } else {
+        if !exact_digits(b, i, 3) || !nxx(b, i) || !is_sep(byte(b, i + 3)) {
+            return None;
+        }
+        (i + 4, Some(byte(b, i + 3)))
+    };
+    if !exact_digits(b, ex, 3) || !nxx(b, ex) {
+        return None;
+    }
+    let s2 = byte(b, ex + 3);
+    if !is_sep(s2) {
+        return None;
+    }
+    if let Some(s1) = s1 {
+        if s1 != s2 && !(s1 == b' ' && s2 == b'-') {
+            return None;
+        }
+    }
+    exact_digits(b, ex + 4, 4).then_some(ex + 8)
+}
+
+/// Matches a NANP number starting at the digit `p` (an area code or the `1` trunk prefix).
+pub(super) fn match_nanp(text: &str, p: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let end = if byte(b, p) == b'1' && is_sep(byte(b, p + 1)) {
+        nanp_core(b, p + 2)?
+    } else {
+        nanp_core(b, p)?
+    };
+    digits_right_ok(text, end).then_some(end)
+}
+
+/// Matches `(AAA) EEE-SSSS` whose opening parenthesis is at `q`.
+pub(super) fn match_paren(text: &str, q: usize) -> Option<usize> {
+    if word_before(text, q) {
+        return None;
+    }
+    let end = nanp_core(text.as_bytes(), q)?;
+    digits_right_ok(text, end).then_some(end)
+}
+
+/// Matches a `+`-prefixed number whose `+` is at `q`. `+1` numbers must be valid NANP.
+pub(super) fn match_plus(text: &str, q: usize) -> Option<usize> {
+    if word_before(text, q) {
+        return None;
+    }
+    let b = text.as_bytes();
+    let p = q + 1;
+    let end = if byte(b, p) == b'1' {
+        let n = byte(b, p + 1);
+        if is_sep(n) {
+            nanp_core(b, p + 2)?
+        } else if n == b'(' {
+            nanp_core(b, p + 1)?
+        } else if exact_digits(b, p, 11) && nxx(b, p + 1) && nxx(b, p + 4) {
+            p + 11
+        } else {
+            return None;
+        }
+    } else {
+        international(b, p)?
+    };
+    digits_right_ok(text, end).then_some(end)
+}
+
+/// Matches the digits of an international number after `+` (at `p`): groups separated by
+/// single spaces, dashes or dots, optionally with a parenthesized group like `(0)`.
+fn international(b: &[u8], p: usize) -> Option<usize> {
+    if byte(b, p) == b'0' {
+        return None;
+    }
+    let first = digit_run(b, p);
+    let mut digits = first;
+    let mut end = p + first;
+    let mut last_group = first;
+    let mut j = end;
+    let mut after_paren = false;
+    let mut groups = 1;
+    while digits <= E164_MAX && groups < 12 {
+        let c = byte(b, j);
+        let (k, sep) = if is_sep(c) { (j + 1, c) } else { (j, 0) };
+        if byte(b, k) == b'(' && !after_paren {
+            let r = digit_run(b, k + 1);
+            if r == 0 || r > 4 || byte(b, k + 1 + r) != b')' {
+                break;
+            }
+            // The UK-style `(0)` trunk digit is not dialled from abroad, so it is not counted.
+            if !(r == 1 && byte(b, k + 1) == b'0') {
+                digits += r;
+            }
+            j = k + 2 + r;
+            after_paren = true;
+            continue;
+        }
+        if sep == 0 && !after_paren {
+            break;
+        }
+        let r = digit_run(b, k);
+        // `+1234567.89` is an amount: dots only separate short groups.
+        if r == 0 || (sep == b'.' && (r > 4 || last_group > 4)) {
+            break;
+        }
+        if digits + r > E164_MAX {
+            if sep == b'-' || sep == b'.' {
+                return None;
+            }
+            break;
+        }
+        digits += r;
+        j = k + r;
+        end = j;
+        last_group = r;
+        after_paren = false;
+        groups += 1;
+    }
+    (E164_MIN..=E164_MAX).contains(&digits).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pii::{Detectors, PiiConfig};
+
+    fn phones(text: &str) -> Vec<String> {
+        let d = Detectors::new(&PiiConfig::default()).unwrap();
+        let mut out = Vec::new();
+        d.scan(text, &mut out);
+        out.iter()
+            .filter(|f| f.type_id == crate::pii::PHONE)
+            .map(|f| text[f.start..f.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn nanp_spellings() {
+        for p in [
+            "(415) 555-0132",
+            "(415)555-0132",
+            "(415) 555 0132",
+            "415-555-0132",
+            "415.555.0132",
+            "415 555 0132",
+            "415 555-0132",
+            "+1 415 555 0132",
+            "+1-415-555-0132",
+            "+1.415.555.0132",
+            "+1 (415) 555-0132",
+            "+1(415)555-0132",
+            "+14155550132",
+            "1-415-555-0132",
+            "1 (415) 555-0132",
+            "1.415.555.0132",
+        ] {
+            for ctx in [
+                "{}",
+                "call {} now",
+                "x\n{}\t",
+                "café {} 日本",
+                "日本{}",
+                "({})",
+                "tel:{}.",
+            ] {
+                let t = ctx.replace("{}", p);
+                assert_eq!(phones(&t), [p], "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn international() {
+        for p in [
+            "+44 20 7946 0958",
+            "+49 30 1234567",
+            "+33 1 23 45 67 89",
+            "+44 (0)20 7946 0958",
+            "+86 138 0013 8000",
+            "+7 495 123-45-67",
+            "+919876543210",
+            "+33.1.23.45.67.89",
+        ] {
+            assert_eq!(phones(&format!("ring {p}, ok")), [p]);
+        }
+        // A following space-separated number that would overflow E.164 is not swallowed.
+        assert_eq!(phones("+44 20 7946 0958 2026 12 34"), ["+44 20 7946 0958"]);
+    }
+
+    #[test]
+    fn decoys() {
+        for t in [
+            "4155550132",
+            "id 41555501321",
+            "2026-11-23",
+            "2026-11-23T14:05:09Z",
+            "at 12:30:45",
+            "1.2.3.4",
+            "v4.15.555.0132",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "ts 1732406400000",
+            "order 4155550132",
+            "$1,234.56",
+            "price 415.55",
+            "ssn 123-45-6789",
+            "card 4111 1111 1111 1111",
+            "(123) 555-0132",
+            "415-155-0132",
+            "015-555-0132",
+            "415-555-01321",
+            "415-555-0132-7",
+            "12-415-555-0132",
+            "x415-555-0132",
+            "415-555.0132",
+            "+1 123 456 7890",
+            "+12345",
+            "+2.5%",
+            "+1234567.89",
+            "+0 123 456 789",
+            "a+44 20 7946 0958",
+            "+44-20-7946-0958-1234-99",
+            "café415-555-0132",
+            "ISBN 978-0-306-40615-7",
+        ] {
+            assert!(phones(t).is_empty(), "{t:?} -> {:?}", phones(t));
+        }
+    }
+}

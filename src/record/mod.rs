@@ -1,0 +1,215 @@
+//! The record layer: a borrowed view of one request (the contract's native fields by logical
+//! name), built from a line by a format preset without materialising a JSON tree.
+
+pub mod format;
+pub mod json;
+pub mod time;
+
+use std::borrow::Cow;
+
+/// A JSON string as it appears in the line: raw content between the quotes, decoded on demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonStr<'a> {
+    raw: &'a str,
+    escaped: bool,
+}
+
+impl<'a> JsonStr<'a> {
+    /// Wraps the raw (possibly escaped) content of a JSON string.
+    pub fn raw(raw: &'a str, escaped: bool) -> Self {
+        JsonStr { raw, escaped }
+    }
+
+    /// Wraps text that is already decoded.
+    pub fn plain(text: &'a str) -> Self {
+        JsonStr {
+            raw: text,
+            escaped: false,
+        }
+    }
+
+    /// The decoded text; borrowed unless the string holds escapes.
+    pub fn get(&self) -> Cow<'a, str> {
+        if self.escaped {
+            Cow::Owned(unescape(self.raw))
+        } else {
+            Cow::Borrowed(self.raw)
+        }
+    }
+
+    /// True when the decoded text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+}
+
+/// Decodes the escapes of a JSON string body that the scanner has already validated. Lone
+/// surrogates become U+FFFD, as in most JSON readers.
+pub fn unescape(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < b.len() {
+        let Some(off) = memchr::memchr(b'\\', &b[i..]) else {
+            out.push_str(&raw[i..]);
+            break;
+        };
+        out.push_str(&raw[i..i + off]);
+        i += off;
+        let Some(&c) = b.get(i + 1) else { break };
+        i += 2;
+        match c {
+            b'n' => out.push('\n'),
+            b't' => out.push('\t'),
+            b'r' => out.push('\r'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'u' => {
+                let hi = hex4(b, i);
+                i += 4;
+                let cp = match hi {
+                    Some(h @ 0xD800..=0xDBFF) => {
+                        if b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u') {
+                            match hex4(b, i + 2) {
+                                Some(lo @ 0xDC00..=0xDFFF) => {
+                                    i += 6;
+                                    0x10000 + ((h - 0xD800) << 10) + (lo - 0xDC00)
+                                }
+                                _ => 0xFFFD,
+                            }
+                        } else {
+                            0xFFFD
+                        }
+                    }
+                    Some(h) => h,
+                    None => 0xFFFD,
+                };
+                out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+            }
+            other => out.push(other as char),
+        }
+    }
+    out
+}
+
+fn hex4(b: &[u8], i: usize) -> Option<u32> {
+    let s = b.get(i..i + 4)?;
+    let s = std::str::from_utf8(s).ok()?;
+    u32::from_str_radix(s, 16).ok()
+}
+
+/// The dimensions a report can group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dim {
+    Model,
+    Version,
+    Endpoint,
+    Stage,
+    Tenant,
+    UserId,
+}
+
+impl Dim {
+    /// Every dimension, in column order.
+    pub const ALL: [Dim; 6] = [
+        Dim::Model,
+        Dim::Version,
+        Dim::Endpoint,
+        Dim::Stage,
+        Dim::Tenant,
+        Dim::UserId,
+    ];
+
+    /// The column / field name of the dimension.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dim::Model => "model",
+            Dim::Version => "version",
+            Dim::Endpoint => "endpoint",
+            Dim::Stage => "stage",
+            Dim::Tenant => "tenant",
+            Dim::UserId => "user_id",
+        }
+    }
+
+    /// Parses a dimension name as written on the command line or in the config.
+    pub fn parse(name: &str) -> Option<Dim> {
+        Dim::ALL.into_iter().find(|d| d.name() == name)
+    }
+}
+
+/// Where a record's cost came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CostSource {
+    /// `cost_usd` was in the record.
+    Logged,
+    /// Priced from the `[prices]` table and the token counts.
+    Priced,
+    /// Neither: the cost counts as 0 and the request as unpriced.
+    #[default]
+    Unpriced,
+}
+
+/// The `error` object of a request.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ErrorInfo<'a> {
+    pub kind: Option<JsonStr<'a>>,
+    pub message: Option<JsonStr<'a>>,
+}
+
+/// One request, borrowed from its line: the logical fields of the contract's native record.
+#[derive(Debug, Clone, Default)]
+pub struct Record<'a> {
+    /// Request time in microseconds since the Unix epoch, UTC.
+    pub ts: Option<i64>,
+    pub request_id: Option<JsonStr<'a>>,
+    pub status: Option<u16>,
+    pub latency_ms: Option<f64>,
+    /// Dimension values, indexed by `Dim as usize`.
+    pub dims: [Option<JsonStr<'a>>; 6],
+    pub tokens_in: Option<u64>,
+    pub tokens_out: Option<u64>,
+    /// The resolved cost (logged, priced or 0); see `cost_source`.
+    pub cost_usd: f64,
+    pub cost_source: CostSource,
+    pub confidence: Option<f64>,
+    pub rating: Option<f64>,
+    pub comment: Option<JsonStr<'a>>,
+    pub prompt: Option<JsonStr<'a>>,
+    pub response: Option<JsonStr<'a>>,
+    pub error: Option<ErrorInfo<'a>>,
+    /// Raw JSON text of `metadata`, when present.
+    pub metadata: Option<&'a str>,
+}
+
+impl<'a> Record<'a> {
+    /// The value of a dimension, if present.
+    pub fn dim(&self, d: Dim) -> Option<JsonStr<'a>> {
+        self.dims[d as usize]
+    }
+
+    /// True for a 2xx status.
+    pub fn is_success(&self) -> bool {
+        matches!(self.status, Some(200..=299))
+    }
+}
+
+/// Where a record came from: the file (index into the scan's file list) and 1-based line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub file: u32,
+    pub line: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescape_all_forms() {
+        assert_eq!(unescape(r#"a\nb\t\"q\"\\ \/"#), "a\nb\t\"q\"\\ /");
+        assert_eq!(unescape(r#"caf\u00e9 \ud83d\ude00"#), "café 😀");
+        assert_eq!(unescape(r#"lone \ud83d x"#), "lone \u{FFFD} x");
+        assert_eq!(unescape("plain"), "plain");
+    }
+}

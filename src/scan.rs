@@ -1,0 +1,372 @@
+//! The scan: every source is cut into newline-aligned chunks, each chunk is folded by the
+//! analyses on the thread pool, and the per-chunk accumulators are merged in input order, so
+//! the result never depends on the number of threads.
+
+use crate::analysis::{Analysis, Line};
+use crate::input::{open_file, open_stream, split_chunks, BlockReader, Source};
+use crate::prices::PriceTable;
+use crate::record::format::{detect, Field, Format, FormatKind};
+use crate::record::{CostSource, Dim, Location};
+use crate::skip::{SkipLog, SkipReason};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// What a scan reads and how.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    /// A fixed preset, or `None` to detect one per file.
+    pub format: Option<FormatKind>,
+    /// `[fields]` overrides applied to every preset.
+    pub fields: Vec<(Field, String)>,
+    /// Keep only records with `since <= ts < until` (epoch microseconds).
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    /// Lines longer than this are skipped and counted.
+    pub max_line_bytes: usize,
+    /// Target chunk size; chunk cuts depend only on this, never on the thread count.
+    pub chunk_bytes: usize,
+    pub prices: PriceTable,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            threads: 0,
+            format: None,
+            fields: Vec::new(),
+            since: None,
+            until: None,
+            max_line_bytes: 64 << 20,
+            chunk_bytes: 4 << 20,
+            prices: PriceTable::default(),
+            progress: false,
+        }
+    }
+}
+
+/// Totals of a scan, for messages, `summary.json` and the exit status.
+#[derive(Debug, Clone, Default)]
+pub struct ScanSummary {
+    /// Source names, indexed by `Location::file`.
+    pub files: Vec<String>,
+    /// The preset used for each file.
+    pub formats: Vec<FormatKind>,
+    /// Non-blank lines read.
+    pub lines: u64,
+    /// Records produced (a line may hold several, e.g. OTel spans).
+    pub records: u64,
+    /// Records dropped by `--since`/`--until`.
+    pub out_of_range: u64,
+    /// Records with no `cost_usd` that the price table priced, and those it could not.
+    pub priced: u64,
+    pub unpriced: u64,
+    pub bytes: u64,
+    pub skipped: SkipLog,
+    pub elapsed: Duration,
+    /// Passes over the input: always 1, recorded so tests and `summary.json` can show it.
+    pub scans: u32,
+}
+
+/// A source that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {source}")]
+pub struct ScanError {
+    pub name: String,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Everything a chunk fold produces besides the analysis accumulator.
+#[derive(Default)]
+struct ChunkTotals {
+    lines: u64,
+    records: u64,
+    out_of_range: u64,
+    priced: u64,
+    unpriced: u64,
+    skipped: SkipLog,
+}
+
+impl ChunkTotals {
+    fn merge(&mut self, o: ChunkTotals) {
+        self.lines += o.lines;
+        self.records += o.records;
+        self.out_of_range += o.out_of_range;
+        self.priced += o.priced;
+        self.unpriced += o.unpriced;
+        self.skipped.merge(o.skipped);
+    }
+}
+
+struct ChunkInput<'a> {
+    file: u32,
+    data: &'a [u8],
+    first_line: u64,
+    at_file_start: bool,
+    too_long: &'a [u64],
+}
+
+/// Runs analysis `A` over `sources` in one pass and returns its accumulated state.
+pub fn scan<A, F>(
+    sources: &[Source],
+    opts: &ScanOptions,
+    make: F,
+) -> Result<(A, ScanSummary), ScanError>
+where
+    A: Analysis,
+    F: Fn() -> A + Sync,
+{
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| ScanError {
+            name: "thread pool".into(),
+            source: std::io::Error::other(e),
+        })?;
+    let formats: Vec<Format> = FormatKind::ALL
+        .iter()
+        .map(|&k| Format::new(k, &opts.fields))
+        .collect();
+    let format_of =
+        |k: FormatKind| &formats[FormatKind::ALL.iter().position(|&x| x == k).unwrap_or(0)];
+    let progress = crate::progress::Progress::new(opts.progress, sources);
+    let bytes_done = AtomicU64::new(0);
+
+    let mut summary = ScanSummary {
+        files: sources.iter().map(|s| s.name.clone()).collect(),
+        formats: vec![FormatKind::Native; sources.len()],
+        scans: 1,
+        ..Default::default()
+    };
+    let mut acc = make();
+    let mut totals = ChunkTotals::default();
+
+    pool.install(|| -> Result<(), ScanError> {
+        // Memory-mapped files: all chunks of all files in one parallel pass.
+        let mut maps = Vec::new();
+        for (i, s) in sources.iter().enumerate() {
+            if s.is_stream() {
+                continue;
+            }
+            let path = s.path.as_deref().expect("plain sources have a path");
+            let bytes = open_file(path).map_err(|e| ScanError {
+                name: s.name.clone(),
+                source: e,
+            })?;
+            maps.push((i, bytes));
+        }
+        let mut chunks = Vec::new();
+        for (i, bytes) in &maps {
+            let kind = opts.format.unwrap_or_else(|| detect_bytes(bytes));
+            summary.formats[*i] = kind;
+            summary.bytes += bytes.len() as u64;
+            for c in split_chunks(*i as u32, bytes, opts.chunk_bytes) {
+                chunks.push((c, kind));
+            }
+        }
+        let results: Vec<(A, ChunkTotals)> = chunks
+            .par_iter()
+            .map(|(c, kind)| {
+                let out = fold_chunk(
+                    &ChunkInput {
+                        file: c.file,
+                        data: c.data,
+                        first_line: c.first_line,
+                        at_file_start: c.at_file_start,
+                        too_long: &[],
+                    },
+                    format_of(*kind),
+                    opts,
+                    &make,
+                );
+                let done = bytes_done.fetch_add(c.data.len() as u64, Ordering::Relaxed);
+                progress.update(done + c.data.len() as u64);
+                out
+            })
+            .collect();
+        for (a, t) in results {
+            acc.merge(a);
+            totals.merge(t);
+        }
+        drop(maps);
+
+        // Streams (stdin, compressed): blocks read in order, folded a batch at a time.
+        let batch = pool.current_num_threads().max(1) * 2;
+        for (i, s) in sources.iter().enumerate() {
+            if !s.is_stream() {
+                continue;
+            }
+            let err = |e: std::io::Error| ScanError {
+                name: s.name.clone(),
+                source: e,
+            };
+            let reader = open_stream(s).map_err(err)?;
+            let mut blocks = BlockReader::new(reader, opts.chunk_bytes, opts.max_line_bytes);
+            let mut kind = opts.format;
+            loop {
+                let mut pending = Vec::with_capacity(batch);
+                while pending.len() < batch {
+                    match blocks.next_block().map_err(err)? {
+                        Some(b) => pending.push(b),
+                        None => break,
+                    }
+                }
+                if pending.is_empty() {
+                    break;
+                }
+                let k = *kind.get_or_insert_with(|| detect_bytes(&pending[0].data));
+                summary.formats[i] = k;
+                let results: Vec<(A, ChunkTotals)> = pending
+                    .par_iter()
+                    .map(|b| {
+                        fold_chunk(
+                            &ChunkInput {
+                                file: i as u32,
+                                data: &b.data,
+                                first_line: b.first_line,
+                                at_file_start: b.at_file_start,
+                                too_long: &b.too_long,
+                            },
+                            format_of(k),
+                            opts,
+                            &make,
+                        )
+                    })
+                    .collect();
+                for (b, (a, t)) in pending.iter().zip(results) {
+                    summary.bytes += b.data.len() as u64;
+                    acc.merge(a);
+                    totals.merge(t);
+                }
+                progress.update(bytes_done.fetch_add(0, Ordering::Relaxed) + summary.bytes);
+            }
+        }
+        Ok(())
+    })?;
+    progress.finish();
+    summary.lines = totals.lines;
+    summary.records = totals.records;
+    summary.out_of_range = totals.out_of_range;
+    summary.priced = totals.priced;
+    summary.unpriced = totals.unpriced;
+    summary.skipped = totals.skipped;
+    summary.elapsed = started.elapsed();
+    Ok((acc, summary))
+}
+
+/// Detects the preset from the first non-blank line of a buffer.
+fn detect_bytes(data: &[u8]) -> FormatKind {
+    for raw in data.split(|&b| b == b'\n') {
+        let line = strip_line(raw, false);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        return std::str::from_utf8(strip_bom(line)).map_or(FormatKind::Native, detect);
+    }
+    FormatKind::Native
+}
+
+fn strip_bom(line: &[u8]) -> &[u8] {
+    line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
+}
+
+#[inline]
+fn strip_line(line: &[u8], bom: bool) -> &[u8] {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if bom {
+        strip_bom(line)
+    } else {
+        line
+    }
+}
+
+/// Folds the lines of one chunk into a fresh accumulator.
+fn fold_chunk<A: Analysis, F: Fn() -> A>(
+    chunk: &ChunkInput<'_>,
+    format: &Format,
+    opts: &ScanOptions,
+    make: &F,
+) -> (A, ChunkTotals) {
+    let mut acc = make();
+    let mut t = ChunkTotals::default();
+    let data = chunk.data;
+    let mut line_no = chunk.first_line;
+    let mut start = 0usize;
+    let mut too_long = chunk.too_long.iter().peekable();
+    while start < data.len() {
+        let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
+        let raw = strip_line(&data[start..end], chunk.at_file_start && start == 0);
+        let loc = Location {
+            file: chunk.file,
+            line: line_no,
+        };
+        start = end + 1;
+        line_no += 1;
+        if raw.first().is_none_or(u8::is_ascii_whitespace)
+            && raw.iter().all(u8::is_ascii_whitespace)
+        {
+            // Blank lines are normal input; a line dropped by the stream reader left a blank.
+            if too_long.peek() == Some(&&loc.line) {
+                too_long.next();
+                t.lines += 1;
+                t.skipped.record(loc, SkipReason::TooLong);
+            }
+            continue;
+        }
+        t.lines += 1;
+        if raw.len() > opts.max_line_bytes {
+            t.skipped.record(loc, SkipReason::TooLong);
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(raw) else {
+            t.skipped.record(loc, SkipReason::InvalidUtf8);
+            continue;
+        };
+        let line = Line { loc, text };
+        match format.parse(text) {
+            Ok(mut rec) => {
+                if let Some(ts) = rec.ts {
+                    if opts.since.is_some_and(|s| ts < s) || opts.until.is_some_and(|u| ts >= u) {
+                        t.out_of_range += 1;
+                        continue;
+                    }
+                } else if opts.since.is_some() || opts.until.is_some() {
+                    t.out_of_range += 1;
+                    continue;
+                }
+                if rec.cost_source == CostSource::Unpriced {
+                    let model = rec.dim(Dim::Model).map(|m| m.get());
+                    match model.and_then(|m| opts.prices.cost(&m, rec.tokens_in, rec.tokens_out)) {
+                        Some(c) => {
+                            rec.cost_usd = c;
+                            rec.cost_source = CostSource::Priced;
+                            t.priced += 1;
+                        }
+                        None => t.unpriced += 1,
+                    }
+                }
+                t.records += 1;
+                acc.observe_line(&line, true);
+                acc.observe(&rec, &line);
+            }
+            Err(e) => {
+                let reason = SkipReason::from(e);
+                t.skipped.record(loc, reason);
+                if matches!(reason, SkipReason::WrongType(_))
+                    && opts.since.is_none()
+                    && opts.until.is_none()
+                {
+                    // Valid JSON whose fields have the wrong types is still audited for PII.
+                    acc.observe_line(&line, false);
+                }
+            }
+        }
+    }
+    (acc, t)
+}

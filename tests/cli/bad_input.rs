@@ -1,0 +1,98 @@
+//! The bad-input policy: skipped lines counted by reason, exit 2 with one line naming the file,
+//! never a panic.
+
+use crate::util::{csv_rows, Env};
+
+#[test]
+fn no_input_is_a_usage_error() {
+    let env = Env::new();
+    let run = env.run(&["sli"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn missing_file_exit_2_one_line() {
+    let env = Env::new();
+    let run = env.run(&["sli", "nope.jsonl"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("nope.jsonl"), "{}", run.stderr);
+}
+
+#[test]
+fn unwritable_output_exit_2_and_old_report_kept() {
+    let env = Env::new();
+    let input = env.fixture("sli_basic.jsonl");
+    env.write("blocker", "a file where a directory should be");
+    let run = env.run(&["sli", &input, "-o", "blocker/out", "-q"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("blocker"), "{}", run.stderr);
+}
+
+#[test]
+fn strict_names_first_bad_line() {
+    let env = Env::new();
+    let input = env.fixture("sli_basic.jsonl");
+    let run = env.run(&["sli", &input, "--strict", "-o", "out"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("sli_basic.jsonl:11: invalid JSON"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !env.path("out/sli.csv").exists(),
+        "a failed run writes no report"
+    );
+}
+
+#[test]
+fn hostile_lines_are_skipped_not_fatal() {
+    let env = Env::new();
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"{\"ts\":\"2026-11-23T10:00:00Z\",\"status\":200,\"latency_ms\":1}\n");
+    // 20 MB line of a valid string.
+    bytes.extend_from_slice(
+        b"{\"ts\":\"2026-11-23T10:00:00Z\",\"status\":200,\"latency_ms\":2,\"prompt\":\"",
+    );
+    bytes.extend(std::iter::repeat_n(b'a', 20 << 20));
+    bytes.extend_from_slice(b"\"}\n");
+    bytes.extend_from_slice(b"{\"a\":\"nul\x00byte\"}\n");
+    bytes.extend_from_slice(b"{\"a\":\"\xff\xfe bad utf8\"}\n");
+    bytes.extend_from_slice(b"{\"a\":");
+    bytes.extend(std::iter::repeat_n(b'[', 100_000));
+    bytes.extend(std::iter::repeat_n(b']', 100_000));
+    bytes.extend_from_slice(b"}\n");
+    bytes.extend(std::iter::repeat_n(b'{', 100_000));
+    bytes.extend_from_slice(b"\n\x00\x00\x00\n");
+    bytes.extend_from_slice(b"{\"ts\":\"2026-11-23T10:00:00Z\",\"status\":200,\"latency_ms\":3");
+    let input = env.write("hostile.jsonl", &bytes);
+    let run = env.run(&["sli", "--by", "day", &input, "-o", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = csv_rows(&env.read("out/sli.csv"));
+    assert_eq!(rows[0]["requests"], "2");
+    let skipped = csv_rows(&env.read("out/skipped.csv"));
+    let reasons: Vec<&str> = skipped.iter().map(|r| r["reason"].as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "invalid JSON",
+            "invalid UTF-8",
+            "invalid JSON",
+            "invalid JSON",
+            "invalid JSON"
+        ]
+    );
+    // A line over --max-line-bytes is skipped and counted.
+    let run = env.run(&[
+        "sli",
+        "--by",
+        "day",
+        &input,
+        "--max-line-bytes",
+        "1000000",
+        "-q",
+    ]);
+    assert_eq!(csv_rows(&run.stdout)[0]["requests"], "1");
+}

@@ -183,9 +183,9 @@ impl Cli {
         Ok(match self.command {
             Cmd::Sli { common, by } => Request::Sli {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
-                common: common.into_common()?,
+                common: Box::new(common.into_common()?),
             },
-            Cmd::Gen(g) => Request::Gen(g.into_request()?),
+            Cmd::Gen(g) => Request::Gen(Box::new(g.into_request()?)),
         })
     }
 }

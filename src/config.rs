@@ -18,6 +18,36 @@ pub struct Config {
     pub prices: BTreeMap<String, Price>,
     /// The RACI table: category (model, infra, data, ux, policy) → owning team.
     pub owners: Owners,
+    /// Alert thresholds and budgets shared by the SLO and cost reports.
+    pub alerts: Alerts,
+}
+
+/// `[alerts]`: thresholds of the per-bucket alerts and the spend budgets.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Alerts {
+    /// Alert when a day's or hour's success rate falls below this fraction.
+    pub success_rate_below: f64,
+    /// Alert when a bucket's p95 latency exceeds this many milliseconds.
+    pub p95_ms_above: f64,
+    /// Alert when a day's total cost exceeds this many USD (off when absent).
+    pub daily_cost_usd: Option<f64>,
+    /// Monthly spend budget in USD (cost SLO, forecast run-out date; off when absent).
+    pub monthly_budget_usd: Option<f64>,
+    /// Buckets with fewer requests than this raise no rate alert (too little traffic).
+    pub min_requests: u64,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Alerts {
+            success_rate_below: 0.99,
+            p95_ms_above: 5000.0,
+            daily_cost_usd: None,
+            monthly_budget_usd: None,
+            min_requests: 20,
+        }
+    }
 }
 
 /// Who owns each category of problem.

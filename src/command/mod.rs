@@ -39,10 +39,10 @@ pub struct Common {
 #[derive(Debug)]
 pub enum Request {
     Sli {
-        common: Common,
+        common: Box<Common>,
         by: crate::analysis::group::GroupSpec,
     },
-    Gen(GenRequest),
+    Gen(Box<GenRequest>),
 }
 
 /// What a finished run found, for the exit status.

@@ -42,15 +42,22 @@ fn issuer_ok(d: &[u8]) -> bool {
     let discover =
         (p4 == 6011 || p2 == 65 || (644..=649).contains(&p3) || (622_126..=622_925).contains(&p6))
             && (16..=19).contains(&len);
-    let jcb = (3528..=3589).contains(&p4) && (16..=19).contains(&len);
+    // Besides today's 3528–3589 range, JCB still has legacy 16-digit (3088, 3096, 3112,
+    // 3158, 3337) and 15-digit (1800, 2131) prefixes in circulation and in test generators.
+    let jcb = (((3528..=3589).contains(&p4) || matches!(p4, 3088 | 3096 | 3112 | 3158 | 3337))
+        && (16..=19).contains(&len))
+        || (matches!(p4, 1800 | 2131) && len == 15);
     let diners = ((300..=305).contains(&p3) || p4 == 3095 || matches!(p2, 36 | 38 | 39))
         && (14..=19).contains(&len);
     let unionpay = p2 == 62 && (16..=19).contains(&len);
-    let maestro = matches!(
+    // `604` is the `0604` prefix read as a number.
+    let maestro = (matches!(
         p4,
-        5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761 | 6762 | 6763
-    ) && (MIN_LEN..=MAX_LEN).contains(&len);
-    visa || mastercard || amex || discover || jcb || diners || unionpay || maestro
+        604 | 5018 | 5020 | 5038 | 5893 | 6304 | 6390 | 6759 | 6761 | 6762 | 6763
+    ) || (56..=58).contains(&p2))
+        && (MIN_LEN..=MAX_LEN).contains(&len);
+    let mir = (2200..=2204).contains(&p4) && (16..=19).contains(&len);
+    visa || mastercard || amex || discover || jcb || diners || unionpay || maestro || mir
 }
 
 /// Returns true if the ASCII digits `d` look like a real card number.
@@ -111,8 +118,8 @@ pub(super) fn match_at(text: &str, p: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Detectors, PiiConfig, CARD};
     use super::*;
-    use crate::pii::{Detectors, PiiConfig, CARD};
 
     fn cards(text: &str) -> Vec<String> {
         let d = Detectors::new(&PiiConfig::default()).unwrap();

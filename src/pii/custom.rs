@@ -110,7 +110,7 @@ impl CustomDetector {
 
 #[cfg(test)]
 mod tests {
-    use crate::pii::{CustomType, Detectors, PiiConfig};
+    use super::super::{CustomType, Detectors, PiiConfig};
 
     fn ct(name: &str, regex: &str, validator: Option<&str>, secret: bool) -> CustomType {
         CustomType {

@@ -98,8 +98,8 @@ pub(super) fn match_at(text: &str, s: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Detectors, PiiConfig, IBAN};
     use super::*;
-    use crate::pii::{Detectors, PiiConfig, IBAN};
 
     fn ibans(text: &str) -> Vec<String> {
         let d = Detectors::new(&PiiConfig::default()).unwrap();

@@ -126,7 +126,7 @@ fn check_v6(text: &str, s: usize, mut e: usize) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::pii::{Detectors, PiiConfig, IP};
+    use super::super::{Detectors, PiiConfig, IP};
 
     fn ips(text: &str) -> Vec<String> {
         let d = Detectors::new(&PiiConfig::default()).unwrap();

@@ -83,8 +83,8 @@ pub(super) fn match_at(b: &[u8], s: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Detectors, PiiConfig, JWT};
     use super::*;
-    use crate::pii::{Detectors, PiiConfig, JWT};
 
     const IO: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
 

@@ -256,7 +256,8 @@ impl Detectors {
 }
 
 /// Sorts `out[base..]` by start and removes overlaps, keeping the highest-priority, then longest,
-/// then earliest candidate of each overlapping group.
+/// then earliest candidate of each overlapping group; on a complete tie the higher type id
+/// wins, so a custom type beats the built-in it refines.
 fn resolve_overlaps(out: &mut Vec<Finding>, base: usize, priority: impl Fn(TypeId) -> u8) {
     let found = &mut out[base..];
     found.sort_unstable_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
@@ -269,6 +270,7 @@ fn resolve_overlaps(out: &mut Vec<Finding>, base: usize, priority: impl Fn(TypeI
             .cmp(&priority(a.type_id))
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
+            .then(b.type_id.cmp(&a.type_id))
     });
     // `kept` stays sorted by start, so only the two neighbours of an insertion point can overlap.
     let mut kept: Vec<Finding> = Vec::with_capacity(cands.len());
@@ -381,6 +383,24 @@ mod tests {
         };
         let err = Detectors::new(&cfg).unwrap_err().to_string();
         assert!(err.contains("disable") && err.contains("EMAIL"), "{err}");
+    }
+
+    #[test]
+    fn custom_type_wins_a_tie_with_a_builtin() {
+        let cfg = PiiConfig {
+            custom: vec![CustomType {
+                name: "STAFF_EMAIL".into(),
+                regex: r"[a-z]+@corp\.io".into(),
+                validator: None,
+                secret: false,
+            }],
+            ..PiiConfig::default()
+        };
+        let d = Detectors::new(&cfg).unwrap();
+        assert_eq!(
+            found(&d, "write to bob@corp.io today"),
+            vec![("STAFF_EMAIL".into(), "bob@corp.io".into())]
+        );
     }
 
     #[test]

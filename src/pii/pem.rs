@@ -61,30 +61,72 @@ fn terminated(b: &[u8], label: &[u8], body: usize, limit: usize) -> Option<usize
     (clean && b64 >= MIN_BODY).then_some(after + 5)
 }
 
-/// Without an END line, takes the lines that are pure base64 (after optional `Key: value`
-/// headers and blank lines) and ends at the last base64 character.
+/// Without an END line, takes the base64 lines (after optional `Key: value` headers and blank
+/// lines) and ends at the last base64 character. A line may also hold several long base64
+/// tokens, which is how a key looks after a log pipeline flattened its newlines.
 fn unterminated(b: &[u8], body: usize, limit: usize) -> Option<usize> {
     let mut j = body;
     let mut end = body;
     let mut count = 0;
     while j < limit {
         let (ls, le, next) = line(b, j, limit);
-        let content = trim(&b[ls..le]);
+        let content = b[ls..le].trim_ascii();
         if content.is_empty() {
             if count > 0 {
                 break;
             }
-        } else if content.iter().all(|&c| is_b64(c) || c == b'.') {
-            count += content.iter().filter(|&&c| is_b64(c)).count();
-            end = ls + content_end(&b[ls..le]);
-        } else if count == 0 && is_header_line(content) {
-            // `Proc-Type: 4,ENCRYPTED` and friends precede the body of encrypted keys.
         } else {
-            break;
+            let (n, tok_end, whole) = body_tokens(&b[ls..le]);
+            if n == 0 {
+                // `Proc-Type: 4,ENCRYPTED` and friends precede the body of encrypted keys.
+                if count == 0 && is_header_line(content) {
+                    j = next;
+                    continue;
+                }
+                break;
+            }
+            count += n;
+            end = ls + tok_end;
+            if !whole {
+                break;
+            }
         }
         j = next;
     }
     (count >= MIN_BODY).then_some(end)
+}
+
+/// Reads the base64 tokens of one line: a lone token of any length, or tokens of at least 16
+/// characters (or ending in `=` padding) when there are several, so trailing prose words stop
+/// the body. Returns the base64 character count, the end of the last accepted token, and
+/// whether the whole line was accepted.
+fn body_tokens(line: &[u8]) -> (usize, usize, bool) {
+    let single = line
+        .split(u8::is_ascii_whitespace)
+        .filter(|t| !t.is_empty())
+        .count()
+        == 1;
+    let mut count = 0;
+    let mut last_end = 0;
+    let mut i = 0;
+    while i < line.len() {
+        if line[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < line.len() && !line[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let tok = &line[s..i];
+        let chars_ok = tok.iter().all(|&c| is_b64(c) || c == b'.');
+        if !chars_ok || !(single || tok.len() >= 16 || tok.ends_with(b"=")) {
+            return (count, last_end, false);
+        }
+        count += tok.iter().filter(|&&c| is_b64(c)).count();
+        last_end = i;
+    }
+    (count, last_end, true)
 }
 
 /// Returns the line starting at `i`: its content range and where the next line starts.
@@ -104,19 +146,6 @@ fn line(b: &[u8], i: usize, limit: usize) -> (usize, usize, usize) {
     (i, limit, limit)
 }
 
-fn trim(s: &[u8]) -> &[u8] {
-    s.trim_ascii()
-}
-
-/// Offset just past the last non-whitespace byte of `s`.
-fn content_end(s: &[u8]) -> usize {
-    s.len()
-        - s.iter()
-            .rev()
-            .take_while(|c| c.is_ascii_whitespace())
-            .count()
-}
-
 fn is_header_line(s: &[u8]) -> bool {
     let n = s
         .iter()
@@ -127,7 +156,7 @@ fn is_header_line(s: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::pii::{Detectors, PiiConfig, PRIVATE_KEY};
+    use super::super::{Detectors, PiiConfig, PRIVATE_KEY};
 
     const BODY: &str = "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi\nZ1BjP5CE/Wm/Rr500PRK+Lh9x5eJPo5CAZ3/ANBE0sTK0ZsDGMak2m1g7\n3VHqIxFTz0Ta1d+NAjwnLe4nOb7/eEJbDPkk05ShhBrJGBKKxb8n104o/\n5p8HAsZrdzC2Q==";
 
@@ -174,6 +203,9 @@ mod tests {
         assert_eq!(keys(&t), [format!("{head}\n{BODY}")]);
         let t = format!("{head}\n{BODY}");
         assert_eq!(keys(&t), [t.as_str()]);
+        let flat = BODY.replace('\n', " ");
+        let t = format!("{head} {flat} thanks for the help");
+        assert_eq!(keys(&t), [format!("{head} {flat}")]);
         let t = format!("{head}\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyu...\n");
         assert_eq!(
             keys(&t),

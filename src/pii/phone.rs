@@ -48,15 +48,55 @@ fn nanp_core(b: &[u8], i: usize) -> Option<usize> {
     exact_digits(b, ex + 4, 4).then_some(ex + 8)
 }
 
-/// Matches a NANP number starting at the digit `p` (an area code or the `1` trunk prefix).
+/// Extends a number ending at `end` over an extension: `x123`, ` x123`, ` ext. 123`.
+fn with_extension(b: &[u8], end: usize) -> usize {
+    let mut j = end;
+    if byte(b, j) == b' ' {
+        j += 1;
+    }
+    let k = match byte(b, j) {
+        b'x' | b'X' => j + 1,
+        b'e' | b'E'
+            if b.get(j..j + 3)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"ext")) =>
+        {
+            let mut k = j + 3;
+            if byte(b, k) == b'.' {
+                k += 1;
+            }
+            if byte(b, k) == b' ' {
+                k += 1;
+            }
+            k
+        }
+        _ => return end,
+    };
+    let n = digit_run(b, k);
+    if (1..=5).contains(&n) {
+        k + n
+    } else {
+        end
+    }
+}
+
+/// Applies the extension and right-boundary rules to a number body ending at `end`.
+fn finish(text: &str, end: usize) -> Option<usize> {
+    let end = with_extension(text.as_bytes(), end);
+    digits_right_ok(text, end).then_some(end)
+}
+
+/// Matches a NANP number starting at the digit `p`: an area code, the `1` trunk prefix, or
+/// the `001` international access prefix.
 pub(super) fn match_nanp(text: &str, p: usize) -> Option<usize> {
     let b = text.as_bytes();
     let end = if byte(b, p) == b'1' && is_sep(byte(b, p + 1)) {
         nanp_core(b, p + 2)?
+    } else if b.get(p..p + 3) == Some(b"001") && is_sep(byte(b, p + 3)) {
+        nanp_core(b, p + 4)?
     } else {
         nanp_core(b, p)?
     };
-    digits_right_ok(text, end).then_some(end)
+    finish(text, end)
 }
 
 /// Matches `(AAA) EEE-SSSS` whose opening parenthesis is at `q`.
@@ -65,7 +105,7 @@ pub(super) fn match_paren(text: &str, q: usize) -> Option<usize> {
         return None;
     }
     let end = nanp_core(text.as_bytes(), q)?;
-    digits_right_ok(text, end).then_some(end)
+    finish(text, end)
 }
 
 /// Matches a `+`-prefixed number whose `+` is at `q`. `+1` numbers must be valid NANP.
@@ -89,7 +129,7 @@ pub(super) fn match_plus(text: &str, q: usize) -> Option<usize> {
     } else {
         international(b, p)?
     };
-    digits_right_ok(text, end).then_some(end)
+    finish(text, end)
 }
 
 /// Matches the digits of an international number after `+` (at `p`): groups separated by
@@ -147,14 +187,14 @@ fn international(b: &[u8], p: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use crate::pii::{Detectors, PiiConfig};
+    use super::super::{Detectors, PiiConfig, PHONE};
 
     fn phones(text: &str) -> Vec<String> {
         let d = Detectors::new(&PiiConfig::default()).unwrap();
         let mut out = Vec::new();
         d.scan(text, &mut out);
         out.iter()
-            .filter(|f| f.type_id == crate::pii::PHONE)
+            .filter(|f| f.type_id == PHONE)
             .map(|f| text[f.start..f.end].to_string())
             .collect()
     }
@@ -178,6 +218,11 @@ mod tests {
             "1-415-555-0132",
             "1 (415) 555-0132",
             "1.415.555.0132",
+            "001-415-555-0132",
+            "415-555-0132x1234",
+            "(415)555-0132 x12",
+            "+1-415-555-0132 ext. 123",
+            "415.555.0132 ext 7",
         ] {
             for ctx in [
                 "{}",
@@ -246,6 +291,8 @@ mod tests {
             "+44-20-7946-0958-1234-99",
             "café415-555-0132",
             "ISBN 978-0-306-40615-7",
+            "415-555-0132x123456",
+            "415-555-0132xyz",
         ] {
             assert!(phones(t).is_empty(), "{t:?} -> {:?}", phones(t));
         }

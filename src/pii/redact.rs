@@ -116,8 +116,8 @@ pub(crate) fn inside_hash_tag(b: &[u8], start: usize, end: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{PiiConfig, CARD};
     use super::*;
-    use crate::pii::{PiiConfig, CARD};
 
     fn det() -> Detectors {
         Detectors::new(&PiiConfig::default()).unwrap()

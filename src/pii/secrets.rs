@@ -207,7 +207,7 @@ fn slack_webhook(b: &[u8], s: usize) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::pii::{Detectors, PiiConfig};
+    use super::super::{Detectors, PiiConfig};
 
     fn secrets(text: &str) -> Vec<(String, String)> {
         let d = Detectors::new(&PiiConfig::default()).unwrap();

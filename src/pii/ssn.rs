@@ -41,7 +41,7 @@ pub(super) fn match_at(text: &str, p: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use crate::pii::{Detectors, PiiConfig, SSN};
+    use super::super::{Detectors, PiiConfig, SSN};
 
     fn ssns(text: &str) -> Vec<String> {
         let d = Detectors::new(&PiiConfig::default()).unwrap();

@@ -69,16 +69,15 @@ pub fn unescape(raw: &str) -> String {
                 i += 4;
                 let cp = match hi {
                     Some(h @ 0xD800..=0xDBFF) => {
-                        if b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u') {
-                            match hex4(b, i + 2) {
-                                Some(lo @ 0xDC00..=0xDFFF) => {
-                                    i += 6;
-                                    0x10000 + ((h - 0xD800) << 10) + (lo - 0xDC00)
-                                }
-                                _ => 0xFFFD,
+                        let pair = (b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u'))
+                            .then(|| hex4(b, i + 2))
+                            .flatten();
+                        match pair {
+                            Some(lo @ 0xDC00..=0xDFFF) => {
+                                i += 6;
+                                0x10000 + ((h - 0xD800) << 10) + (lo - 0xDC00)
                             }
-                        } else {
-                            0xFFFD
+                            _ => 0xFFFD,
                         }
                     }
                     Some(h) => h,

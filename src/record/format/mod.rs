@@ -163,13 +163,16 @@ impl FormatKind {
     }
 }
 
+/// A preset's fix-up of derived fields, run after the generic conversion of the captured slots.
+pub type Fixup = fn(&[Option<RawValue<'_>>], &mut Record<'_>);
+
 /// What a preset file provides: its field paths, the top-level keys that identify it, and an
 /// optional fix-up run after the generic conversion.
 pub struct PresetSpec {
     pub paths: &'static [(Field, &'static str)],
     /// Top-level keys that must all be present for auto-detection to pick this preset.
     pub signature: &'static [&'static str],
-    pub fixup: Option<fn(&[Option<RawValue<'_>>], &mut Record<'_>)>,
+    pub fixup: Option<Fixup>,
 }
 
 /// Splits `a.b[0].c` into `["a", "b", "[0]", "c"]`.
@@ -200,7 +203,7 @@ pub fn split_path(path: &str) -> Vec<String> {
 pub struct Format {
     kind: FormatKind,
     trie: PathTrie,
-    fixup: Option<fn(&[Option<RawValue<'_>>], &mut Record<'_>)>,
+    fixup: Option<Fixup>,
 }
 
 impl Format {

@@ -267,7 +267,7 @@ fn detect_bytes(data: &[u8]) -> FormatKind {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        return std::str::from_utf8(strip_bom(line)).map_or(FormatKind::Native, detect);
+        return detect(strip_bom(line));
     }
     FormatKind::Native
 }
@@ -324,13 +324,11 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
             t.skipped.record(loc, SkipReason::TooLong);
             continue;
         }
-        let Ok(text) = std::str::from_utf8(raw) else {
-            t.skipped.record(loc, SkipReason::InvalidUtf8);
-            continue;
-        };
-        let line = Line { loc, text };
-        match format.parse(text) {
+        match format.parse(raw) {
             Ok(mut rec) => {
+                // SAFETY: a line that parsed is valid UTF-8 (see `Format::parse`).
+                let text = unsafe { std::str::from_utf8_unchecked(raw) };
+                let line = Line { loc, text };
                 if let Some(ts) = rec.ts {
                     if opts.since.is_some_and(|s| ts < s) || opts.until.is_some_and(|u| ts >= u) {
                         t.out_of_range += 1;
@@ -356,14 +354,19 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
                 acc.observe(&rec, &line);
             }
             Err(e) => {
-                let reason = SkipReason::from(e);
+                let mut reason = SkipReason::from(e);
+                // Bad JSON in a line that is not UTF-8 at all is reported as the deeper cause.
+                if reason == SkipReason::InvalidJson && std::str::from_utf8(raw).is_err() {
+                    reason = SkipReason::InvalidUtf8;
+                }
                 t.skipped.record(loc, reason);
-                if matches!(reason, SkipReason::WrongType(_))
-                    && opts.since.is_none()
-                    && opts.until.is_none()
-                {
-                    // Valid JSON whose fields have the wrong types is still audited for PII.
-                    acc.observe_line(&line, false);
+                if let SkipReason::WrongType(_) = reason {
+                    if opts.since.is_none() && opts.until.is_none() {
+                        // SAFETY: the line parsed as JSON, so it is valid UTF-8.
+                        let text = unsafe { std::str::from_utf8_unchecked(raw) };
+                        // Valid JSON whose fields have the wrong types is still audited for PII.
+                        acc.observe_line(&Line { loc, text }, false);
+                    }
                 }
             }
         }

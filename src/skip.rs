@@ -25,6 +25,7 @@ impl From<LineError> for SkipReason {
         match e {
             LineError::Json(JsonError::Invalid) => SkipReason::InvalidJson,
             LineError::Json(JsonError::NotObject) => SkipReason::NotObject,
+            LineError::Json(JsonError::BadUtf8) => SkipReason::InvalidUtf8,
             LineError::WrongType(f) => SkipReason::WrongType(f),
         }
     }

@@ -1,8 +1,6 @@
 //! A validating, allocation-free JSON scanner over one line: it finds the values a format asks for
 //! by path and skips everything else with SIMD byte searches, so long prompt strings cost a memchr.
 
-use memchr::memchr2;
-
 /// Why a line is not a usable JSON object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonError {
@@ -10,6 +8,8 @@ pub enum JsonError {
     Invalid,
     /// Valid JSON, but the top level is not an object.
     NotObject,
+    /// A string holds bytes that are not UTF-8.
+    BadUtf8,
 }
 
 /// The kind of a JSON value found at a requested path.
@@ -57,6 +57,9 @@ struct TrieNode {
 
 #[derive(Debug, Clone)]
 struct TrieEdge {
+    /// The key's length and first 8 bytes, compared before the rest: keys differ early.
+    len: usize,
+    prefix: u64,
     key: Box<str>,
     slot: Option<usize>,
     child: Option<usize>,
@@ -80,6 +83,8 @@ impl PathTrie {
                 Some(p) => p,
                 None => {
                     self.nodes[node].edges.push(TrieEdge {
+                        len: key.len(),
+                        prefix: key_prefix(key.as_bytes()),
                         key: key.into(),
                         slot: None,
                         child: None,
@@ -104,26 +109,34 @@ impl PathTrie {
         }
     }
 
+    #[inline]
     fn lookup(&self, node: usize, key: &[u8]) -> Option<&TrieEdge> {
-        self.nodes[node]
-            .edges
-            .iter()
-            .find(|e| e.key.as_bytes() == key)
+        let prefix = key_prefix(key);
+        self.nodes[node].edges.iter().find(|e| {
+            e.len == key.len()
+                && e.prefix == prefix
+                && (key.len() <= 8 || e.key.as_bytes()[8..] == key[8..])
+        })
     }
 }
 
-/// Scans `line` (already known to be UTF-8) as one JSON object, validating all of it, and stores
+/// The first (up to) 8 bytes of a key as an integer.
+#[inline]
+fn key_prefix(key: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = key.len().min(8);
+    buf[..n].copy_from_slice(&key[..n]);
+    u64::from_le_bytes(buf)
+}
+
+/// Scans `line` as one JSON object (checking UTF-8 inside strings as it goes), validating all of it, and stores
 /// the values at the trie's paths into `slots` (later duplicates win, as in most JSON readers).
 pub fn scan_object<'a>(
-    line: &'a str,
+    line: &'a [u8],
     trie: &PathTrie,
     slots: &mut [Option<RawValue<'a>>],
 ) -> Result<(), JsonError> {
-    let mut p = Parser {
-        b: line.as_bytes(),
-        s: line,
-        i: 0,
-    };
+    let mut p = Parser { b: line, i: 0 };
     p.ws();
     if p.peek() != Some(b'{') {
         // Distinguish "valid JSON but not an object" from garbage.
@@ -148,12 +161,8 @@ pub fn scan_object<'a>(
 }
 
 /// Checks that `text` is exactly one valid JSON value.
-pub fn validate(text: &str) -> Result<(), JsonError> {
-    let mut p = Parser {
-        b: text.as_bytes(),
-        s: text,
-        i: 0,
-    };
+pub fn validate(text: &[u8]) -> Result<(), JsonError> {
+    let mut p = Parser { b: text, i: 0 };
     p.ws();
     p.skip_value()?;
     p.ws();
@@ -166,26 +175,167 @@ pub fn validate(text: &str) -> Result<(), JsonError> {
 
 pub(crate) struct Parser<'a> {
     pub(crate) b: &'a [u8],
-    pub(crate) s: &'a str,
     pub(crate) i: usize,
 }
 
-/// True when any byte of `bytes` is below 0x20, which JSON forbids inside strings.
+/// Finds the first byte at or after `i` that ends a run of plain string content: a quote, a
+/// backslash, or a control byte (invalid in JSON strings). Returns its offset (or `b.len()`)
+/// and whether any non-ASCII byte was passed on the way, so UTF-8 is checked only where needed.
 #[inline]
-fn has_control(bytes: &[u8]) -> bool {
-    const LO: u64 = 0x2020_2020_2020_2020;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        if v.wrapping_sub(LO) & !v & HI != 0 {
-            return true;
+fn find_string_special(b: &[u8], i: usize) -> (usize, bool) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // Most strings (keys, ids, model names) end within 16 bytes: one inlined block first.
+        let (pos, high, done) = first_block_sse2(b, i);
+        if done {
+            return (pos, high);
+        }
+        // Long runs (prompts, responses) dominate the bytes of a log: scan them 32 at a time.
+        let (pos, more) = if b.len() - pos >= 64 && avx2_available() {
+            // SAFETY: AVX2 support was just checked at run time.
+            unsafe { find_special_avx2(b, pos) }
+        } else {
+            find_special_sse2(b, pos)
+        };
+        (pos, high | more)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    find_special_scalar(b, i, false)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn avx2_available() -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    // 0 = unknown, 1 = no, 2 = yes: detection is cached so the hot path pays one load.
+    static STATE: AtomicU8 = AtomicU8::new(0);
+    match STATE.load(Ordering::Relaxed) {
+        0 => {
+            let yes = std::arch::is_x86_feature_detected!("avx2");
+            STATE.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
+            yes
+        }
+        s => s == 2,
+    }
+}
+
+/// The byte-at-a-time tail of the searches.
+#[inline]
+fn find_special_scalar(b: &[u8], mut i: usize, mut high: bool) -> (usize, bool) {
+    while i < b.len() {
+        let c = b[i];
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return (i, high);
+        }
+        high |= c >= 0x80;
+        i += 1;
+    }
+    (i, high)
+}
+
+/// Checks the 16 bytes at `i` (when there are 16): returns the hit offset and `true` when the
+/// block holds a special byte, else the offset after the block and `false`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn first_block_sse2(b: &[u8], i: usize) -> (usize, bool, bool) {
+    use std::arch::x86_64::*;
+    if i + 16 > b.len() {
+        return (i, false, false);
+    }
+    // SAFETY: SSE2 is baseline on x86_64 and i + 16 <= len.
+    unsafe {
+        let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+        let is_control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+        let hit = _mm_or_si128(
+            _mm_or_si128(
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)),
+            ),
+            is_control,
+        );
+        let mask = _mm_movemask_epi8(hit) as u32;
+        let high_bits = _mm_movemask_epi8(v) as u32;
+        if mask != 0 {
+            let off = mask.trailing_zeros();
+            (i + off as usize, high_bits & ((1u32 << off) - 1) != 0, true)
+        } else {
+            (i + 16, high_bits != 0, false)
         }
     }
-    chunks.remainder().iter().any(|&c| c < 0x20)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn find_special_sse2(b: &[u8], mut i: usize) -> (usize, bool) {
+    use std::arch::x86_64::*;
+    let mut high = false;
+    // SAFETY: SSE2 is part of the x86_64 baseline; loads are unaligned and stay within `b`.
+    unsafe {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let backslash = _mm_set1_epi8(b'\\' as i8);
+        let control = _mm_set1_epi8(0x1F);
+        while i + 16 <= b.len() {
+            let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+            // v <= 0x1F (unsigned) exactly when min(v, 0x1F) == v.
+            let is_control = _mm_cmpeq_epi8(_mm_min_epu8(v, control), v);
+            let hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                is_control,
+            );
+            let mask = _mm_movemask_epi8(hit) as u32;
+            let high_bits = _mm_movemask_epi8(v) as u32;
+            if mask != 0 {
+                let off = mask.trailing_zeros();
+                high |= high_bits & ((1u32 << off) - 1) != 0;
+                return (i + off as usize, high);
+            }
+            high |= high_bits != 0;
+            i += 16;
+        }
+    }
+    find_special_scalar(b, i, high)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn find_special_avx2(b: &[u8], mut i: usize) -> (usize, bool) {
+    use std::arch::x86_64::*;
+    let mut high = false;
+    let quote = _mm256_set1_epi8(b'"' as i8);
+    let backslash = _mm256_set1_epi8(b'\\' as i8);
+    let control = _mm256_set1_epi8(0x1F);
+    while i + 32 <= b.len() {
+        // SAFETY: i + 32 <= len, so the unaligned load stays within `b`.
+        let v = unsafe { _mm256_loadu_si256(b.as_ptr().add(i) as *const __m256i) };
+        let is_control = _mm256_cmpeq_epi8(_mm256_min_epu8(v, control), v);
+        let hit = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)),
+            is_control,
+        );
+        let mask = _mm256_movemask_epi8(hit) as u32;
+        let high_bits = _mm256_movemask_epi8(v) as u32;
+        if mask != 0 {
+            let off = mask.trailing_zeros();
+            high |= high_bits & ((1u32 << off).wrapping_sub(1)) != 0;
+            return (i + off as usize, high);
+        }
+        high |= high_bits != 0;
+        i += 32;
+    }
+    let (pos, h) = find_special_sse2(b, i);
+    (pos, high | h)
 }
 
 impl<'a> Parser<'a> {
+    /// The text from `start` to the cursor: a span of ASCII tokens (numbers, literals) or a
+    /// whole container whose strings were checked as they were parsed.
+    #[inline]
+    fn text(&self, start: usize) -> &'a str {
+        // SAFETY: spans passed here were fully parsed: outside strings the parser accepts only
+        // ASCII bytes, and every string inside was checked by `string`.
+        unsafe { std::str::from_utf8_unchecked(&self.b[start..self.i]) }
+    }
+
     #[inline]
     pub(crate) fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
@@ -213,25 +363,23 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses a string starting at the opening quote; returns its raw content and whether it
-    /// holds escapes.
+    /// holds escapes. Non-ASCII content is checked to be UTF-8 here, so a line that parses is
+    /// valid UTF-8 as a whole (everything outside strings must be ASCII to parse).
     #[inline]
     pub(crate) fn string(&mut self) -> Result<(&'a str, bool), JsonError> {
         self.expect(b'"')?;
         let start = self.i;
         let mut escaped = false;
+        let mut non_ascii = false;
         loop {
-            let rest = &self.b[self.i..];
-            let Some(off) = memchr2(b'"', b'\\', rest) else {
-                return Err(JsonError::Invalid);
-            };
-            if has_control(&rest[..off]) {
-                return Err(JsonError::Invalid);
-            }
-            self.i += off;
-            if self.b[self.i] == b'"' {
-                let text = &self.s[start..self.i];
-                self.i += 1;
-                return Ok((text, escaped));
+            let (pos, high) = find_string_special(self.b, self.i);
+            non_ascii |= high;
+            self.i = pos;
+            match self.b.get(pos) {
+                Some(b'"') => break,
+                Some(b'\\') => {}
+                // A control byte, or the end of the line before the closing quote.
+                _ => return Err(JsonError::Invalid),
             }
             escaped = true;
             match self.b.get(self.i + 1) {
@@ -249,6 +397,15 @@ impl<'a> Parser<'a> {
                 _ => return Err(JsonError::Invalid),
             }
         }
+        let raw = &self.b[start..self.i];
+        self.i += 1;
+        let text = if non_ascii {
+            simdutf8::basic::from_utf8(raw).map_err(|_| JsonError::BadUtf8)?
+        } else {
+            // SAFETY: every byte of `raw` is ASCII (no high bit was seen), hence valid UTF-8.
+            unsafe { std::str::from_utf8_unchecked(raw) }
+        };
+        Ok((text, escaped))
     }
 
     /// Validates a number per the JSON grammar and returns its text.
@@ -280,7 +437,7 @@ impl<'a> Parser<'a> {
             }
             self.digits();
         }
-        Ok(&self.s[start..self.i])
+        Ok(self.text(start))
     }
 
     #[inline]
@@ -345,7 +502,7 @@ impl<'a> Parser<'a> {
         };
         Ok(RawValue {
             kind,
-            text: &self.s[start..self.i],
+            text: self.text(start),
             escaped: false,
         })
     }
@@ -450,7 +607,7 @@ impl<'a> Parser<'a> {
                         };
                         slots[slot] = Some(RawValue {
                             kind,
-                            text: &self.s[start..self.i],
+                            text: self.text(start),
                             escaped: false,
                         });
                     }
@@ -556,7 +713,7 @@ mod tests {
         n: usize,
     ) -> Result<Vec<Option<RawValue<'a>>>, JsonError> {
         let mut slots = vec![None; n];
-        scan_object(line, t, &mut slots)?;
+        scan_object(line.as_bytes(), t, &mut slots)?;
         Ok(slots)
     }
 
@@ -627,15 +784,39 @@ mod tests {
     }
 
     #[test]
-    fn control_detection() {
-        assert!(has_control(b"abc\x01defghijk"));
-        assert!(has_control(b"abcdefghijk\n"));
-        assert!(!has_control("abcdéfghijk€ ~".as_bytes()));
+    fn special_byte_search() {
+        for (text, pos, high) in [
+            ("abcdefghijklmnopqrstuvwxyz\"", 26, false),
+            ("abc\u{1}defghijklmnopqrstuvwxyz", 3, false),
+            ("caf\u{e9} au lait, s'il vous plait\\", 34, true),
+            ("plain", 5, false),
+            ("0123456789abcdef\u{e9}\"", 18, true),
+            ("0123456789abcde\"\u{e9}", 15, false),
+        ] {
+            assert_eq!(
+                find_string_special(text.as_bytes(), 0),
+                (pos, high),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn utf8_checked_inside_strings_only() {
+        let t = trie(&["a"]);
+        let mut slots = vec![None; 1];
+        let bad = b"{\"a\": \"ok \xff\xfe\"}";
+        assert_eq!(scan_object(bad, &t, &mut slots), Err(JsonError::BadUtf8));
+        let outside = b"{\"a\": 1, \xc3\xa9: 2}";
+        assert_eq!(
+            scan_object(outside, &t, &mut slots),
+            Err(JsonError::Invalid)
+        );
     }
 
     #[test]
     fn validate_any_value() {
-        assert!(validate(r#" {"a": [1, -2.5e3, "x", null, false]} "#).is_ok());
-        assert!(validate("[").is_err());
+        assert!(validate(br#" {"a": [1, -2.5e3, "x", null, false]} "#).is_ok());
+        assert!(validate(b"[").is_err());
     }
 }

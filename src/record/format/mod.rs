@@ -128,6 +128,7 @@ impl fmt::Display for LineError {
         match self {
             LineError::Json(JsonError::Invalid) => f.write_str("invalid JSON"),
             LineError::Json(JsonError::NotObject) => f.write_str("not an object"),
+            LineError::Json(JsonError::BadUtf8) => f.write_str("invalid UTF-8"),
             LineError::WrongType(field) => write!(f, "wrong type for {field}"),
         }
     }
@@ -235,8 +236,9 @@ impl Format {
         self.kind
     }
 
-    /// Parses one line into a record. The caller has checked UTF-8 and stripped the newline.
-    pub fn parse<'a>(&self, line: &'a str) -> Result<Record<'a>, LineError> {
+    /// Parses one line (without its newline) into a record. A line that parses, or fails only
+    /// with `WrongType`, is valid UTF-8 as a whole.
+    pub fn parse<'a>(&self, line: &'a [u8]) -> Result<Record<'a>, LineError> {
         let mut slots: [Option<RawValue<'a>>; SLOTS] = [None; SLOTS];
         scan_object(line, &self.trie, &mut slots).map_err(LineError::Json)?;
         let mut rec = convert(&slots)?;
@@ -249,7 +251,7 @@ impl Format {
 
 /// Picks the preset for a file from its first record: the first whose signature keys are all
 /// present at the top level, else native.
-pub fn detect(first_line: &str) -> FormatKind {
+pub fn detect(first_line: &[u8]) -> FormatKind {
     let mut trie = PathTrie::new();
     let mut keys: Vec<&str> = Vec::new();
     for kind in FormatKind::ALL {
@@ -454,7 +456,7 @@ mod tests {
     fn native_full_record() {
         let f = Format::new(FormatKind::Native, &[]);
         let line = r#"{"ts":"2026-11-23T14:00:00Z","request_id":"r1","status":"503","latency_ms":12.5,"model":"m","tokens_in":10,"tokens_out":3,"cost_usd":0.5,"confidence":0.4,"feedback":{"rating":-1,"comment":"bad\nanswer"},"prompt":"p","response":"r","error":{"type":"overloaded","message":"x"},"metadata":{"a":[1]}}"#;
-        let r = f.parse(line).unwrap();
+        let r = f.parse(line.as_bytes()).unwrap();
         assert_eq!(r.status, Some(503));
         assert_eq!(r.latency_ms, Some(12.5));
         assert_eq!(r.dim(Dim::Model).unwrap().get(), "m");
@@ -470,22 +472,24 @@ mod tests {
     fn wrong_types_are_named() {
         let f = Format::new(FormatKind::Native, &[]);
         assert_eq!(
-            f.parse(r#"{"status":"ok"}"#).err(),
+            f.parse(r#"{"status":"ok"}"#.as_bytes()).err(),
             Some(LineError::WrongType("status"))
         );
         assert_eq!(
-            f.parse(r#"{"ts":"yesterday"}"#).err(),
+            f.parse(r#"{"ts":"yesterday"}"#.as_bytes()).err(),
             Some(LineError::WrongType("ts"))
         );
         assert_eq!(
-            f.parse(r#"{"tokens_in":-3}"#).err(),
+            f.parse(r#"{"tokens_in":-3}"#.as_bytes()).err(),
             Some(LineError::WrongType("tokens_in"))
         );
         assert_eq!(
-            f.parse(r#"{"prompt":["a"]}"#).err(),
+            f.parse(r#"{"prompt":["a"]}"#.as_bytes()).err(),
             Some(LineError::WrongType("prompt"))
         );
-        assert!(f.parse(r#"{"status":null,"error":null}"#).is_ok());
+        assert!(f
+            .parse(r#"{"status":null,"error":null}"#.as_bytes())
+            .is_ok());
     }
 
     #[test]
@@ -498,7 +502,7 @@ mod tests {
             ],
         );
         let r = f
-            .parse(r#"{"timing":{"total_ms":42},"req":{"models":["a","b"]}}"#)
+            .parse(br#"{"timing":{"total_ms":42},"req":{"models":["a","b"]}}"#)
             .unwrap();
         assert_eq!(r.latency_ms, Some(42.0));
         assert_eq!(r.dim(Dim::Model).unwrap().get(), "b");
@@ -513,10 +517,10 @@ mod tests {
     #[test]
     fn detects_presets() {
         assert_eq!(
-            detect(r#"{"id":"b","custom_id":"c","response":{}}"#),
+            detect(r#"{"id":"b","custom_id":"c","response":{}}"#.as_bytes()),
             FormatKind::OpenaiBatch
         );
-        assert_eq!(detect(r#"{"ts":1}"#), FormatKind::Native);
-        assert_eq!(detect("garbage"), FormatKind::Native);
+        assert_eq!(detect(r#"{"ts":1}"#.as_bytes()), FormatKind::Native);
+        assert_eq!(detect(b"garbage"), FormatKind::Native);
     }
 }

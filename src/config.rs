@@ -20,6 +20,8 @@ pub struct Config {
     pub owners: Owners,
     /// Alert thresholds and budgets shared by the SLO and cost reports.
     pub alerts: Alerts,
+    /// PII detection: disabled types, allowlists, custom types, fingerprint key.
+    pub pii: crate::pii::PiiConfig,
 }
 
 /// `[alerts]`: thresholds of the per-bucket alerts and the spend budgets.

@@ -12,6 +12,7 @@ pub mod config;
 pub mod gen;
 pub mod input;
 pub mod output;
+pub mod pii;
 pub mod prices;
 pub mod progress;
 pub mod record;

@@ -65,6 +65,47 @@ pub(crate) fn valid(d: &[u8]) -> bool {
     (MIN_LEN..=MAX_LEN).contains(&d.len()) && issuer_ok(d) && luhn(d)
 }
 
+/// Returns true if `p` follows a short space-separated group holding a digit (`FR98 4335…`,
+/// `1234 4111…`): the digits are then the middle of a longer grouped value, typically an
+/// IBAN whose checksum failed, and a card-shaped slice of it is not a card.
+fn after_digit_group(b: &[u8], p: usize) -> bool {
+    if p < 2 || b[p - 1] != b' ' {
+        return false;
+    }
+    let end = p - 1;
+    let mut s = end;
+    while s > 0 && end - s < 7 && b[s - 1].is_ascii_alphanumeric() {
+        s -= 1;
+    }
+    let len = end - s;
+    (1..=6).contains(&len)
+        && !(s > 0 && b[s - 1].is_ascii_alphanumeric())
+        && b[s..end].iter().any(u8::is_ascii_digit)
+}
+
+/// Returns true if `p` follows a run of space-separated four-character groups that starts
+/// like an IBAN (`GB49 NWBK 3972…`): a card-shaped slice of an IBAN that failed its own
+/// checksum is not a card.
+fn inside_grouped_iban(b: &[u8], p: usize) -> bool {
+    let mut q = p;
+    for _ in 0..8 {
+        if q < 5 || b[q - 1] != b' ' {
+            return false;
+        }
+        let gs = q - 5;
+        let g = &b[gs..q - 1];
+        if !g.iter().all(u8::is_ascii_alphanumeric) || (gs > 0 && b[gs - 1].is_ascii_alphanumeric())
+        {
+            return false;
+        }
+        if g[..2].iter().all(u8::is_ascii_alphabetic) && g[2..].iter().all(u8::is_ascii_digit) {
+            return true;
+        }
+        q = gs;
+    }
+    false
+}
+
 /// Matches a card number starting at the digit `p`; the caller checked the left boundary.
 pub(super) fn match_at(text: &str, p: usize) -> Option<usize> {
     let b = text.as_bytes();
@@ -78,6 +119,9 @@ pub(super) fn match_at(text: &str, p: usize) -> Option<usize> {
     }
     let sep = byte(b, p + run);
     if sep != b' ' && sep != b'-' {
+        return None;
+    }
+    if sep == b' ' && (after_digit_group(b, p) || inside_grouped_iban(b, p)) {
         return None;
     }
     let mut digits = [0u8; MAX_LEN];
@@ -109,7 +153,10 @@ pub(super) fn match_at(text: &str, p: usize) -> Option<usize> {
         if sep == b'-' && k + 1 != groups {
             break;
         }
-        if count >= MIN_LEN && digits_right_ok(text, end) && valid(&digits[..count]) {
+        // Grouped cards are printed 4-4-4-1, 4-6-4, 4-6-5, 4-4-4-4 or 4-4-4-4-3; other
+        // lengths are a card followed by an unrelated number (`… 1111 51 items`).
+        let printed = matches!(count, 13 | 14 | 15 | 16 | 19);
+        if printed && digits_right_ok(text, end) && valid(&digits[..count]) {
             return Some(end);
         }
     }
@@ -187,6 +234,11 @@ mod tests {
             }
         }
         assert_eq!(cards("4111 1111 1111 1111 2026"), ["4111 1111 1111 1111"]);
+        assert_eq!(
+            cards("6011 0009 9013 9424 51 items"),
+            ["6011 0009 9013 9424"]
+        );
+        assert_eq!(cards("VISA 4111 1111 1111 1111"), ["4111 1111 1111 1111"]);
     }
 
     #[test]
@@ -208,6 +260,10 @@ mod tests {
             "ISBN 978-3-16-148410-0",
             "café4111111111111111",
             "4111111111111111:12",
+            "IBAN FR98 4335 2553 1922 8084 7967 322 was rejected",
+            "ES07 7934 3649 9196 9882 0331",
+            "GB49 NWBK 3972 6018 0101 45",
+            "1234 4111 1111 1111 1111",
         ] {
             assert!(cards(t).is_empty(), "{t:?} -> {:?}", cards(t));
         }

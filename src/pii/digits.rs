@@ -90,3 +90,42 @@ fn digit_shapes(text: &str, p: usize, run: usize, en: &Enabled, out: &mut Vec<Fi
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Detectors, PiiConfig};
+    use super::*;
+
+    #[test]
+    fn prose_numbers_are_discarded_early() {
+        let b = b"in 2026, 42 users and 7 teams";
+        assert!(!worth_a_look(b, 3, 4, b' ', b','));
+        assert!(!worth_a_look(b, 9, 2, b' ', b' '));
+        assert!(!worth_a_look(b, 22, 1, b' ', b' '));
+        // Shapes that can start a value are kept.
+        assert!(worth_a_look(b"1-415", 0, 1, b' ', b'-'));
+        assert!(worth_a_look(b"10.0", 0, 2, b' ', b'.'));
+        assert!(worth_a_look(b"DE89", 2, 2, b'E', b'3'));
+        assert!(worth_a_look(b"+44", 1, 2, b'+', b' '));
+    }
+
+    #[test]
+    fn one_pass_feeds_every_digit_family() {
+        let d = Detectors::new(&PiiConfig::default()).unwrap();
+        let text =
+            "a 415-555-0132 b 4111111111111111 c 123-45-6789 d DE89370400440532013000 e 10.0.0.1";
+        let mut out = Vec::new();
+        d.scan(text, &mut out);
+        let names: Vec<&str> = out.iter().map(|f| d.type_name(f.type_id)).collect();
+        assert_eq!(
+            names,
+            [
+                "PHONE_NUMBER",
+                "CREDIT_CARD",
+                "US_SSN",
+                "IBAN_CODE",
+                "IP_ADDRESS"
+            ]
+        );
+    }
+}

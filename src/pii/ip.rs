@@ -9,10 +9,11 @@ use super::{push, Finding, IP};
 /// Longest textual IPv6 address (`ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`).
 const MAX_V6: usize = 45;
 
-/// Returns true if the word before `p` (skipping `' '`, `:`, `=`) is `v`, `ver` or `version`.
+/// Returns true if the word before `p` (skipping `' '`, `:`, `=` on the same line) is `v`,
+/// `ver` or `version`.
 fn after_version_word(b: &[u8], p: usize) -> bool {
     let mut j = p;
-    while j > 0 && p - j < 3 && matches!(b[j - 1], b' ' | b':' | b'=' | b'\t') {
+    while j > 0 && p - j < 3 && matches!(b[j - 1], b' ' | b':' | b'=') {
         j -= 1;
     }
     if j == p {

@@ -132,6 +132,22 @@ pub(super) fn match_plus(text: &str, q: usize) -> Option<usize> {
     finish(text, end)
 }
 
+/// Returns the most digits (country code included) a number with a country code that is
+/// exactly `cc` can have, for the common codes; other codes get the E.164 maximum. It stops
+/// a complete number from absorbing an unrelated space-separated number after it.
+fn max_digits(cc: &[u8]) -> usize {
+    match cc {
+        b"7" | b"27" | b"31" | b"32" | b"33" | b"34" | b"36" | b"40" | b"41" | b"48" | b"51"
+        | b"56" | b"61" | b"66" => 11,
+        b"45" | b"47" | b"65" => 10,
+        b"20" | b"30" | b"44" | b"46" | b"57" | b"60" | b"63" | b"64" | b"81" | b"82" | b"84"
+        | b"90" | b"91" | b"92" | b"351" | b"353" | b"966" | b"971" | b"972" => 12,
+        b"39" | b"43" | b"52" | b"54" | b"55" | b"62" | b"86" | b"234" => 13,
+        b"49" => 14,
+        _ => E164_MAX,
+    }
+}
+
 /// Matches the digits of an international number after `+` (at `p`): groups separated by
 /// single spaces, dashes or dots, optionally with a parenthesized group like `(0)`.
 fn international(b: &[u8], p: usize) -> Option<usize> {
@@ -139,6 +155,7 @@ fn international(b: &[u8], p: usize) -> Option<usize> {
         return None;
     }
     let first = digit_run(b, p);
+    let cap = max_digits(&b[p..p + first]);
     let mut digits = first;
     let mut end = p + first;
     let mut last_group = first;
@@ -167,6 +184,11 @@ fn international(b: &[u8], p: usize) -> Option<usize> {
         let r = digit_run(b, k);
         // `+1234567.89` is an amount: dots only separate short groups.
         if r == 0 || (sep == b'.' && (r > 4 || last_group > 4)) {
+            break;
+        }
+        // A space may separate an unrelated number, so spaces stop at the country's length; a
+        // dash or dot chain is one value and is rejected whole when too long.
+        if sep == b' ' && digits + r > cap {
             break;
         }
         if digits + r > E164_MAX {
@@ -250,11 +272,17 @@ mod tests {
             "+7 495 123-45-67",
             "+919876543210",
             "+33.1.23.45.67.89",
+            "+52 1 55 1234 5678",
+            "+60 11-2345 6789",
+            "+39 06 1234 5678",
+            "+353 87 123 4567",
         ] {
             assert_eq!(phones(&format!("ring {p}, ok")), [p]);
         }
         // A following space-separated number that would overflow E.164 is not swallowed.
         assert_eq!(phones("+44 20 7946 0958 2026 12 34"), ["+44 20 7946 0958"]);
+        assert_eq!(phones("+44 20 7946 0958 51 items"), ["+44 20 7946 0958"]);
+        assert_eq!(phones("+33 1 23 45 67 89 12"), ["+33 1 23 45 67 89"]);
     }
 
     #[test]

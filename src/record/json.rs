@@ -788,7 +788,7 @@ mod tests {
         for (text, pos, high) in [
             ("abcdefghijklmnopqrstuvwxyz\"", 26, false),
             ("abc\u{1}defghijklmnopqrstuvwxyz", 3, false),
-            ("caf\u{e9} au lait, s'il vous plait\\", 34, true),
+            ("caf\u{e9} au lait, s'il vous plait\\", 30, true),
             ("plain", 5, false),
             ("0123456789abcdef\u{e9}\"", 18, true),
             ("0123456789abcde\"\u{e9}", 15, false),

@@ -33,6 +33,19 @@ pub enum Cmd {
         #[arg(long, default_value = "day")]
         by: String,
     },
+    /// Retroactive PII / secret audit: every JSON string, located by file, line and field; masked, fingerprinted (pii_findings.csv, pii_summary.csv, pii_classes.csv).
+    Pii {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Sanitized copy of the logs: the same lines with every finding replaced (-o FILE_OR_DIR; .gz/.zst stay compressed).
+    Redact {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Replacement: tag (<EMAIL_ADDRESS>), mask (j***@example.com) or hash (<EMAIL_ADDRESS:keyed-hash>).
+        #[arg(long, default_value = "tag")]
+        mode: String,
+    },
     /// Deterministic realistic sample logs (JSONL) with planted incidents, PII and decoys.
     Gen(GenArgs),
 }
@@ -185,6 +198,23 @@ impl Cli {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
                 common: Box::new(common.into_common()?),
             },
+            Cmd::Pii { common } => Request::Pii(Box::new(common.into_common()?)),
+            Cmd::Redact { common, mode } => {
+                let mode = match mode.as_str() {
+                    "tag" => crate::pii::RedactMode::Tag,
+                    "mask" => crate::pii::RedactMode::Mask,
+                    "hash" => crate::pii::RedactMode::Hash,
+                    m => {
+                        return Err(
+                            UsageError(format!("unknown --mode `{m}` (tag, mask, hash)")).into(),
+                        )
+                    }
+                };
+                Request::Redact(Box::new(crate::command::RedactRequest {
+                    common: common.into_common()?,
+                    mode,
+                }))
+            }
             Cmd::Gen(g) => Request::Gen(Box::new(g.into_request()?)),
         })
     }

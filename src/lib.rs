@@ -16,5 +16,6 @@ pub mod pii;
 pub mod prices;
 pub mod progress;
 pub mod record;
+pub mod redact;
 pub mod scan;
 pub mod skip;

@@ -350,7 +350,7 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
                     }
                 }
                 t.records += 1;
-                acc.observe_line(&line, true);
+                acc.observe_line(&line, Some(&rec));
                 acc.observe(&rec, &line);
             }
             Err(e) => {
@@ -365,7 +365,7 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
                         // SAFETY: the line parsed as JSON, so it is valid UTF-8.
                         let text = unsafe { std::str::from_utf8_unchecked(raw) };
                         // Valid JSON whose fields have the wrong types is still audited for PII.
-                        acc.observe_line(&Line { loc, text }, false);
+                        acc.observe_line(&Line { loc, text }, None);
                     }
                 }
             }

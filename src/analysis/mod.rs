@@ -2,6 +2,7 @@
 //! run per chunk in parallel and merged in chunk order, so one scan can feed several analyses.
 
 pub mod group;
+pub mod pii;
 pub mod quantile;
 pub mod sli;
 
@@ -26,9 +27,10 @@ pub trait Analysis: Send + Sized {
     /// Sees one record. `line` is the line it came from (a line may hold several records).
     fn observe(&mut self, rec: &Record<'_>, line: &Line<'_>);
 
-    /// Sees every line that is valid JSON, once, even when no record could be typed from it
-    /// (then `parsed` is false). For analyses that read the raw line, such as the PII audit.
-    fn observe_line(&mut self, _line: &Line<'_>, _parsed: bool) {}
+    /// Sees every line that is valid JSON, once, before its records: `rec` is the line's
+    /// (first) record, or `None` when no record could be typed from it (a field of the wrong
+    /// type). For analyses that read the raw line, such as the PII audit.
+    fn observe_line(&mut self, _line: &Line<'_>, _rec: Option<&Record<'_>>) {}
 
     /// Folds the accumulator of a later chunk into this one.
     fn merge(&mut self, other: Self);

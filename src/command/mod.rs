@@ -2,9 +2,12 @@
 //! files, and returns an outcome from which `main` derives the exit status in one place.
 
 mod gen;
+pub mod pii;
+mod redact;
 mod sli;
 
 pub use gen::GenRequest;
+pub use redact::RedactRequest;
 
 use crate::config::Config;
 use crate::input::{discover, Source};
@@ -43,6 +46,8 @@ pub enum Request {
         by: crate::analysis::group::GroupSpec,
     },
     Gen(Box<GenRequest>),
+    Pii(Box<Common>),
+    Redact(Box<RedactRequest>),
 }
 
 /// What a finished run found, for the exit status.
@@ -69,6 +74,8 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
     match req {
         Request::Sli { common, by } => Ok((sli::run(&common, by)?, common.fail_on)),
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
+        Request::Pii(common) => Ok((pii::run(&common)?, common.fail_on)),
+        Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),
     }
 }
 

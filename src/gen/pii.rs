@@ -44,24 +44,24 @@ pub(crate) const KINDS: &[(PiiKind, f64)] = &[
 ];
 
 impl PiiKind {
-    /// Returns the `pii_type` label written to the truth file.
+    /// Returns the `pii_type` label written to the truth file (the contract's type names).
     pub(crate) fn as_str(self) -> &'static str {
         match self {
-            PiiKind::Email => "email",
-            PiiKind::Phone => "phone",
-            PiiKind::CreditCard => "credit_card",
-            PiiKind::Ssn => "ssn",
-            PiiKind::Iban => "iban",
-            PiiKind::Ipv4 => "ipv4",
-            PiiKind::Ipv6 => "ipv6",
-            PiiKind::AwsAccessKey => "aws_access_key",
-            PiiKind::GithubToken => "github_token",
-            PiiKind::OpenaiKey => "openai_key",
-            PiiKind::AnthropicKey => "anthropic_key",
-            PiiKind::SlackToken => "slack_token",
-            PiiKind::StripeKey => "stripe_key",
-            PiiKind::PrivateKey => "private_key",
-            PiiKind::Jwt => "jwt",
+            PiiKind::Email => "EMAIL_ADDRESS",
+            PiiKind::Phone => "PHONE_NUMBER",
+            PiiKind::CreditCard => "CREDIT_CARD",
+            PiiKind::Ssn => "US_SSN",
+            PiiKind::Iban => "IBAN_CODE",
+            PiiKind::Ipv4 => "IP_ADDRESS",
+            PiiKind::Ipv6 => "IP_ADDRESS",
+            PiiKind::AwsAccessKey => "AWS_ACCESS_KEY",
+            PiiKind::GithubToken => "GITHUB_TOKEN",
+            PiiKind::OpenaiKey => "OPENAI_API_KEY",
+            PiiKind::AnthropicKey => "ANTHROPIC_API_KEY",
+            PiiKind::SlackToken => "SLACK_TOKEN",
+            PiiKind::StripeKey => "STRIPE_KEY",
+            PiiKind::PrivateKey => "PRIVATE_KEY",
+            PiiKind::Jwt => "JWT",
         }
     }
 

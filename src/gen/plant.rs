@@ -302,7 +302,7 @@ mod tests {
         push_truth_row(&mut s, 3, &t);
         assert_eq!(
             s,
-            "3,metadata.messages[1].content,private_key,\"a\n\"\"b\"\"\"\n"
+            "3,metadata.messages[1].content,PRIVATE_KEY,\"a\n\"\"b\"\"\"\n"
         );
     }
 }

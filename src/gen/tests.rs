@@ -252,13 +252,15 @@ fn truth_values_occur_at_their_paths() {
             text.contains(&format!("\n{value}")) || text.contains(&format!("\t{value}")),
         );
         match kind {
-            "credit_card" => assert!(luhn_valid(value), "{value}"),
-            "iban" => assert!(iban_valid(value), "{value}"),
-            "ssn" => assert!(ssn_valid(value), "{value}"),
-            "aws_access_key" => assert!(value.len() == 20 && value != "AKIAIOSFODNN7EXAMPLE"),
-            "github_token" => assert!(value.starts_with("ghp_") && value.len() == 40),
-            "anthropic_key" => assert!(value.starts_with("sk-ant-api03-") && value.ends_with("AA")),
-            "private_key" => assert!(value.starts_with("-----BEGIN ") && value.contains('\n')),
+            "CREDIT_CARD" => assert!(luhn_valid(value), "{value}"),
+            "IBAN_CODE" => assert!(iban_valid(value), "{value}"),
+            "US_SSN" => assert!(ssn_valid(value), "{value}"),
+            "AWS_ACCESS_KEY" => assert!(value.len() == 20 && value != "AKIAIOSFODNN7EXAMPLE"),
+            "GITHUB_TOKEN" => assert!(value.starts_with("ghp_") && value.len() == 40),
+            "ANTHROPIC_API_KEY" => {
+                assert!(value.starts_with("sk-ant-api03-") && value.ends_with("AA"))
+            }
+            "PRIVATE_KEY" => assert!(value.starts_with("-----BEGIN ") && value.contains('\n')),
             _ => {}
         }
         kinds.insert(kind.to_string());
@@ -266,7 +268,8 @@ fn truth_values_occur_at_their_paths() {
     }
     assert_eq!(
         kinds.len(),
-        pii::KINDS.len(),
+        // IPv4 and IPv6 share the IP_ADDRESS label.
+        pii::KINDS.len() - 1,
         "every kind planted: {kinds:?}"
     );
     let rate = 100.0 * lines.len() as f64 / 20_000.0;

@@ -65,9 +65,11 @@ pub(crate) fn valid(d: &[u8]) -> bool {
     (MIN_LEN..=MAX_LEN).contains(&d.len()) && issuer_ok(d) && luhn(d)
 }
 
-/// Returns true if `p` follows a short space-separated group holding a digit (`FR98 4335…`,
-/// `1234 4111…`): the digits are then the middle of a longer grouped value, typically an
-/// IBAN whose checksum failed, and a card-shaped slice of it is not a card.
+/// Returns true if `p` follows a space-separated group that looks like part of a longer grouped
+/// value: four characters with a digit (`FR98 4335…`, `1234 4111…`) or a short mix of letters
+/// and digits. The digits are then the middle of, typically, an IBAN whose checksum failed, and
+/// a card-shaped slice of it is not a card. A plain short number (`exit code 137 4111…`) is not
+/// such a group.
 fn after_digit_group(b: &[u8], p: usize) -> bool {
     if p < 2 || b[p - 1] != b' ' {
         return false;
@@ -78,9 +80,13 @@ fn after_digit_group(b: &[u8], p: usize) -> bool {
         s -= 1;
     }
     let len = end - s;
+    let group = &b[s..end];
+    let has_digit = group.iter().any(u8::is_ascii_digit);
+    let has_letter = group.iter().any(u8::is_ascii_alphabetic);
     (1..=6).contains(&len)
         && !(s > 0 && b[s - 1].is_ascii_alphanumeric())
-        && b[s..end].iter().any(u8::is_ascii_digit)
+        && has_digit
+        && (len == 4 || has_letter)
 }
 
 /// Returns true if `p` follows a run of space-separated four-character groups that starts
@@ -176,6 +182,15 @@ mod tests {
             .filter(|f| f.type_id == CARD)
             .map(|f| text[f.start..f.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn card_after_a_plain_short_number_is_found() {
+        let text = "exited with code 137 4881 1247 0429 3632";
+        let p = text.find("4881").unwrap();
+        assert!(!after_digit_group(text.as_bytes(), p));
+        let iban_like = "FR98 4111 1111 1111 1111";
+        assert!(after_digit_group(iban_like.as_bytes(), 5));
     }
 
     #[test]

@@ -20,6 +20,10 @@ pub struct PiiConfig {
     pub key: Option<String>,
     /// Additional user-defined types (`[[pii.custom]]`), numbered after the built-ins.
     pub custom: Vec<CustomType>,
+    /// Data class of a record without findings: public, internal, confidential or pii.
+    pub default_class: String,
+    /// Data class per type name, overriding the defaults (secrets → confidential, else pii).
+    pub classes: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for PiiConfig {
@@ -32,6 +36,8 @@ impl Default for PiiConfig {
             default_allowlist: true,
             key: None,
             custom: Vec::new(),
+            default_class: "internal".into(),
+            classes: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -507,6 +507,17 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Skips a number or a `true`/`false`/`null` literal.
+    pub(crate) fn skip_scalar(&mut self) -> Result<(), JsonError> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => self.number().map(|_| ()),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            _ => Err(JsonError::Invalid),
+        }
+    }
+
     /// Skips one value of any depth without recursion, so 100,000 nested brackets cannot
     /// overflow the stack: the container stack is a bit vector on the heap.
     pub(crate) fn skip_value(&mut self) -> Result<(), JsonError> {

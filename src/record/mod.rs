@@ -4,6 +4,7 @@
 pub mod format;
 pub mod json;
 pub mod time;
+pub mod walk;
 
 use std::borrow::Cow;
 
@@ -46,8 +47,14 @@ impl<'a> JsonStr<'a> {
 /// Decodes the escapes of a JSON string body that the scanner has already validated. Lone
 /// surrogates become U+FFFD, as in most JSON readers.
 pub fn unescape(raw: &str) -> String {
-    let b = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
+    unescape_into(raw, &mut out);
+    out
+}
+
+/// Like `unescape`, appending to `out` (so a hot loop can reuse one buffer).
+pub fn unescape_into(raw: &str, out: &mut String) {
+    let b = raw.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let Some(off) = memchr::memchr(b'\\', &b[i..]) else {
@@ -88,7 +95,6 @@ pub fn unescape(raw: &str) -> String {
             other => out.push(other as char),
         }
     }
-    out
 }
 
 fn hex4(b: &[u8], i: usize) -> Option<u32> {

@@ -1,0 +1,197 @@
+//! `logwarden pii`: the retroactive PII / secret audit (`pii_findings.csv`, `pii_summary.csv`,
+//! `pii_classes.csv`) and the one-paragraph summary on stderr.
+
+use super::{check_skips, emit, sources, Common, Outcome};
+use crate::analysis::pii::{Classifier, DataClass, PiiAudit, PiiContext, PiiReport};
+use crate::analysis::Analysis;
+use crate::output::Table;
+use crate::pii::{Detectors, Fingerprinter, PiiConfig};
+use crate::record::time::format_rfc3339;
+use crate::skip::thousands;
+use anyhow::anyhow;
+use std::collections::BTreeMap;
+
+/// The fingerprint key used when neither the config nor the environment sets one. Fingerprints
+/// made with it are stable but not secret: anyone can recompute them for a guessed value.
+const DEFAULT_KEY: &[u8] = b"logwarden-default-fingerprint-key";
+
+/// Everything the audit needs besides the input: detectors, key and classification rules.
+pub struct PiiSetup {
+    pub detectors: Detectors,
+    pub fingerprints: Fingerprinter,
+    pub classifier: Classifier,
+    /// True when the built-in key is in use (worth one notice).
+    pub default_key: bool,
+}
+
+impl PiiSetup {
+    /// Builds the detectors and rules from `[pii]`; errors name the config key.
+    pub fn new(cfg: &PiiConfig) -> anyhow::Result<PiiSetup> {
+        let detectors = Detectors::new(cfg).map_err(|e| anyhow!("[pii] {e}"))?;
+        let env_key = std::env::var("LOGWARDEN_PII_KEY")
+            .ok()
+            .filter(|k| !k.is_empty());
+        let key = cfg.key.clone().or(env_key);
+        let default_key = key.is_none();
+        let fingerprints = Fingerprinter::new(key.as_deref().map_or(DEFAULT_KEY, str::as_bytes));
+        let class = |name: &str, key: &str| {
+            DataClass::parse(name).ok_or_else(|| {
+                anyhow!(
+                    "[pii] {key} = \"{name}\": expected one of public, internal, confidential, pii"
+                )
+            })
+        };
+        let default = class(&cfg.default_class, "default_class")?;
+        let mut overrides = BTreeMap::new();
+        for (t, c) in &cfg.classes {
+            if !(0..detectors.type_count() as u16).any(|i| detectors.type_name(i) == t) {
+                return Err(anyhow!("[pii.classes] unknown type `{t}`"));
+            }
+            overrides.insert(t.clone(), class(c, &format!("classes.{t}"))?);
+        }
+        let classifier = Classifier::new(&detectors, default, &overrides);
+        Ok(PiiSetup {
+            detectors,
+            fingerprints,
+            classifier,
+            default_key,
+        })
+    }
+
+    pub fn context(&self) -> PiiContext<'_> {
+        PiiContext {
+            detectors: &self.detectors,
+            fingerprints: &self.fingerprints,
+            classifier: &self.classifier,
+        }
+    }
+}
+
+/// Runs the audit.
+pub fn run(common: &Common) -> anyhow::Result<Outcome> {
+    let setup = PiiSetup::new(&common.config.pii)?;
+    let sources = sources(common)?;
+    let ctx = setup.context();
+    let (acc, summary) = crate::scan::scan(&sources, &common.scan, || PiiAudit::new(&ctx))?;
+    check_skips(common, &summary)?;
+    let report = acc.finish();
+    if !common.quiet {
+        if setup.default_key {
+            eprintln!("logwarden: no fingerprint key set ([pii] key or LOGWARDEN_PII_KEY): fingerprints use the built-in key, stable but not secret");
+        }
+        eprintln!("logwarden: {}", paragraph(&report));
+    }
+    let findings = findings_table(&report, &summary.files);
+    emit(
+        common,
+        &summary,
+        &findings,
+        &[
+            ("pii_findings.csv", &findings),
+            ("pii_summary.csv", &summary_table(&report)),
+            ("pii_classes.csv", &classes_table(&report)),
+        ],
+    )?;
+    Ok(Outcome {
+        findings: !report.findings.is_empty(),
+        ..Outcome::default()
+    })
+}
+
+/// `pii_findings.csv`: file, line, request_id, ts, field, pii_type, masked, fingerprint, detector.
+pub fn findings_table(report: &PiiReport, files: &[String]) -> Table {
+    let mut t = Table::new([
+        "file",
+        "line",
+        "request_id",
+        "ts",
+        "field",
+        "pii_type",
+        "masked",
+        "fingerprint",
+        "detector",
+    ]);
+    for f in &report.findings {
+        t.push(vec![
+            files.get(f.loc.file as usize).cloned().unwrap_or_default(),
+            f.loc.line.to_string(),
+            f.request_id.clone().unwrap_or_default(),
+            f.ts.map(format_rfc3339).unwrap_or_default(),
+            f.field.clone(),
+            report.type_names[f.type_id as usize].clone(),
+            f.masked.clone(),
+            f.fingerprint.clone(),
+            f.detector.to_string(),
+        ]);
+    }
+    t
+}
+
+/// `pii_summary.csv`: per type and field, findings, records affected and distinct values.
+pub fn summary_table(report: &PiiReport) -> Table {
+    let mut t = Table::new([
+        "pii_type",
+        "field",
+        "findings",
+        "records",
+        "distinct_values",
+    ]);
+    for r in report.summary() {
+        t.push(vec![
+            r.pii_type,
+            r.field,
+            r.findings.to_string(),
+            r.records.to_string(),
+            r.distinct_values.to_string(),
+        ]);
+    }
+    t
+}
+
+/// `pii_classes.csv`: records per data class.
+pub fn classes_table(report: &PiiReport) -> Table {
+    let mut t = Table::new(["class", "records"]);
+    for c in DataClass::ALL {
+        t.push(vec![
+            c.name().to_string(),
+            report.classes[c as usize].to_string(),
+        ]);
+    }
+    t
+}
+
+/// The stderr paragraph: totals, types, secrets, classes.
+pub fn paragraph(report: &PiiReport) -> String {
+    let n = report.findings.len() as u64;
+    if n == 0 {
+        return format!(
+            "PII audit: no findings in {} records.",
+            thousands(report.lines)
+        );
+    }
+    let types: Vec<String> = report
+        .by_type()
+        .iter()
+        .map(|(t, c)| format!("{t} {}", thousands(*c)))
+        .collect();
+    let secrets: u64 = report
+        .findings
+        .iter()
+        .filter(|f| report.secret[f.type_id as usize])
+        .count() as u64;
+    let classes: Vec<String> = DataClass::ALL
+        .iter()
+        .rev()
+        .filter(|c| report.classes[**c as usize] > 0)
+        .map(|c| format!("{} {}", c.name(), thousands(report.classes[*c as usize])))
+        .collect();
+    format!(
+        "PII audit: {} findings in {} of {} records ({}); {} of them secrets. Records by class: {}.",
+        thousands(n),
+        thousands(report.records_affected()),
+        thousands(report.lines),
+        types.join(", "),
+        thousands(secrets),
+        classes.join(", ")
+    )
+}

@@ -1,0 +1,206 @@
+//! Walks every string value of a JSON line with its path (`metadata.messages[1].content`) and
+//! byte range, without recursion, for the PII audit and redaction.
+
+use super::json::{JsonError, Parser};
+use std::ops::Range;
+
+/// One step of a path: an object key (raw, possibly escaped) or an array index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg<'a> {
+    Key(&'a str, bool),
+    Index(usize),
+}
+
+/// Formats a path as the contract writes it: keys joined by dots, indices in brackets.
+pub fn format_path(path: &[Seg<'_>]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k, escaped) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                if *escaped {
+                    out.push_str(&super::unescape(k));
+                } else {
+                    out.push_str(k);
+                }
+            }
+            Seg::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// A string value found by the walk.
+#[derive(Debug, Clone)]
+pub struct StringValue<'a> {
+    /// Content between the quotes, still escaped when `escaped`.
+    pub raw: &'a str,
+    pub escaped: bool,
+    /// Byte range of `raw` within the line.
+    pub range: Range<usize>,
+}
+
+enum Frame {
+    Object,
+    Array(usize),
+}
+
+/// Calls `f(path, value)` for every string value (not keys) of the JSON text `line`, in
+/// document order. Fails on invalid JSON (after reporting the strings before the error).
+pub fn walk_strings<'a>(
+    line: &'a [u8],
+    f: &mut dyn FnMut(&[Seg<'a>], StringValue<'a>),
+) -> Result<(), JsonError> {
+    let mut p = Parser { b: line, i: 0 };
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut path: Vec<Seg<'a>> = Vec::new();
+    p.ws();
+    loop {
+        // A value starts here.
+        p.ws();
+        match p.peek() {
+            Some(b'{') => {
+                p.i += 1;
+                p.ws();
+                if p.peek() == Some(b'}') {
+                    p.i += 1;
+                } else {
+                    let (key, esc) = p.string()?;
+                    p.ws();
+                    expect(&mut p, b':')?;
+                    frames.push(Frame::Object);
+                    path.push(Seg::Key(key, esc));
+                    continue;
+                }
+            }
+            Some(b'[') => {
+                p.i += 1;
+                p.ws();
+                if p.peek() == Some(b']') {
+                    p.i += 1;
+                } else {
+                    frames.push(Frame::Array(0));
+                    path.push(Seg::Index(0));
+                    continue;
+                }
+            }
+            Some(b'"') => {
+                let start = p.i + 1;
+                let (raw, escaped) = p.string()?;
+                f(
+                    &path,
+                    StringValue {
+                        raw,
+                        escaped,
+                        range: start..start + raw.len(),
+                    },
+                );
+            }
+            Some(_) => p.skip_scalar()?,
+            None => return Err(JsonError::Invalid),
+        }
+        // After a value: next element, or close containers.
+        loop {
+            let Some(top) = frames.last_mut() else {
+                p.ws();
+                return if p.i == line.len() {
+                    Ok(())
+                } else {
+                    Err(JsonError::Invalid)
+                };
+            };
+            p.ws();
+            match (p.peek(), top) {
+                (Some(b','), Frame::Object) => {
+                    p.i += 1;
+                    p.ws();
+                    let (key, esc) = p.string()?;
+                    p.ws();
+                    expect(&mut p, b':')?;
+                    path.pop();
+                    path.push(Seg::Key(key, esc));
+                    break;
+                }
+                (Some(b','), Frame::Array(n)) => {
+                    p.i += 1;
+                    *n += 1;
+                    let n = *n;
+                    path.pop();
+                    path.push(Seg::Index(n));
+                    break;
+                }
+                (Some(b'}'), Frame::Object) | (Some(b']'), Frame::Array(_)) => {
+                    p.i += 1;
+                    frames.pop();
+                    path.pop();
+                }
+                _ => return Err(JsonError::Invalid),
+            }
+        }
+    }
+}
+
+fn expect(p: &mut Parser<'_>, c: u8) -> Result<(), JsonError> {
+    if p.peek() == Some(c) {
+        p.i += 1;
+        Ok(())
+    } else {
+        Err(JsonError::Invalid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(line: &str) -> Result<Vec<(String, String, Range<usize>)>, JsonError> {
+        let mut out = Vec::new();
+        walk_strings(line.as_bytes(), &mut |path, v| {
+            out.push((format_path(path), v.raw.to_string(), v.range.clone()));
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn paths_and_ranges() {
+        let line = r#"{"prompt":"hi","n":1,"feedback":{"rating":-1,"comment":"c\nd"},"metadata":{"messages":[{"role":"u","content":"x"},{"content":"y"}],"tags":["a",["b"]],"e":{}},"z":[]}"#;
+        let got = collect(line).unwrap();
+        let paths: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "prompt",
+                "feedback.comment",
+                "metadata.messages[0].role",
+                "metadata.messages[0].content",
+                "metadata.messages[1].content",
+                "metadata.tags[0]",
+                "metadata.tags[1][0]"
+            ]
+        );
+        for (_, raw, range) in &got {
+            assert_eq!(&line[range.clone()], raw);
+        }
+        assert_eq!(got[1].1, r"c\nd");
+    }
+
+    #[test]
+    fn top_level_array_and_errors() {
+        assert_eq!(collect(r#"["a"]"#).unwrap()[0].0, "[0]");
+        assert!(collect(r#"{"a":"x""#).is_err());
+        assert!(collect(r#"{"a":"x"} junk"#).is_err());
+        let deep = format!("{}\"s\"{}", "[".repeat(50_000), "]".repeat(50_000));
+        assert_eq!(collect(&deep).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn escaped_keys_are_decoded_in_paths() {
+        assert_eq!(collect(r#"{"k\u00e9y":"v"}"#).unwrap()[0].0, "kéy");
+    }
+}

@@ -1,0 +1,239 @@
+//! `logwarden pii` and `logwarden redact`: exact findings on a fixture, ground truth on
+//! generated logs, no raw value in any output, and redact-then-audit finds nothing.
+
+use crate::util::{csv_rows, Env};
+use std::collections::BTreeSet;
+
+#[test]
+fn fixture_findings_exact() {
+    let env = Env::new();
+    let input = env.fixture("pii_basic.jsonl");
+    let run = env.run(&["pii", &input, "-o", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = csv_rows(&env.read("out/pii_findings.csv"));
+    let got: Vec<(String, String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["line"].clone(),
+                r["request_id"].clone(),
+                r["field"].clone(),
+                r["pii_type"].clone(),
+            )
+        })
+        .collect();
+    let want = [
+        ("1", "r1", "prompt", "EMAIL_ADDRESS"),
+        ("2", "r2", "prompt", "CREDIT_CARD"),
+        ("2", "r2", "feedback.comment", "PHONE_NUMBER"),
+        ("3", "r3", "metadata.messages[1].content", "US_SSN"),
+        // A line with a wrong-typed field is skipped from reports but still audited.
+        ("5", "", "prompt", "AWS_ACCESS_KEY"),
+        ("7", "r7", "response", "EMAIL_ADDRESS"),
+        ("7", "r7", "metadata.client.ip", "IP_ADDRESS"),
+    ]
+    .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()));
+    assert_eq!(got, want);
+    assert_eq!(rows[0]["ts"], "2026-11-23T10:00:00Z");
+    assert_eq!(rows[0]["masked"], "j***@example.com");
+    assert_eq!(rows[1]["masked"], "**** **** **** 1111");
+    assert_eq!(rows[0]["fingerprint"].len(), 16);
+    // The raw values never appear anywhere.
+    for dir_file in [
+        "out/pii_findings.csv",
+        "out/pii_summary.csv",
+        "out/pii_classes.csv",
+        "out/skipped.csv",
+    ] {
+        let text = env.read(dir_file);
+        for raw in [
+            "jane.doe@example.com",
+            "4111 1111 1111 1111",
+            "7946 0958",
+            "123-45-6789",
+            "AKIAZ3MPLQRSTUV23XYZ",
+            "john@acme.io",
+            "203.0.113.7",
+        ] {
+            assert!(!text.contains(raw), "{raw} in {dir_file}");
+        }
+    }
+    assert!(!run.stderr.contains("jane.doe"), "{}", run.stderr);
+    let summary = csv_rows(&env.read("out/pii_summary.csv"));
+    assert_eq!(summary[0]["pii_type"], "EMAIL_ADDRESS");
+    assert_eq!(summary[0]["field"], "prompt");
+    assert_eq!(summary[0]["distinct_values"], "1");
+    let classes = csv_rows(&env.read("out/pii_classes.csv"));
+    let class = |c: &str| classes.iter().find(|r| r["class"] == c).unwrap()["records"].clone();
+    assert_eq!(class("pii"), "4");
+    assert_eq!(class("confidential"), "1");
+    assert_eq!(class("internal"), "1");
+    assert!(
+        run.stderr
+            .contains("PII audit: 7 findings in 5 of 6 records"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn fail_on_findings_and_stable_keyed_fingerprints() {
+    let env = Env::new();
+    let input = env.fixture("pii_basic.jsonl");
+    let run = env.run(&["pii", &input, "--fail-on", "findings", "-q"]);
+    assert_eq!(run.code, 1);
+    let again = env.run(&["pii", &input, "-q"]);
+    assert_eq!(again.code, 0);
+    assert_eq!(
+        run.stdout, again.stdout,
+        "fingerprints are stable across runs"
+    );
+    env.write("logwarden.toml", "[pii]\nkey = \"another-key\"\n");
+    let keyed = env.run(&["pii", &input, "-q"]);
+    assert_ne!(keyed.stdout, again.stdout, "the key changes fingerprints");
+    let clean = env.write(
+        "clean.jsonl",
+        "{\"prompt\":\"nothing here 2026-11-23 v1.2.3\"}\n",
+    );
+    assert_eq!(
+        env.run(&["pii", &clean, "--fail-on", "findings", "-q"])
+            .code,
+        0
+    );
+}
+
+/// (line, field, type) of every planted value, and the raw values.
+fn truth(env: &Env) -> (BTreeSet<(String, String, String)>, Vec<String>) {
+    let rows = csv_rows(&env.read("truth.csv"));
+    let set = rows
+        .iter()
+        .map(|r| (r["line"].clone(), r["field"].clone(), r["pii_type"].clone()))
+        .collect();
+    (set, rows.iter().map(|r| r["value"].clone()).collect())
+}
+
+#[test]
+fn generated_logs_match_ground_truth_and_never_leak() {
+    let env = Env::new();
+    let gen = env.run(&[
+        "gen",
+        "--records",
+        "8000",
+        "--seed",
+        "21",
+        "--truth",
+        "truth.csv",
+        "-o",
+        "logs.jsonl",
+    ]);
+    assert_eq!(gen.code, 0, "{}", gen.stderr);
+    let run = env.run(&["pii", "logs.jsonl", "-o", "out", "-j", "2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let found: BTreeSet<(String, String, String)> = csv_rows(&env.read("out/pii_findings.csv"))
+        .iter()
+        .map(|r| (r["line"].clone(), r["field"].clone(), r["pii_type"].clone()))
+        .collect();
+    let (want, values) = truth(&env);
+    assert!(want.len() > 100, "the generator planted PII");
+    let missing: Vec<_> = want.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&want).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:?} extra {extra:?}"
+    );
+    for name in ["pii_findings.csv", "pii_summary.csv", "pii_classes.csv"] {
+        let text = env.read(&format!("out/{name}"));
+        for v in &values {
+            assert!(
+                !text.contains(v.as_str()),
+                "a planted value leaked into {name}"
+            );
+        }
+    }
+}
+
+/// Every JSON value of a line with strings blanked, to compare non-string content.
+fn skeleton(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(_) => Value::String(String::new()),
+        Value::Array(a) => Value::Array(a.iter().map(skeleton).collect()),
+        Value::Object(o) => {
+            Value::Object(o.iter().map(|(k, v)| (k.clone(), skeleton(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn redact_then_audit_finds_nothing() {
+    let env = Env::new();
+    env.run(&[
+        "gen",
+        "--records",
+        "6000",
+        "--seed",
+        "4",
+        "--truth",
+        "truth.csv",
+        "-o",
+        "logs.jsonl",
+    ]);
+    for mode in ["tag", "mask", "hash"] {
+        let out = format!("clean-{mode}.jsonl");
+        let run = env.run(&["redact", "logs.jsonl", "-o", &out, "--mode", mode]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let original = env.read("logs.jsonl");
+        let clean = env.read(&out);
+        assert_eq!(original.lines().count(), clean.lines().count());
+        for (a, b) in original.lines().zip(clean.lines()) {
+            let a: serde_json::Value = serde_json::from_str(a).unwrap();
+            let b: serde_json::Value =
+                serde_json::from_str(b).expect("redacted lines stay valid JSON");
+            assert_eq!(skeleton(&a), skeleton(&b), "non-string content unchanged");
+        }
+        let (_, values) = truth(&env);
+        for v in &values {
+            assert!(
+                !clean.contains(v.as_str()),
+                "{mode}: a planted value survived redaction"
+            );
+        }
+        let audit = env.run(&["pii", &out, "-q", "--fail-on", "findings"]);
+        assert_eq!(audit.code, 0, "{mode}: re-audit found {}", audit.stdout);
+        // Redaction is idempotent.
+        let twice = format!("twice-{mode}.jsonl");
+        env.run(&["redact", &out, "-o", &twice, "--mode", mode, "-q"]);
+        assert_eq!(env.read(&twice), clean, "{mode}");
+    }
+}
+
+#[test]
+fn redact_keeps_compression_and_never_overwrites_input() {
+    let env = Env::new();
+    let input = env.fixture("pii_basic.jsonl");
+    let run = env.run(&["redact", &input, "-o", &input]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("over its input"), "{}", run.stderr);
+    let gz = {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(std::fs::read(&input).unwrap().as_slice())
+            .unwrap();
+        e.finish().unwrap()
+    };
+    env.write("logs/a.jsonl.gz", gz);
+    let run = env.run(&["redact", "logs", "-o", "clean"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bytes = std::fs::read(env.path("clean/logs/a.jsonl.gz")).unwrap();
+    let mut text = String::new();
+    use std::io::Read;
+    flate2::read::GzDecoder::new(bytes.as_slice())
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(text.lines().count(), 7);
+    assert!(text.contains("<EMAIL_ADDRESS>"));
+    assert!(!text.contains("jane.doe@example.com"));
+    // The invalid JSON line is redacted as text.
+    assert!(text.contains("broken json <EMAIL_ADDRESS>"), "{text}");
+}

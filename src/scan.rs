@@ -194,6 +194,13 @@ where
             acc.merge(a);
             totals.merge(t);
         }
+        // A file that shrank while it was read gave NULs for its lost tail: the run failed.
+        if let Some((i, _)) = maps.iter().find(|(_, b)| b.truncated()) {
+            return Err(ScanError {
+                name: sources[*i].name.clone(),
+                source: std::io::Error::other("the file was truncated while being read"),
+            });
+        }
         drop(maps);
 
         // Streams (stdin, compressed): blocks read in order, folded a batch at a time.

@@ -191,6 +191,9 @@ fn redact_source(
                 .collect();
             write_batch(parts)?;
         }
+        if bytes.truncated() {
+            return Err(io::Error::other("the file was truncated while being read"));
+        }
     } else {
         let mut blocks = BlockReader::new(
             open_stream(source)?,

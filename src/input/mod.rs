@@ -2,6 +2,7 @@
 //! sources, and each source into newline-aligned chunks of bytes (mapped or streamed).
 
 mod chunk;
+mod guard;
 mod stream;
 
 pub use chunk::{split_chunks, Chunk};
@@ -155,15 +156,26 @@ pub fn discover(inputs: &[String]) -> Result<Vec<Source>, InputError> {
 
 /// The bytes of a plain file: memory-mapped when possible, else read into memory.
 pub enum FileBytes {
-    Mapped(memmap2::Mmap),
+    /// The guard is declared after the map so it is dropped (unregistered) first.
+    Mapped(memmap2::Mmap, guard::Guard),
     Read(Vec<u8>),
+}
+
+impl FileBytes {
+    /// True when the file shrank while mapped (its vanished pages were read as zeros).
+    pub fn truncated(&self) -> bool {
+        match self {
+            FileBytes::Mapped(_, g) => g.truncated(),
+            FileBytes::Read(_) => false,
+        }
+    }
 }
 
 impl std::ops::Deref for FileBytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            FileBytes::Mapped(m) => m,
+            FileBytes::Mapped(m, _) => m,
             FileBytes::Read(v) => v,
         }
     }
@@ -180,14 +192,15 @@ pub fn open_file(path: &Path) -> std::io::Result<FileBytes> {
     let meta = file.metadata()?;
     let len = meta.len();
     if meta.is_file() && len > 0 {
-        // SAFETY: the map is read-only and we never hand out references that outlive it. A file
-        // truncated by another process while mapped could fault on access; logwarden documents
-        // that logs must not be truncated while scanned (appending is safe: we map `len` bytes).
+        // SAFETY: the map is read-only and no reference outlives it. A file truncated by
+        // another process while mapped would fault on access: the guard turns that fault into
+        // zero pages and a `truncated` flag (appending is harmless: we map `len` bytes).
         let map = unsafe { memmap2::MmapOptions::new().len(len as usize).map(&file) };
         if let Ok(map) = map {
             #[cfg(unix)]
             let _ = map.advise(memmap2::Advice::Sequential);
-            return Ok(FileBytes::Mapped(map));
+            let guard = guard::Guard::register(map.as_ptr(), map.len());
+            return Ok(FileBytes::Mapped(map, guard));
         }
     }
     let mut buf = Vec::new();

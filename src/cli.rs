@@ -46,8 +46,35 @@ pub enum Cmd {
         #[arg(long, default_value = "tag")]
         mode: String,
     },
+    /// Configuration: write a commented default logwarden.toml, or check one.
+    Config {
+        #[command(subcommand)]
+        action: ConfigCmd,
+    },
     /// Deterministic realistic sample logs (JSONL) with planted incidents, PII and decoys.
     Gen(GenArgs),
+}
+
+/// `logwarden config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Write a commented logwarden.toml with every section (to FILE, or stdout).
+    Init {
+        /// Output file (default: stdout).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate a configuration file (default: the one logwarden would use).
+    Check {
+        /// The file to check.
+        file: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(short = 'q', long)]
+        quiet: bool,
+    },
 }
 
 /// Options of `logwarden gen`.
@@ -215,6 +242,16 @@ impl Cli {
                     mode,
                 }))
             }
+            Cmd::Config { action } => match action {
+                ConfigCmd::Init { output, force } => Request::Config(
+                    crate::command::config::ConfigRequest::Init { output, force },
+                    false,
+                ),
+                ConfigCmd::Check { file, quiet } => Request::Config(
+                    crate::command::config::ConfigRequest::Check { path: file },
+                    quiet,
+                ),
+            },
             Cmd::Gen(g) => Request::Gen(Box::new(g.into_request()?)),
         })
     }

@@ -1,6 +1,7 @@
 //! Commands: each takes a plain request (built by `cli`), runs the scan and analyses, writes its
 //! files, and returns an outcome from which `main` derives the exit status in one place.
 
+pub mod config;
 mod gen;
 pub mod pii;
 mod redact;
@@ -48,6 +49,7 @@ pub enum Request {
     Gen(Box<GenRequest>),
     Pii(Box<Common>),
     Redact(Box<RedactRequest>),
+    Config(config::ConfigRequest, bool),
 }
 
 /// What a finished run found, for the exit status.
@@ -76,6 +78,7 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
         Request::Pii(common) => Ok((pii::run(&common)?, common.fail_on)),
         Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),
+        Request::Config(c, quiet) => Ok((config::run(&c, quiet)?, FailOn::Never)),
     }
 }
 

@@ -46,6 +46,14 @@ pub enum Cmd {
         #[arg(long, default_value = "tag")]
         mode: String,
     },
+    /// Everything in ONE scan of the input, for cron: every report file plus summary.json under -o DIR.
+    Report {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Grouping of sli.csv.
+        #[arg(long, default_value = "day,model")]
+        by: String,
+    },
     /// Configuration: write a commented default logwarden.toml, or check one.
     Config {
         #[command(subcommand)]
@@ -240,6 +248,12 @@ impl Cli {
                 Request::Redact(Box::new(crate::command::RedactRequest {
                     common: common.into_common()?,
                     mode,
+                }))
+            }
+            Cmd::Report { common, by } => {
+                Request::Report(Box::new(crate::command::ReportRequest {
+                    by: GroupSpec::parse(&by).map_err(UsageError)?,
+                    common: common.into_common()?,
                 }))
             }
             Cmd::Config { action } => match action {

@@ -4,12 +4,12 @@
 
 use crate::prices::Price;
 use crate::record::format::Field;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The whole configuration; every section is optional.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Logical field → JSON path, for shapes the presets do not know.
@@ -25,7 +25,7 @@ pub struct Config {
 }
 
 /// `[alerts]`: thresholds of the per-bucket alerts and the spend budgets.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Alerts {
     /// Alert when a day's or hour's success rate falls below this fraction.
@@ -53,7 +53,7 @@ impl Default for Alerts {
 }
 
 /// Who owns each category of problem.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Owners {
     pub model: String,

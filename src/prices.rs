@@ -1,11 +1,11 @@
 //! The `[prices]` table: USD per 1M input/output tokens per model, matched exactly, then by the
 //! longest matching glob (`gpt-4o*`), used when a record carries no `cost_usd`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One model's list price.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Price {
     /// USD per 1M input tokens.

@@ -5,10 +5,12 @@ pub mod config;
 mod gen;
 pub mod pii;
 mod redact;
+mod report;
 mod sli;
 
 pub use gen::GenRequest;
 pub use redact::RedactRequest;
+pub use report::ReportRequest;
 
 use crate::config::Config;
 use crate::input::{discover, Source};
@@ -50,6 +52,7 @@ pub enum Request {
     Pii(Box<Common>),
     Redact(Box<RedactRequest>),
     Config(config::ConfigRequest, bool),
+    Report(Box<ReportRequest>),
 }
 
 /// What a finished run found, for the exit status.
@@ -78,6 +81,7 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
         Request::Pii(common) => Ok((pii::run(&common)?, common.fail_on)),
         Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),
+        Request::Report(r) => Ok((report::run(&r)?, r.common.fail_on)),
         Request::Config(c, quiet) => Ok((config::run(&c, quiet)?, FailOn::Never)),
     }
 }

@@ -12,8 +12,16 @@ fn init_writes_a_file_that_checks() {
         assert!(text.contains(section), "{section}");
     }
     assert_eq!(env.run(&["config", "check"]).code, 0);
-    assert_eq!(env.run(&["config", "init", "-o", "logwarden.toml"]).code, 2, "no silent overwrite");
-    assert_eq!(env.run(&["config", "init", "-o", "logwarden.toml", "--force"]).code, 0);
+    assert_eq!(
+        env.run(&["config", "init", "-o", "logwarden.toml"]).code,
+        2,
+        "no silent overwrite"
+    );
+    assert_eq!(
+        env.run(&["config", "init", "-o", "logwarden.toml", "--force"])
+            .code,
+        0
+    );
 }
 
 #[test]
@@ -23,7 +31,11 @@ fn bad_config_names_key_and_line_and_exits_2() {
     let run = env.run(&["config", "check", "bad.toml"]);
     assert_eq!(run.code, 2);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-    assert!(run.stderr.contains("bad.toml:3") && run.stderr.contains("modle"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("bad.toml:3") && run.stderr.contains("modle"),
+        "{}",
+        run.stderr
+    );
     env.write("bad2.toml", "[alerts]\nmin_requests = \"many\"\n");
     let run = env.run(&["config", "check", "bad2.toml"]);
     assert!(run.stderr.contains("bad2.toml:2"), "{}", run.stderr);

@@ -6,4 +6,5 @@ mod util;
 mod bad_input;
 mod config;
 mod pii;
+mod report;
 mod sli;

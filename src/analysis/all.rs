@@ -1,0 +1,64 @@
+//! Every analysis in one fold, for `logwarden report`: one scan of the input feeds them all.
+
+use super::group::GroupSpec;
+use super::pii::{PiiAudit, PiiContext, PiiReport};
+use super::sli::{Sli, SliReport};
+use super::{Analysis, Line};
+use crate::bucket::BucketKind;
+use crate::record::Record;
+
+/// The analyses of a full report, each fed every record of the one scan.
+pub struct AllAnalyses<'d> {
+    pub sli: Sli,
+    /// The daily totals behind the headline trend charts.
+    pub daily: Sli,
+    pub pii: PiiAudit<'d>,
+}
+
+/// The finished reports.
+pub struct AllReports {
+    pub sli: SliReport,
+    pub daily: SliReport,
+    pub pii: PiiReport,
+}
+
+impl<'d> AllAnalyses<'d> {
+    pub fn new(by: &GroupSpec, pii: &'d PiiContext<'d>) -> Self {
+        AllAnalyses {
+            sli: Sli::new(by.clone()),
+            daily: Sli::new(GroupSpec {
+                bucket: BucketKind::Day,
+                dims: Vec::new(),
+            }),
+            pii: PiiAudit::new(pii),
+        }
+    }
+}
+
+impl Analysis for AllAnalyses<'_> {
+    type Output = AllReports;
+
+    fn observe(&mut self, rec: &Record<'_>, line: &Line<'_>) {
+        self.sli.observe(rec, line);
+        self.daily.observe(rec, line);
+        self.pii.observe(rec, line);
+    }
+
+    fn observe_line(&mut self, line: &Line<'_>, rec: Option<&Record<'_>>) {
+        self.pii.observe_line(line, rec);
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.sli.merge(other.sli);
+        self.daily.merge(other.daily);
+        self.pii.merge(other.pii);
+    }
+
+    fn finish(self) -> AllReports {
+        AllReports {
+            sli: self.sli.finish(),
+            daily: self.daily.finish(),
+            pii: self.pii.finish(),
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! `logwarden report`: every analysis from ONE scan of the input, for cron: all the report
+//! files, `summary.json` and `index.html` under `-o DIR`, replaced atomically together.
+
+use super::pii::{classes_table, findings_table, summary_table, PiiSetup};
+use super::sli::sli_table;
+use super::{check_skips, skipped_table, sources, Common, Outcome};
+use crate::analysis::all::{AllAnalyses, AllReports};
+use crate::analysis::group::GroupSpec;
+use crate::analysis::pii::DataClass;
+use crate::analysis::Analysis;
+use crate::output::{OutputSet, Table};
+use crate::scan::{scan, ScanSummary};
+use anyhow::bail;
+use serde_json::json;
+
+/// What `report` was asked for.
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    pub common: Common,
+    /// Grouping of `sli.csv`.
+    pub by: GroupSpec,
+}
+
+/// Runs every analysis in one scan and writes every file.
+pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
+    let common = &req.common;
+    let Some(dir) = &common.output else {
+        bail!("report needs -o DIR (it writes a folder of files)");
+    };
+    let setup = PiiSetup::new(&common.config.pii)?;
+    let pii_ctx = setup.context();
+    let sources = sources(common)?;
+    let (acc, summary) = scan(&sources, &common.scan, || {
+        AllAnalyses::new(&req.by, &pii_ctx)
+    })?;
+    check_skips(common, &summary)?;
+    let reports = acc.finish();
+    if !common.quiet {
+        eprintln!("logwarden: {}", super::pii::paragraph(&reports.pii));
+    }
+    let tables: Vec<(&str, Table)> = vec![
+        ("sli.csv", sli_table(&reports.sli)),
+        (
+            "pii_findings.csv",
+            findings_table(&reports.pii, &summary.files),
+        ),
+        ("pii_summary.csv", summary_table(&reports.pii)),
+        ("pii_classes.csv", classes_table(&reports.pii)),
+        ("skipped.csv", skipped_table(&summary)),
+    ];
+    let mut set = OutputSet::new();
+    for (name, t) in &tables {
+        set.add(&dir.join(name), &t.to_csv())?;
+    }
+    let files: Vec<&str> = tables.iter().map(|(n, _)| *n).collect();
+    let summary_json = summary_json(common, &summary, &reports, &files);
+    set.add(
+        &dir.join("summary.json"),
+        serde_json::to_string_pretty(&summary_json)?.as_bytes(),
+    )?;
+    set.commit()?;
+    Ok(Outcome {
+        findings: !reports.pii.findings.is_empty(),
+        alerts: false,
+    })
+}
+
+/// `summary.json`: headline figures, counts, skipped lines, versions, timing and the config.
+fn summary_json(
+    common: &Common,
+    scan: &ScanSummary,
+    r: &AllReports,
+    files: &[&str],
+) -> serde_json::Value {
+    let total = r
+        .daily
+        .rows
+        .iter()
+        .fold((0u64, 0u64, 0u64, 0f64), |a, (_, v)| {
+            (
+                a.0 + v.requests,
+                a.1 + v.success,
+                a.2 + v.errors_5xx,
+                a.3 + v.cost_usd,
+            )
+        });
+    let skipped: serde_json::Map<String, serde_json::Value> = scan
+        .skipped
+        .counts
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let classes: serde_json::Map<String, serde_json::Value> = DataClass::ALL
+        .iter()
+        .map(|c| (c.name().to_string(), json!(r.pii.classes[*c as usize])))
+        .collect();
+    json!({
+        "logwarden_version": env!("CARGO_PKG_VERSION"),
+        "generated_at": crate::record::time::format_rfc3339(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_micros() as i64)
+        ),
+        "inputs": scan.files,
+        "formats": scan.formats.iter().map(|f| f.name()).collect::<Vec<_>>(),
+        "scan": {
+            "scans": scan.scans,
+            "bytes": scan.bytes,
+            "lines": scan.lines,
+            "records": scan.records,
+            "out_of_range": scan.out_of_range,
+            "skipped": scan.skipped.total(),
+            "skipped_by_reason": skipped,
+            "priced": scan.priced,
+            "unpriced": scan.unpriced,
+            "elapsed_seconds": scan.elapsed.as_secs_f64(),
+            "threads": common.scan.threads,
+        },
+        "headline": {
+            "requests": total.0,
+            "success_rate": if total.0 > 0 { total.1 as f64 / total.0 as f64 } else { 0.0 },
+            "errors_5xx": total.2,
+            "cost_usd": total.3,
+            "days": r.daily.rows.len(),
+            "records_without_ts": r.sli.without_ts,
+        },
+        "pii": {
+            "findings": r.pii.findings.len(),
+            "records_affected": r.pii.records_affected(),
+            "by_type": r.pii.by_type().into_iter().map(|(k, v)| (k, json!(v))).collect::<serde_json::Map<_, _>>(),
+            "classes": classes,
+        },
+        "files": files,
+        "config": common.config,
+    })
+}

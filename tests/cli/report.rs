@@ -1,0 +1,63 @@
+//! `logwarden report`: one scan writes every file; a second run replaces them atomically.
+
+use crate::util::{csv_rows, Env};
+
+/// The files every report writes.
+const FILES: [&str; 6] = [
+    "sli.csv",
+    "pii_findings.csv",
+    "pii_summary.csv",
+    "pii_classes.csv",
+    "skipped.csv",
+    "summary.json",
+];
+
+#[test]
+fn one_scan_writes_every_file() {
+    let env = Env::new();
+    env.run(&[
+        "gen",
+        "--records",
+        "3000",
+        "--seed",
+        "8",
+        "-o",
+        "logs.jsonl",
+    ]);
+    let run = env.run(&["report", "logs.jsonl", "-o", "out", "--fail-on", "findings"]);
+    assert_eq!(run.code, 1, "findings were planted: {}", run.stderr);
+    for f in FILES {
+        assert!(env.path("out").join(f).exists(), "{f}");
+    }
+    let summary: serde_json::Value = serde_json::from_str(&env.read("out/summary.json")).unwrap();
+    assert_eq!(summary["scan"]["scans"], 1, "one pass over the input");
+    assert_eq!(summary["scan"]["records"], 3000);
+    assert_eq!(summary["headline"]["requests"], 3000);
+    // The report's tables equal the single commands' tables.
+    let sli = env.run(&["sli", "--by", "day,model", "logs.jsonl", "-q"]);
+    assert_eq!(env.read("out/sli.csv"), sli.stdout);
+    let pii = env.run(&["pii", "logs.jsonl", "-q"]);
+    assert_eq!(env.read("out/pii_findings.csv"), pii.stdout);
+    let findings = csv_rows(&env.read("out/pii_findings.csv"));
+    assert_eq!(summary["pii"]["findings"], findings.len());
+}
+
+#[test]
+fn a_failed_run_keeps_the_previous_report() {
+    let env = Env::new();
+    env.run(&["gen", "--records", "500", "-o", "logs.jsonl"]);
+    assert_eq!(
+        env.run(&["report", "logs.jsonl", "-o", "out", "-q"]).code,
+        0
+    );
+    let before = env.read("out/sli.csv");
+    let run = env.run(&["report", "missing.jsonl", "-o", "out", "-q"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(env.read("out/sli.csv"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(env.path("out"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left behind");
+}

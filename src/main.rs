@@ -5,20 +5,29 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A bug must not dump a panic payload (it could quote log content) nor exit with 101:
+    // report where it happened, in one line, and exit 2 like any failed run.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!("logwarden: error: internal error{at}; please report it");
+    }));
     let cli = logwarden::cli::Cli::parse();
-    let result = cli.into_request().and_then(logwarden::command::run);
+    let result = std::panic::catch_unwind(|| cli.into_request().and_then(logwarden::command::run));
     match result {
-        Ok((outcome, fail_on)) => {
+        Ok(Ok((outcome, fail_on))) => {
             if outcome.fails(fail_on) {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
             }
         }
-        Err(e) => {
+        Ok(Err(e)) => {
             let msg = format!("{e:#}").replace('\n', " ");
             eprintln!("logwarden: error: {msg}");
             ExitCode::from(2)
         }
+        Err(_) => ExitCode::from(2),
     }
 }

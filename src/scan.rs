@@ -380,3 +380,75 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
     }
     (acc, t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::group::GroupSpec;
+    use crate::analysis::pii::{Classifier, DataClass, PiiAudit, PiiContext};
+    use crate::analysis::sli::Sli;
+    use crate::input::discover;
+    use crate::pii::{Detectors, Fingerprinter, PiiConfig};
+    use proptest::prelude::*;
+
+    /// A small generated log written once per test process.
+    fn sample() -> &'static (tempfile::TempDir, Vec<Source>) {
+        static SAMPLE: std::sync::OnceLock<(tempfile::TempDir, Vec<Source>)> =
+            std::sync::OnceLock::new();
+        SAMPLE.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("s.jsonl");
+            let mut bytes = Vec::new();
+            let cfg = crate::gen::GenConfig {
+                records: 400,
+                ..Default::default()
+            };
+            crate::gen::generate(&cfg, &mut bytes).unwrap();
+            // Messy lines between the records: blank, CRLF, invalid, wrong type.
+            bytes.extend_from_slice(
+                b"\r\n\n{\"ts\":\"bad\"}\nnot json\n{\"ts\":1795442400,\"status\":200}",
+            );
+            std::fs::write(&path, bytes).unwrap();
+            let sources = discover(&[path.display().to_string()]).unwrap();
+            (dir, sources)
+        })
+    }
+
+    fn run(chunk_bytes: usize, threads: usize) -> (String, usize, u64) {
+        let (_, sources) = sample();
+        let opts = ScanOptions {
+            chunk_bytes,
+            threads,
+            ..ScanOptions::default()
+        };
+        let det = Detectors::new(&PiiConfig::default()).unwrap();
+        let fp = Fingerprinter::new(b"k");
+        let cls = Classifier::new(&det, DataClass::Internal, &Default::default());
+        let ctx = PiiContext {
+            detectors: &det,
+            fingerprints: &fp,
+            classifier: &cls,
+        };
+        let spec = GroupSpec::parse("hour,model,version").unwrap();
+        let (sli, s) = scan(sources, &opts, || Sli::new(spec.clone())).unwrap();
+        let table = crate::command::sli::sli_table(&sli.finish()).to_csv();
+        let (pii, _) = scan(sources, &opts, || PiiAudit::new(&ctx)).unwrap();
+        let findings = pii.finish().findings;
+        let first_line_sum: u64 = findings.iter().map(|f| f.loc.line).sum();
+        (
+            String::from_utf8(table).unwrap() + &format!("{:?}", s.skipped.listed),
+            findings.len(),
+            first_line_sum,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Any chunking and any thread count give the same tables, skips and findings as one chunk.
+        #[test]
+        fn chunking_never_changes_results(chunk in 1usize..20_000, threads in 1usize..5) {
+            let reference = run(usize::MAX / 2, 1);
+            prop_assert_eq!(run(chunk, threads), reference);
+        }
+    }
+}

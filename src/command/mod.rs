@@ -6,7 +6,7 @@ mod gen;
 pub mod pii;
 mod redact;
 mod report;
-mod sli;
+pub mod sli;
 
 pub use gen::GenRequest;
 pub use redact::RedactRequest;

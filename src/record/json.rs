@@ -178,29 +178,41 @@ pub(crate) struct Parser<'a> {
     pub(crate) i: usize,
 }
 
-/// Finds the first byte at or after `i` that ends a run of plain string content: a quote, a
-/// backslash, or a control byte (invalid in JSON strings). Returns its offset (or `b.len()`)
-/// and whether any non-ASCII byte was passed on the way, so UTF-8 is checked only where needed.
+/// Length of the escape sequence starting at the backslash `b[i]` (2, or 6 for `\\uXXXX`).
+#[inline(always)]
+fn escape_len(b: &[u8], i: usize) -> Result<usize, JsonError> {
+    match b.get(i + 1) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(2),
+        Some(b'u') => match b.get(i + 2..i + 6) {
+            Some(hex) if hex.iter().all(u8::is_ascii_hexdigit) => Ok(6),
+            _ => Err(JsonError::Invalid),
+        },
+        _ => Err(JsonError::Invalid),
+    }
+}
+
+/// What scanning a string body found: the offset of the closing quote, whether the body holds
+/// escapes, and whether it holds non-ASCII bytes (so UTF-8 needs checking).
+type StringEnd = (usize, bool, bool);
+
+/// Scans a string body from `i` (just after the opening quote) to its closing quote,
+/// validating escapes and rejecting control bytes, with SIMD where the CPU has it.
 #[inline]
-fn find_string_special(b: &[u8], i: usize) -> (usize, bool) {
+fn string_body(b: &[u8], i: usize) -> Result<StringEnd, JsonError> {
     #[cfg(target_arch = "x86_64")]
     {
         // Most strings (keys, ids, model names) end within 16 bytes: one inlined block first.
-        let (pos, high, done) = first_block_sse2(b, i);
-        if done {
-            return (pos, high);
+        if let Some(end) = first_block_sse2(b, i) {
+            return Ok(end);
         }
-        // Long runs (prompts, responses) dominate the bytes of a log: scan them 32 at a time.
-        let (pos, more) = if b.len() - pos >= 64 && avx2_available() {
+        // Long runs (prompts, responses) dominate the bytes of a log: 32 at a time, escapes
+        // handled inside the loop so a string with many `\\n` is still one pass.
+        if avx2_available() {
             // SAFETY: AVX2 support was just checked at run time.
-            unsafe { find_special_avx2(b, pos) }
-        } else {
-            find_special_sse2(b, pos)
-        };
-        (pos, high | more)
+            return unsafe { string_body_avx2(b, i) };
+        }
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    find_special_scalar(b, i, false)
+    string_body_scalar(b, i, false, false)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -219,28 +231,40 @@ fn avx2_available() -> bool {
     }
 }
 
-/// The byte-at-a-time tail of the searches.
+/// The byte-at-a-time scan (tails, and CPUs without AVX2).
 #[inline]
-fn find_special_scalar(b: &[u8], mut i: usize, mut high: bool) -> (usize, bool) {
-    while i < b.len() {
-        let c = b[i];
-        if c == b'"' || c == b'\\' || c < 0x20 {
-            return (i, high);
+fn string_body_scalar(
+    b: &[u8],
+    mut i: usize,
+    mut escaped: bool,
+    mut high: bool,
+) -> Result<StringEnd, JsonError> {
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'"' => return Ok((i, escaped, high)),
+            b'\\' => {
+                escaped = true;
+                i += escape_len(b, i)?;
+            }
+            0..=0x1F => return Err(JsonError::Invalid),
+            _ => {
+                high |= c >= 0x80;
+                i += 1;
+            }
         }
-        high |= c >= 0x80;
-        i += 1;
     }
-    (i, high)
+    Err(JsonError::Invalid)
 }
 
-/// Checks the 16 bytes at `i` (when there are 16): returns the hit offset and `true` when the
-/// block holds a special byte, else the offset after the block and `false`.
+/// Checks the 16 bytes at `i`: when the first special byte among them is the closing quote,
+/// the whole string is done; any other case (escape, control, no hit, short tail) is left to
+/// the full scan.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn first_block_sse2(b: &[u8], i: usize) -> (usize, bool, bool) {
+fn first_block_sse2(b: &[u8], i: usize) -> Option<StringEnd> {
     use std::arch::x86_64::*;
     if i + 16 > b.len() {
-        return (i, false, false);
+        return None;
     }
     // SAFETY: SSE2 is baseline on x86_64 and i + 16 <= len.
     unsafe {
@@ -254,57 +278,27 @@ fn first_block_sse2(b: &[u8], i: usize) -> (usize, bool, bool) {
             is_control,
         );
         let mask = _mm_movemask_epi8(hit) as u32;
+        if mask == 0 {
+            return None;
+        }
+        let off = mask.trailing_zeros() as usize;
+        if b[i + off] != b'"' {
+            return None;
+        }
         let high_bits = _mm_movemask_epi8(v) as u32;
-        if mask != 0 {
-            let off = mask.trailing_zeros();
-            (i + off as usize, high_bits & ((1u32 << off) - 1) != 0, true)
-        } else {
-            (i + 16, high_bits != 0, false)
-        }
+        Some((i + off, false, high_bits & ((1u32 << off) - 1) != 0))
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn find_special_sse2(b: &[u8], mut i: usize) -> (usize, bool) {
-    use std::arch::x86_64::*;
-    let mut high = false;
-    // SAFETY: SSE2 is part of the x86_64 baseline; loads are unaligned and stay within `b`.
-    unsafe {
-        let quote = _mm_set1_epi8(b'"' as i8);
-        let backslash = _mm_set1_epi8(b'\\' as i8);
-        let control = _mm_set1_epi8(0x1F);
-        while i + 16 <= b.len() {
-            let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-            // v <= 0x1F (unsigned) exactly when min(v, 0x1F) == v.
-            let is_control = _mm_cmpeq_epi8(_mm_min_epu8(v, control), v);
-            let hit = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                is_control,
-            );
-            let mask = _mm_movemask_epi8(hit) as u32;
-            let high_bits = _mm_movemask_epi8(v) as u32;
-            if mask != 0 {
-                let off = mask.trailing_zeros();
-                high |= high_bits & ((1u32 << off) - 1) != 0;
-                return (i + off as usize, high);
-            }
-            high |= high_bits != 0;
-            i += 16;
-        }
-    }
-    find_special_scalar(b, i, high)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn find_special_avx2(b: &[u8], mut i: usize) -> (usize, bool) {
+unsafe fn string_body_avx2(b: &[u8], mut i: usize) -> Result<StringEnd, JsonError> {
     use std::arch::x86_64::*;
-    let mut high = false;
+    let (mut escaped, mut high) = (false, false);
     let quote = _mm256_set1_epi8(b'"' as i8);
     let backslash = _mm256_set1_epi8(b'\\' as i8);
     let control = _mm256_set1_epi8(0x1F);
-    while i + 32 <= b.len() {
+    'blocks: while i + 32 <= b.len() {
         // SAFETY: i + 32 <= len, so the unaligned load stays within `b`.
         let v = unsafe { _mm256_loadu_si256(b.as_ptr().add(i) as *const __m256i) };
         let is_control = _mm256_cmpeq_epi8(_mm256_min_epu8(v, control), v);
@@ -312,18 +306,34 @@ unsafe fn find_special_avx2(b: &[u8], mut i: usize) -> (usize, bool) {
             _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)),
             is_control,
         );
-        let mask = _mm256_movemask_epi8(hit) as u32;
+        let mut mask = _mm256_movemask_epi8(hit) as u32;
         let high_bits = _mm256_movemask_epi8(v) as u32;
-        if mask != 0 {
-            let off = mask.trailing_zeros();
-            high |= high_bits & ((1u32 << off).wrapping_sub(1)) != 0;
-            return (i + off as usize, high);
+        while mask != 0 {
+            let off = mask.trailing_zeros() as usize;
+            match b[i + off] {
+                b'"' => {
+                    high |= high_bits & ((1u32 << off) - 1) != 0;
+                    return Ok((i + off, escaped, high));
+                }
+                b'\\' => {
+                    escaped = true;
+                    let next = off + escape_len(b, i + off)?;
+                    if next >= 32 {
+                        // The escape runs past this block: continue after it.
+                        high |= high_bits != 0;
+                        i += next;
+                        continue 'blocks;
+                    }
+                    // Drop the hits inside the escape (an escaped quote or backslash).
+                    mask &= !((1u32 << next) - 1);
+                }
+                _ => return Err(JsonError::Invalid),
+            }
         }
         high |= high_bits != 0;
         i += 32;
     }
-    let (pos, h) = find_special_sse2(b, i);
-    (pos, high | h)
+    string_body_scalar(b, i, escaped, high)
 }
 
 impl<'a> Parser<'a> {
@@ -369,36 +379,9 @@ impl<'a> Parser<'a> {
     pub(crate) fn string(&mut self) -> Result<(&'a str, bool), JsonError> {
         self.expect(b'"')?;
         let start = self.i;
-        let mut escaped = false;
-        let mut non_ascii = false;
-        loop {
-            let (pos, high) = find_string_special(self.b, self.i);
-            non_ascii |= high;
-            self.i = pos;
-            match self.b.get(pos) {
-                Some(b'"') => break,
-                Some(b'\\') => {}
-                // A control byte, or the end of the line before the closing quote.
-                _ => return Err(JsonError::Invalid),
-            }
-            escaped = true;
-            match self.b.get(self.i + 1) {
-                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 2,
-                Some(b'u') => {
-                    let hex = self
-                        .b
-                        .get(self.i + 2..self.i + 6)
-                        .ok_or(JsonError::Invalid)?;
-                    if !hex.iter().all(u8::is_ascii_hexdigit) {
-                        return Err(JsonError::Invalid);
-                    }
-                    self.i += 6;
-                }
-                _ => return Err(JsonError::Invalid),
-            }
-        }
-        let raw = &self.b[start..self.i];
-        self.i += 1;
+        let (end, escaped, non_ascii) = string_body(self.b, start)?;
+        let raw = &self.b[start..end];
+        self.i = end + 1;
         let text = if non_ascii {
             simdutf8::basic::from_utf8(raw).map_err(|_| JsonError::BadUtf8)?
         } else {
@@ -795,20 +778,53 @@ mod tests {
     }
 
     #[test]
-    fn special_byte_search() {
-        for (text, pos, high) in [
-            ("abcdefghijklmnopqrstuvwxyz\"", 26, false),
-            ("abc\u{1}defghijklmnopqrstuvwxyz", 3, false),
-            ("caf\u{e9} au lait, s'il vous plait\\", 30, true),
-            ("plain", 5, false),
-            ("0123456789abcdef\u{e9}\"", 18, true),
-            ("0123456789abcde\"\u{e9}", 15, false),
+    fn string_bodies() {
+        for (text, want) in [
+            ("abcdefghijklmnopqrstuvwxyz\"", Ok((26, false, false))),
+            ("abc\u{1}defghijklmnopqrstuvwxyz\"", Err(JsonError::Invalid)),
+            (
+                "caf\u{e9} au lait\\n, s'il vous plait\"",
+                Ok((32, true, true)),
+            ),
+            ("no end", Err(JsonError::Invalid)),
+            ("0123456789abcdef\u{e9}\"", Ok((18, false, true))),
+            ("0123456789abcde\"\u{e9}", Ok((15, false, false))),
+            ("a\\\"b\\u00e9\\\\\"", Ok((12, true, false))),
+            ("bad \\x escape\"", Err(JsonError::Invalid)),
+            ("bad \\u12 escape\"", Err(JsonError::Invalid)),
         ] {
+            assert_eq!(string_body(text.as_bytes(), 0), want, "{text:?}");
             assert_eq!(
-                find_string_special(text.as_bytes(), 0),
-                (pos, high),
+                string_body_scalar(text.as_bytes(), 0, false, false),
+                want,
                 "{text:?}"
             );
+        }
+        // Long bodies take the 32-byte path: a quote, escape or control byte at every offset,
+        // with and without non-ASCII before it, must agree with the scalar scan.
+        for len in [40usize, 64, 95, 200] {
+            for at in 0..len {
+                for kind in 0..4 {
+                    let mut v = vec![b'a'; len];
+                    v[len - 1] = b'"';
+                    if at > 2 && kind % 2 == 1 {
+                        v[at / 2] = 0xC3;
+                        v[at / 2 + 1] = 0xA9;
+                    }
+                    match kind / 2 {
+                        0 if at + 1 < len => {
+                            v[at] = b'\\';
+                            v[at + 1] = b'"';
+                        }
+                        _ => v[at] = [b'"', 0x01][at % 2],
+                    }
+                    assert_eq!(
+                        string_body(&v, 0),
+                        string_body_scalar(&v, 0, false, false),
+                        "len {len} at {at} kind {kind}"
+                    );
+                }
+            }
         }
     }
 

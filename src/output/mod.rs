@@ -129,10 +129,16 @@ impl AtomicFile {
     /// The temporary path and destination, for `OutputSet`.
     fn into_staged(mut self) -> Result<(PathBuf, PathBuf), OutputError> {
         let file = self.file.take().expect("staged once");
-        file.into_inner()
+        // The last buffered bytes are written here: a full disk shows up now, and the
+        // temporary must not outlive the failure.
+        if let Err(e) = file
+            .into_inner()
             .map_err(|e| e.into_error())
             .and_then(|f| f.sync_all())
-            .map_err(|e| out_err(&self.dest, e))?;
+        {
+            let _ = fs::remove_file(&self.tmp);
+            return Err(out_err(&self.dest, e));
+        }
         Ok((self.tmp.clone(), self.dest.clone()))
     }
 }

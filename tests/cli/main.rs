@@ -7,4 +7,5 @@ mod bad_input;
 mod config;
 mod pii;
 mod report;
+mod safety;
 mod sli;

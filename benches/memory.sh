@@ -37,7 +37,7 @@ echo "|---|---|---|---|---|---|"
 for n in "${SIZES[@]}"; do
   f="$DATA/mem-$n.jsonl"
   [ -s "$f" ] || "$BIN" gen --records "$n" --seed 3 -o "$f"
-  size=$(awk "BEGIN{printf \"%.1f GB\", $(stat -c %s "$f")/1e9}")
+  size=$(awk "BEGIN{printf \"%.1f GB\", $(stat -L -c %s "$f")/1e9}")
   for cmd in "sli --by day,model" "pii" "report"; do
     out=""
     [ "$cmd" = "report" ] && out="-o $DATA/mem-report"

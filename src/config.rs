@@ -2,6 +2,9 @@
 //! alerts, review rules), loaded once and checked strictly: an unknown key or a bad value is an
 //! error naming the key and line.
 
+use crate::analysis::slo::config::{
+    workbook_burn_rates, AlertSeverities, BurnRateAlert, Scope, SloConfig,
+};
 use crate::prices::Price;
 use crate::record::format::Field;
 use serde::Deserialize;
@@ -20,6 +23,8 @@ pub struct Config {
     pub owners: Owners,
     /// Alert thresholds and budgets shared by the SLO and cost reports.
     pub alerts: Alerts,
+    /// Service level objectives (`logwarden slo`).
+    pub slo: SloConfig,
 }
 
 /// `[alerts]`: thresholds of the per-bucket alerts and the spend budgets.
@@ -36,6 +41,15 @@ pub struct Alerts {
     pub monthly_budget_usd: Option<f64>,
     /// Buckets with fewer requests than this raise no rate alert (too little traffic).
     pub min_requests: u64,
+    /// Scopes the per-bucket alerts are evaluated for (`all` and/or dimensions).
+    pub scopes: Vec<Scope>,
+    /// A rate breach alerts only when chance explains it with probability below this
+    /// (one-sided binomial test); 1 alerts on every breach.
+    pub significance: f64,
+    /// Severity of each kind of threshold alert.
+    pub severity: AlertSeverities,
+    /// Multiwindow burn-rate conditions (default: the SRE workbook's four).
+    pub burn_rate: Vec<BurnRateAlert>,
 }
 
 impl Default for Alerts {
@@ -46,6 +60,10 @@ impl Default for Alerts {
             daily_cost_usd: None,
             monthly_budget_usd: None,
             min_requests: 20,
+            scopes: vec![Scope::All],
+            significance: 0.001,
+            severity: AlertSeverities::default(),
+            burn_rate: workbook_burn_rates(),
         }
     }
 }
@@ -152,6 +170,9 @@ impl Config {
                 ));
             }
         }
+        self.slo
+            .check(&self.alerts)
+            .map_err(|(key, message)| invalid(&key, message))?;
         Ok(())
     }
 

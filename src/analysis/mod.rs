@@ -4,6 +4,7 @@
 pub mod group;
 pub mod quantile;
 pub mod sli;
+pub mod slo;
 
 use crate::record::{Location, Record};
 

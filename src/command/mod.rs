@@ -3,8 +3,10 @@
 
 mod gen;
 mod sli;
+mod slo;
 
 pub use gen::GenRequest;
+pub use slo::SloRequest;
 
 use crate::config::Config;
 use crate::input::{discover, Source};
@@ -42,6 +44,10 @@ pub enum Request {
         common: Box<Common>,
         by: crate::analysis::group::GroupSpec,
     },
+    Slo {
+        common: Box<Common>,
+        slo: SloRequest,
+    },
     Gen(Box<GenRequest>),
 }
 
@@ -68,6 +74,7 @@ impl Outcome {
 pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
     match req {
         Request::Sli { common, by } => Ok((sli::run(&common, by)?, common.fail_on)),
+        Request::Slo { common, slo } => Ok((slo::run(&common, &slo)?, common.fail_on)),
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
     }
 }

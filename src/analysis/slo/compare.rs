@@ -3,7 +3,7 @@
 //! traffic, with a verdict from a significance test plus a minimum practical effect.
 
 use super::config::CompareConfig;
-use super::stats::{mann_whitney, two_proportion_z, MannWhitney};
+use super::stats::{compare_proportions, mann_whitney, MannWhitney};
 use crate::analysis::group::GroupKey;
 use crate::analysis::quantile::quantile_sorted;
 use crate::record::{Dim, Record};
@@ -81,7 +81,7 @@ pub struct CompareRow {
     pub change: Option<f64>,
     pub verdict: Verdict,
     pub p_value: Option<f64>,
-    /// `two_proportion_z` or `mann_whitney_u`.
+    /// `two_proportion_z`, `fisher_exact` (few events) or `mann_whitney_u`.
     pub test: &'static str,
     /// Events each side contributed (requests, or requests with a latency).
     pub current_n: u64,
@@ -244,7 +244,9 @@ fn compare_pair(
         let mut r = row(metric, "two_proportion_z");
         r.current_n = c.requests;
         r.previous_n = p.requests;
-        if let Some(t) = two_proportion_z(count(&c), c.requests, count(&p), p.requests) {
+        if let Some((t, test)) = compare_proportions(count(&c), c.requests, count(&p), p.requests)
+        {
+            r.test = test;
             let (cr, pr) = (
                 count(&c) as f64 / c.requests as f64,
                 count(&p) as f64 / p.requests as f64,
@@ -305,4 +307,130 @@ fn compare_pair(
 /// Rounds to 0.01 ms: latencies kept as f32 are exact to about that.
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic log-normal latencies (median 800 ms, σ = 0.5) from a 64-bit LCG.
+    fn latencies(seed: u64, n: usize, mult: f64) -> Vec<f32> {
+        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut uniform = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        (0..n)
+            .map(|_| {
+                let (u1, u2) = (uniform(), uniform());
+                let normal = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+                (800.0 * (0.5 * normal).exp() * mult) as f32
+            })
+            .collect()
+    }
+
+    /// `per_hour` requests in each hour of `hours`, every `fail_every`-th a 5xx.
+    fn variant(
+        name: &str,
+        hours: std::ops::Range<i64>,
+        per_hour: usize,
+        mult: f64,
+        fail_every: u64,
+    ) -> Vec<(GroupKey, VariantStats)> {
+        hours
+            .map(|h| {
+                let n = per_hour as u64;
+                let failed = n / fail_every;
+                let stats = VariantStats {
+                    requests: n,
+                    success: n - failed,
+                    errors_4xx: 0,
+                    errors_5xx: failed,
+                    latencies: latencies(h as u64 * 1000 + name.len() as u64, per_hour, mult),
+                    first_ts: Some(h * 3600 * 1_000_000),
+                };
+                let key = GroupKey {
+                    bucket: h * 3600,
+                    dims: vec![Some(name.to_string())],
+                };
+                (key, stats)
+            })
+            .collect()
+    }
+
+    fn verdicts(rows: &[CompareRow], value: &str) -> Vec<(&'static str, Verdict)> {
+        rows.iter()
+            .filter(|r| r.value == value)
+            .map(|r| (r.metric, r.verdict))
+            .collect()
+    }
+
+    #[test]
+    fn releases_against_their_predecessor_over_shared_hours() {
+        let mut groups = variant("1.0", 0..20, 2000, 1.0, 200);
+        // 1.1 is 60 % slower and fails 5 % of requests; 1.2 is 3 % slower than 1.1 and
+        // healthy again.
+        groups.extend(variant("1.1", 10..30, 2000, 1.6, 20));
+        groups.extend(variant("1.2", 20..40, 2000, 1.6 * 1.03, 200));
+        let report = compare(Dim::Version, groups, &CompareConfig::default(), 20);
+        assert!(report.notes.is_empty());
+        use Verdict::*;
+        assert_eq!(
+            verdicts(&report.rows, "1.1"),
+            [
+                ("success_rate", Regressed),
+                ("error_rate_5xx", Regressed),
+                ("error_rate_4xx", Unchanged),
+                ("p50_ms", Regressed),
+                ("p95_ms", Regressed),
+                ("p99_ms", Regressed),
+            ]
+        );
+        let r11 = &report.rows[3];
+        assert_eq!((r11.baseline.as_str(), r11.test), ("1.0", "mann_whitney_u"));
+        // Only hours 10..20 are shared: 10 hours of 2000 requests per side.
+        assert_eq!((r11.current_n, r11.previous_n), (20_000, 20_000));
+        assert_eq!((r11.from, r11.to), (10 * 3600, 20 * 3600));
+        assert!(r11.note.starts_with("10 hours"), "{}", r11.note);
+        assert!((r11.relative_change.unwrap() - 0.6).abs() < 0.05);
+        // 1.2: errors back to 0.5 % (improved); 3 % slower is statistically clear with
+        // 20,000 requests a side, but below the 10 % that matters.
+        let r12: Vec<&CompareRow> = report.rows.iter().filter(|r| r.value == "1.2").collect();
+        assert_eq!(r12[0].verdict, Improved);
+        assert_eq!(r12[3].metric, "p50_ms");
+        assert!(r12[3].p_value.unwrap() < 0.001, "{:?}", r12[3].p_value);
+        assert!(r12.iter().skip(3).all(|r| r.verdict == Unchanged));
+    }
+
+    #[test]
+    fn stages_against_full_and_fallbacks() {
+        let mut groups = variant("full", 0..10, 100, 1.0, 1000);
+        groups.extend(variant("beta", 20..22, 100, 1.0, 1000));
+        let report = compare(Dim::Stage, groups, &CompareConfig::default(), 20);
+        assert_eq!(report.rows.len(), 6);
+        assert!(report.rows.iter().all(|r| r.baseline == "full"));
+        assert!(report.rows.iter().all(|r| r.verdict == Verdict::Unchanged));
+        // Never served in the same hour: whole lifetimes, and the note says so.
+        assert!(report.rows[0].note.contains("whole lifetimes"));
+        assert_eq!(report.rows[0].current_n, 200);
+        assert_eq!(report.rows[0].previous_n, 1000);
+
+        let report = compare(
+            Dim::Stage,
+            variant("beta", 0..2, 10, 1.0, 1000),
+            &CompareConfig::default(),
+            20,
+        );
+        assert!(report.rows.is_empty());
+        assert!(report.notes[0].contains("stage `full`"));
+        let report = compare(
+            Dim::Version,
+            variant("1.0", 0..2, 10, 1.0, 1000),
+            &CompareConfig::default(),
+            20,
+        );
+        assert!(report.notes[0].contains("fewer than two"));
+    }
 }

@@ -292,3 +292,134 @@ fn scope_series(scope: Scope, groups: Groups<DayPage>) -> Vec<Series> {
         .map(|(value, pages)| Series::from_pages(scope, value, pages))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{JsonStr, Location};
+
+    /// Three days of traffic on models `a` and `b`, 40 requests per 5 minutes; model `b`
+    /// fails completely from 10:00 to 11:30 on the second day.
+    fn records() -> Vec<Record<'static>> {
+        let day = 86_400;
+        let start = 20_000 * day;
+        let mut out = Vec::new();
+        for slot in 0..(3 * 288) {
+            for i in 0..40u32 {
+                let secs = start + slot * 300 + i64::from(i) * 7;
+                let model = if i % 2 == 0 { "a" } else { "b" };
+                let in_outage = (day + 10 * 3600..day + 11 * 3600 + 1800)
+                    .contains(&(secs - start));
+                let status = if model == "b" && in_outage {
+                    503
+                } else if i == 39 && slot % 10 == 0 {
+                    404
+                } else {
+                    200
+                };
+                let mut rec = Record {
+                    ts: Some(secs * MICROS),
+                    status: Some(status),
+                    latency_ms: Some(f64::from(100 + (i * 37 + slot as u32) % 900)),
+                    cost_usd: 0.001,
+                    ..Record::default()
+                };
+                rec.dims[Dim::Model as usize] = Some(JsonStr::plain(model));
+                rec.dims[Dim::Version as usize] =
+                    Some(JsonStr::plain(if slot < 400 { "v1" } else { "v2" }));
+                out.push(rec);
+            }
+        }
+        out
+    }
+
+    fn plan() -> Arc<SloPlan> {
+        let config = Config::parse(
+            "[alerts]\nscopes = [\"all\", \"model\"]\n[slo]\nscopes = [\"all\", \"model\"]\n",
+            "test",
+        )
+        .unwrap();
+        Arc::new(SloPlan::new(&config, Some(Dim::Version)))
+    }
+
+    fn fold(recs: &[Record<'_>], cuts: &[usize]) -> SloReport {
+        let line = Line {
+            loc: Location { file: 0, line: 1 },
+            text: "",
+        };
+        let plan = plan();
+        let mut bounds = vec![0];
+        bounds.extend_from_slice(cuts);
+        bounds.push(recs.len());
+        let mut parts = bounds.windows(2).map(|w| {
+            let mut acc = Slo::new(Arc::clone(&plan));
+            for r in &recs[w[0]..w[1]] {
+                acc.observe(r, &line);
+            }
+            acc
+        });
+        let mut acc = parts.next().unwrap();
+        for p in parts {
+            acc.merge(p);
+        }
+        acc.finish()
+    }
+
+    #[test]
+    fn chunking_never_changes_the_report() {
+        let recs = records();
+        let whole = fold(&recs, &[]);
+        let n = recs.len();
+        for cuts in [vec![n / 2], vec![1, n / 3, n - 7], vec![n / 5, 2 * n / 5, 3 * n / 5]] {
+            let split = fold(&recs, &cuts);
+            assert_eq!(split.objectives, whole.objectives, "cuts {cuts:?}");
+            assert_eq!(split.alerts, whole.alerts, "cuts {cuts:?}");
+            assert_eq!(
+                split.compare.as_ref().unwrap().rows,
+                whole.compare.as_ref().unwrap().rows
+            );
+        }
+    }
+
+    #[test]
+    fn an_outage_of_one_model_is_p0_and_pages() {
+        let report = fold(&records(), &[]);
+        let outages: Vec<&Alert> = report
+            .alerts
+            .iter()
+            .filter(|a| a.alert == "outage")
+            .collect();
+        assert_eq!(outages.len(), 1, "{outages:?}");
+        assert_eq!(outages[0].scope, "model=b");
+        assert_eq!(outages[0].severity, config::Severity::P0);
+        assert_eq!(outages[0].owner, "Platform");
+        // 90 minutes of outage on one of two models: the `all` scope burns at 50 % bad,
+        // 100× the 0.5 % budget, so it pages; model `a` never alerts on success rate.
+        assert!(report.alerts.iter().any(|a| a.alert == "burn_rate"
+            && a.scope == "all"
+            && a.severity == config::Severity::P1
+            && a.slo == "availability"));
+        assert!(!report
+            .alerts
+            .iter()
+            .any(|a| a.scope == "model=a" && a.metric != "p95_ms" && a.slo != "latency"));
+        // Objectives: one row per objective and scope value over the 30-day window.
+        let scopes: Vec<(&str, &str)> = report
+            .objectives
+            .iter()
+            .map(|r| (r.slo.as_str(), r.scope.as_str()))
+            .collect();
+        assert_eq!(
+            scopes,
+            [
+                ("availability", "all"),
+                ("availability", "model=a"),
+                ("availability", "model=b"),
+                ("latency", "all"),
+                ("latency", "model=a"),
+                ("latency", "model=b"),
+            ]
+        );
+        assert!(report.objectives[0].note.contains("data covers 10%"));
+    }
+}

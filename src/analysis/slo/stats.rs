@@ -167,6 +167,61 @@ pub fn two_proportion_z(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<TestResult
     })
 }
 
+/// Fisher's exact test of `x1` of `n1` against `x2` of `n2` (two-sided, as SciPy's
+/// `fisher_exact`: the tables no more likely than the observed one). `None` when a side is
+/// empty or the table is too large to enumerate (then the z-test is accurate anyway).
+pub fn fisher_exact(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<f64> {
+    if n1 == 0 || n2 == 0 || x1 > n1 || x2 > n2 {
+        return None;
+    }
+    let n = n1 + n2;
+    let k = x1 + x2;
+    let lo = k.saturating_sub(n2);
+    let hi = k.min(n1);
+    if hi - lo > 2_000_000 {
+        return None;
+    }
+    let ln_choose = |a: u64, b: u64| {
+        ln_gamma(a as f64 + 1.0) - ln_gamma(b as f64 + 1.0) - ln_gamma((a - b) as f64 + 1.0)
+    };
+    let ln_total = ln_choose(n, n1);
+    let ln_p = |i: u64| ln_choose(k, i) + ln_choose(n - k, n1 - i) - ln_total;
+    let observed = ln_p(x1);
+    // Relative slack as SciPy uses, so tables as likely as the observed one count despite
+    // rounding.
+    let cutoff = observed + (1.0 + 1e-7_f64).ln();
+    let p: f64 = (lo..=hi)
+        .map(ln_p)
+        .filter(|&l| l <= cutoff)
+        .map(f64::exp)
+        .sum();
+    Some(p.min(1.0))
+}
+
+/// Compares two proportions: Fisher's exact test when any expected cell of the 2×2 table is
+/// below 5 (where the normal approximation overstates significance), else the pooled z-test.
+/// Returns the result and the name of the test used.
+pub fn compare_proportions(
+    x1: u64,
+    n1: u64,
+    x2: u64,
+    n2: u64,
+) -> Option<(TestResult, &'static str)> {
+    let z = two_proportion_z(x1, n1, x2, n2)?;
+    let n = (n1 + n2) as f64;
+    let (k, not_k) = ((x1 + x2) as f64, (n1 + n2 - x1 - x2) as f64);
+    let smallest = [n1 as f64 * k, n1 as f64 * not_k, n2 as f64 * k, n2 as f64 * not_k]
+        .into_iter()
+        .fold(f64::INFINITY, f64::min)
+        / n;
+    if smallest < 5.0 {
+        if let Some(p) = fisher_exact(x1, n1, x2, n2) {
+            return Some((TestResult { z: z.z, p_value: p }, "fisher_exact"));
+        }
+    }
+    Some((z, "two_proportion_z"))
+}
+
 /// The Mann-Whitney U test of `a` against `b` (two-sided), normal approximation with the tie
 /// correction of the variance and a continuity correction of 1/2, as SciPy's
 /// `mannwhitneyu(a, b, method="asymptotic")`. Sorts both slices. `z` is positive when `a`
@@ -303,6 +358,20 @@ mod tests {
         let t = two_proportion_z(0, 50, 0, 70).unwrap();
         assert_eq!(t.p_value, 1.0);
         assert!(two_proportion_z(1, 0, 1, 2).is_none());
+    }
+
+    #[test]
+    fn fisher_exact_matches_scipy() {
+        // scipy.stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]]).pvalue
+        close(fisher_exact(3, 466, 16, 16548).unwrap(), 0.014273022872355703, 1e-9);
+        close(fisher_exact(0, 50, 5, 50).unwrap(), 0.05628449442882433, 1e-9);
+        close(fisher_exact(7, 100, 1, 200).unwrap(), 0.002287277302604547, 1e-9);
+        // Few events: Fisher; the z-test would claim p = 0.0005 for the first table.
+        let (t, name) = compare_proportions(3, 466, 16, 16548).unwrap();
+        assert_eq!(name, "fisher_exact");
+        close(t.p_value, 0.014273022872355703, 1e-9);
+        let (_, name) = compare_proportions(45, 1000, 60, 1000).unwrap();
+        assert_eq!(name, "two_proportion_z");
     }
 
     #[test]

@@ -244,8 +244,7 @@ fn compare_pair(
         let mut r = row(metric, "two_proportion_z");
         r.current_n = c.requests;
         r.previous_n = p.requests;
-        if let Some((t, test)) = compare_proportions(count(&c), c.requests, count(&p), p.requests)
-        {
+        if let Some((t, test)) = compare_proportions(count(&c), c.requests, count(&p), p.requests) {
             r.test = test;
             let (cr, pr) = (
                 count(&c) as f64 / c.requests as f64,
@@ -315,7 +314,9 @@ mod tests {
 
     /// Deterministic log-normal latencies (median 800 ms, σ = 0.5) from a 64-bit LCG.
     fn latencies(seed: u64, n: usize, mult: f64) -> Vec<f32> {
-        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let mut uniform = move || {
             state = state
                 .wrapping_mul(6364136223846793005)

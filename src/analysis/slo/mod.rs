@@ -308,8 +308,7 @@ mod tests {
             for i in 0..40u32 {
                 let secs = start + slot * 300 + i64::from(i) * 7;
                 let model = if i % 2 == 0 { "a" } else { "b" };
-                let in_outage = (day + 10 * 3600..day + 11 * 3600 + 1800)
-                    .contains(&(secs - start));
+                let in_outage = (day + 10 * 3600..day + 11 * 3600 + 1800).contains(&(secs - start));
                 let status = if model == "b" && in_outage {
                     503
                 } else if i == 39 && slot % 10 == 0 {
@@ -370,7 +369,11 @@ mod tests {
         let recs = records();
         let whole = fold(&recs, &[]);
         let n = recs.len();
-        for cuts in [vec![n / 2], vec![1, n / 3, n - 7], vec![n / 5, 2 * n / 5, 3 * n / 5]] {
+        for cuts in [
+            vec![n / 2],
+            vec![1, n / 3, n - 7],
+            vec![n / 5, 2 * n / 5, 3 * n / 5],
+        ] {
             let split = fold(&recs, &cuts);
             assert_eq!(split.objectives, whole.objectives, "cuts {cuts:?}");
             assert_eq!(split.alerts, whole.alerts, "cuts {cuts:?}");

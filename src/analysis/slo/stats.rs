@@ -210,9 +210,14 @@ pub fn compare_proportions(
     let z = two_proportion_z(x1, n1, x2, n2)?;
     let n = (n1 + n2) as f64;
     let (k, not_k) = ((x1 + x2) as f64, (n1 + n2 - x1 - x2) as f64);
-    let smallest = [n1 as f64 * k, n1 as f64 * not_k, n2 as f64 * k, n2 as f64 * not_k]
-        .into_iter()
-        .fold(f64::INFINITY, f64::min)
+    let smallest = [
+        n1 as f64 * k,
+        n1 as f64 * not_k,
+        n2 as f64 * k,
+        n2 as f64 * not_k,
+    ]
+    .into_iter()
+    .fold(f64::INFINITY, f64::min)
         / n;
     if smallest < 5.0 {
         if let Some(p) = fisher_exact(x1, n1, x2, n2) {
@@ -363,9 +368,21 @@ mod tests {
     #[test]
     fn fisher_exact_matches_scipy() {
         // scipy.stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]]).pvalue
-        close(fisher_exact(3, 466, 16, 16548).unwrap(), 0.014273022872355703, 1e-9);
-        close(fisher_exact(0, 50, 5, 50).unwrap(), 0.05628449442882433, 1e-9);
-        close(fisher_exact(7, 100, 1, 200).unwrap(), 0.002287277302604547, 1e-9);
+        close(
+            fisher_exact(3, 466, 16, 16548).unwrap(),
+            0.014273022872355703,
+            1e-9,
+        );
+        close(
+            fisher_exact(0, 50, 5, 50).unwrap(),
+            0.05628449442882433,
+            1e-9,
+        );
+        close(
+            fisher_exact(7, 100, 1, 200).unwrap(),
+            0.002287277302604547,
+            1e-9,
+        );
         // Few events: Fisher; the z-test would claim p = 0.0005 for the first table.
         let (t, name) = compare_proportions(3, 466, 16, 16548).unwrap();
         assert_eq!(name, "fisher_exact");

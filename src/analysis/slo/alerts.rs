@@ -4,10 +4,11 @@
 use super::config::{Scope, Severity};
 use super::stats::binomial_sf;
 use super::timeline::{Series, Totals};
-use super::SLOT_SECS;
+use super::{SLOT_MINUTES, SLOT_SECS};
 use crate::analysis::quantile::quantile_sorted;
 use crate::bucket::BucketKind;
 use crate::config::{Alerts, Owners};
+use crate::record::time::MICROS;
 
 /// One row of `alerts.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,7 +136,7 @@ pub fn threshold_alerts(s: &Series, cfg: &Alerts, owners: &Owners, p95_index: us
 fn buckets(s: &Series, kind: BucketKind) -> Vec<(i64, Totals)> {
     let mut out: Vec<(i64, Totals)> = Vec::new();
     for (slot, c) in s.slots.iter().zip(&s.counts) {
-        let start = kind.start(slot * SLOT_SECS * crate::record::time::MICROS);
+        let start = kind.start(slot * SLOT_SECS * MICROS);
         match out.last_mut() {
             Some((st, t)) if *st == start => t.add(c),
             _ => {
@@ -219,72 +220,61 @@ fn p95_alert(
     Some(a)
 }
 
+/// The label of the hour holding `secs` (epoch seconds), as the `bucket` column writes it.
+pub fn hour_bucket(secs: i64) -> String {
+    let hour = BucketKind::Hour;
+    hour.label(hour.start(secs * MICROS)).to_string()
+}
+
 /// Total outages: 60 minutes with at least `min_requests` requests and not one success.
-/// Consecutive outage windows are reported as one alert.
+/// Overlapping or adjacent outage windows are reported as one alert.
 pub fn outages(s: &Series, cfg: &Alerts, owners: &Owners) -> Vec<Alert> {
-    const WINDOW_SLOTS: i64 = 12;
-    let mut out = Vec::new();
+    const WINDOW_SLOTS: i64 = 60 / SLOT_MINUTES as i64;
+    // (first slot of the first failing window, last slot at which the window failed)
+    let mut episodes: Vec<(i64, i64)> = Vec::new();
     let mut lo = 0;
-    // (first slot of the first window, last firing slot, totals over the whole episode)
-    let mut open: Option<(i64, i64, usize)> = None;
-    let close = |first: i64, last: i64, from_idx: usize, to_idx: usize, out: &mut Vec<Alert>| {
-        let mut t = Totals::default();
-        for c in &s.counts[from_idx..to_idx] {
-            t.add(c);
-        }
-        out.push(Alert {
-            bucket: BucketKind::Hour
-                .label(BucketKind::Hour.start(first * SLOT_SECS * 1_000_000))
-                .to_string(),
-            alert: "outage",
-            severity: cfg.severity.outage,
-            scope: s.label(),
-            metric: "success_rate",
-            value: 0.0,
-            threshold: 0.0,
-            owner: failure_owner(&t, owners).to_string(),
-            window: "60m".into(),
-            slo: String::new(),
-            from: first * SLOT_SECS,
-            until: (last + 1) * SLOT_SECS,
-            requests: t.requests,
-            bad: Some(t.failed()),
-            p_value: None,
-            note: format!(
-                "no successful request for at least 60 minutes; {}",
-                failure_note(&t)
-            ),
-        });
-    };
     for (i, &slot) in s.slots.iter().enumerate() {
         while s.slots[lo] <= slot - WINDOW_SLOTS {
             lo += 1;
         }
-        let (mut requests, mut success) = (0u64, 0u64);
-        for c in &s.counts[lo..=i] {
-            requests += u64::from(c.requests);
-            success += u64::from(c.success);
+        let (requests, success) = s.counts[lo..=i].iter().fold((0u64, 0u64), |(n, ok), c| {
+            (n + u64::from(c.requests), ok + u64::from(c.success))
+        });
+        if requests < cfg.min_requests.max(1) || success > 0 {
+            continue;
         }
-        let firing = requests >= cfg.min_requests.max(1) && success == 0;
-        if firing {
-            open = match open {
-                Some((first, last, from_idx)) if slot - last <= WINDOW_SLOTS => {
-                    Some((first, slot, from_idx))
-                }
-                Some((first, last, from_idx)) => {
-                    let to_idx = s.slots.partition_point(|&x| x <= last);
-                    close(first, last, from_idx, to_idx, &mut out);
-                    Some((s.slots[lo], slot, lo))
-                }
-                None => Some((s.slots[lo], slot, lo)),
-            };
+        match episodes.last_mut() {
+            Some((_, last)) if slot - *last <= WINDOW_SLOTS => *last = slot,
+            _ => episodes.push((s.slots[lo], slot)),
         }
     }
-    if let Some((first, last, from_idx)) = open {
-        let to_idx = s.slots.partition_point(|&x| x <= last);
-        close(first, last, from_idx, to_idx, &mut out);
-    }
-    out
+    episodes
+        .into_iter()
+        .map(|(first, last)| {
+            let t = s.sum(first, last + 1);
+            Alert {
+                bucket: hour_bucket(first * SLOT_SECS),
+                alert: "outage",
+                severity: cfg.severity.outage,
+                scope: s.label(),
+                metric: "success_rate",
+                value: 0.0,
+                threshold: 0.0,
+                owner: failure_owner(&t, owners).to_string(),
+                window: "60m".into(),
+                slo: String::new(),
+                from: first * SLOT_SECS,
+                until: (last + 1) * SLOT_SECS,
+                requests: t.requests,
+                bad: Some(t.failed()),
+                p_value: None,
+                note: format!(
+                    "no successful request for at least 60 minutes; {}",
+                    failure_note(&t)
+                ),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

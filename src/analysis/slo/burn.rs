@@ -2,13 +2,11 @@
 //! log's own timeline: at every 5-minute slot with traffic, an alert fires while both its
 //! long and its short window burn the error budget at `threshold` times the sustainable rate.
 
-use super::alerts::{failure_note, failure_owner, Alert};
+use super::alerts::{failure_note, failure_owner, hour_bucket, Alert};
 use super::config::{BurnRateAlert, Objective, ObjectiveKind};
 use super::timeline::{Series, SlotCounts, Totals};
 use super::{SLOT_MINUTES, SLOT_SECS};
-use crate::bucket::BucketKind;
 use crate::config::Owners;
-use crate::record::time::MICROS;
 
 /// Which events an objective counts in a slot.
 #[derive(Debug, Clone, Copy)]
@@ -192,9 +190,7 @@ fn episode_alert(
     };
     let from = ep.first * SLOT_SECS;
     Alert {
-        bucket: BucketKind::Hour
-            .label(BucketKind::Hour.start(from * MICROS))
-            .to_string(),
+        bucket: hour_bucket(from),
         alert: "burn_rate",
         severity: cond.severity,
         scope: s.label(),

@@ -101,6 +101,9 @@ pub struct CompareReport {
     pub notes: Vec<String>,
 }
 
+/// A rate metric: its name, whether higher is better, and the count of its event.
+type RateMetric = (&'static str, bool, fn(&VariantStats) -> u64);
+
 /// A variant's hours, in time order.
 type Hours = BTreeMap<i64, VariantStats>;
 
@@ -235,7 +238,7 @@ fn compare_pair(
     };
     let mut rows = Vec::new();
     // Rates: (metric, higher is better, count of the event).
-    let rates: [(&'static str, bool, fn(&VariantStats) -> u64); 3] = [
+    let rates: [RateMetric; 3] = [
         ("success_rate", true, |s| s.success),
         ("error_rate_5xx", false, |s| s.errors_5xx),
         ("error_rate_4xx", false, |s| s.errors_4xx),

@@ -2,6 +2,7 @@
 //! the scan; after it, objectives per window (`slo.csv`), threshold and burn-rate alerts
 //! (`alerts.csv`) and the release or stage comparison (`compare.csv`).
 
+pub mod alert_config;
 pub mod alerts;
 pub mod burn;
 pub mod compare;

@@ -1,9 +1,10 @@
 //! `compare.csv` (`slo --compare version|stage`): each release against the one before it (by
-//! first appearance), or each rollout stage against `full`, over the hours both served
-//! traffic, with a verdict from a significance test plus a minimum practical effect.
+//! first appearance), or each rollout stage against `full`, hour by hour over the hours both
+//! served traffic, with a verdict from a stratified test plus a minimum practical effect.
 
 use super::config::CompareConfig;
-use super::stats::{compare_proportions, mann_whitney, MannWhitney};
+use super::stats::{compare_proportions, mann_whitney, TestResult};
+use super::stratified::{cochran_mantel_haenszel, van_elteren, Table2x2};
 use crate::analysis::group::GroupKey;
 use crate::analysis::quantile::quantile_sorted;
 use crate::record::{Dim, Record};
@@ -76,12 +77,15 @@ pub struct CompareRow {
     pub baseline: String,
     pub metric: &'static str,
     pub current: Option<f64>,
+    /// The baseline at the current side's mix of hours (each hour weighted as on the
+    /// current side), so a busier or worse hour on one side does not tilt the comparison.
     pub previous: Option<f64>,
     /// current − previous.
     pub change: Option<f64>,
     pub verdict: Verdict,
     pub p_value: Option<f64>,
-    /// `two_proportion_z`, `fisher_exact` (few events) or `mann_whitney_u`.
+    /// `cochran_mantel_haenszel` or `van_elteren` (hour by hour); `two_proportion_z`,
+    /// `fisher_exact` (few events) or `mann_whitney_u` (whole lifetimes).
     pub test: &'static str,
     /// Events each side contributed (requests, or requests with a latency).
     pub current_n: u64,
@@ -170,44 +174,53 @@ pub fn compare(
     report
 }
 
-/// The two sides of a comparison, restricted to the hours both served traffic when they
-/// did so enough; otherwise their whole lifetimes.
-fn sides(
-    cur: &Hours,
-    prev: &Hours,
-    min_requests: u64,
-) -> (VariantStats, VariantStats, i64, i64, String) {
+/// What is compared: (current, previous) per hour in which both served traffic, or a single
+/// pair of whole lifetimes when they never overlapped enough.
+struct Strata {
+    pairs: Vec<(VariantStats, VariantStats)>,
+    from: i64,
+    to: i64,
+    note: String,
+}
+
+fn strata(cur: &Hours, prev: &Hours, min_requests: u64) -> Strata {
     let shared: Vec<i64> = cur
         .keys()
         .filter(|h| prev.contains_key(h))
         .copied()
         .collect();
-    let total = |h: &Hours, keys: &[i64]| keys.iter().map(|k| h[k].requests).sum::<u64>();
-    let concurrent = !shared.is_empty()
-        && total(cur, &shared) >= min_requests.max(1)
-        && total(prev, &shared) >= min_requests.max(1);
-    let hours: Vec<i64> = if concurrent {
-        shared
-    } else {
-        cur.keys().chain(prev.keys()).copied().collect()
-    };
-    let collect = |h: &Hours| {
+    let total = |h: &Hours| shared.iter().map(|k| h[k].requests).sum::<u64>();
+    let enough = min_requests.max(1);
+    if let (Some(&first), Some(&last)) = (shared.first(), shared.last()) {
+        if total(cur) >= enough && total(prev) >= enough {
+            return Strata {
+                pairs: shared
+                    .iter()
+                    .map(|k| (cur[k].clone(), prev[k].clone()))
+                    .collect(),
+                from: first,
+                to: last + 3600,
+                note: format!(
+                    "{} hours in which both served traffic, compared hour by hour",
+                    shared.len()
+                ),
+            };
+        }
+    }
+    let lifetime = |h: &Hours| {
         let mut s = VariantStats::default();
-        for (k, v) in h {
-            if !concurrent || hours.binary_search(k).is_ok() {
-                s.combine(v.clone());
-            }
+        for v in h.values() {
+            s.combine(v.clone());
         }
         s
     };
-    let from = hours.iter().copied().min().unwrap_or(0);
-    let to = hours.iter().copied().max().unwrap_or(0) + 3600;
-    let note = if concurrent {
-        format!("{} hours in which both served traffic", hours.len())
-    } else {
-        "never enough concurrent traffic: whole lifetimes compared".to_string()
-    };
-    (collect(cur), collect(prev), from, to, note)
+    let hours = || cur.keys().chain(prev.keys()).copied();
+    Strata {
+        pairs: vec![(lifetime(cur), lifetime(prev))],
+        from: hours().min().unwrap_or(0),
+        to: hours().max().unwrap_or(0) + 3600,
+        note: "never enough concurrent traffic: whole lifetimes compared".into(),
+    }
 }
 
 fn compare_pair(
@@ -217,7 +230,12 @@ fn compare_pair(
     cfg: &CompareConfig,
     min_requests: u64,
 ) -> Vec<CompareRow> {
-    let (mut c, mut p, from, to, note) = sides(cur, prev, min_requests);
+    let Strata {
+        pairs,
+        from,
+        to,
+        note,
+    } = strata(cur, prev, min_requests);
     let row = |metric, test| CompareRow {
         dimension: dim.name(),
         value: cur_name.to_string(),
@@ -244,22 +262,27 @@ fn compare_pair(
         ("error_rate_4xx", false, |s| s.errors_4xx),
     ];
     for (metric, higher_better, count) in rates {
+        let tables: Vec<Table2x2> = pairs
+            .iter()
+            .map(|(c, p)| Table2x2 {
+                x1: count(c),
+                n1: c.requests,
+                x2: count(p),
+                n2: p.requests,
+            })
+            .collect();
         let mut r = row(metric, "two_proportion_z");
-        r.current_n = c.requests;
-        r.previous_n = p.requests;
-        if let Some((t, test)) = compare_proportions(count(&c), c.requests, count(&p), p.requests) {
-            r.test = test;
-            let (cr, pr) = (
-                count(&c) as f64 / c.requests as f64,
-                count(&p) as f64 / p.requests as f64,
-            );
-            let change = cr - pr;
-            r.current = Some(cr);
-            r.previous = Some(pr);
+        if let Some(rate) = compare_rates(&tables) {
+            r.test = rate.test;
+            r.current_n = rate.n1;
+            r.previous_n = rate.n2;
+            let change = rate.current - rate.previous;
+            r.current = Some(rate.current);
+            r.previous = Some(rate.previous);
             r.change = Some(change);
-            r.relative_change = (pr > 0.0).then(|| change / pr);
-            r.p_value = Some(t.p_value);
-            if t.p_value < cfg.alpha && change.abs() >= cfg.min_rate_change {
+            r.relative_change = (rate.previous > 0.0).then(|| change / rate.previous);
+            r.p_value = Some(rate.result.p_value);
+            if rate.result.p_value < cfg.alpha && change.abs() >= cfg.min_rate_change {
                 r.verdict = if (change > 0.0) == higher_better {
                     Verdict::Improved
                 } else {
@@ -269,41 +292,137 @@ fn compare_pair(
         }
         rows.push(r);
     }
-    let (nc, np) = (c.latencies.len() as u64, p.latencies.len() as u64);
-    // Sorts both samples, which the percentiles below rely on.
-    let mw = mann_whitney(&mut c.latencies, &mut p.latencies);
-    let widen = |v: &[f32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
-    let (cs, ps) = (widen(&c.latencies), widen(&p.latencies));
+    let latency = compare_latency(pairs);
     for (metric, q) in [("p50_ms", 0.5), ("p95_ms", 0.95), ("p99_ms", 0.99)] {
         let mut r = row(metric, "mann_whitney_u");
-        r.current_n = nc;
-        r.previous_n = np;
-        if let Some(MannWhitney { test, .. }) = mw {
-            let cq = round2(quantile_sorted(&cs, q));
-            let pq = round2(quantile_sorted(&ps, q));
-            let change = round2(cq - pq);
-            let relative = (pq > 0.0).then(|| change / pq);
-            r.current = Some(cq);
-            r.previous = Some(pq);
-            r.change = Some(change);
-            r.relative_change = relative;
-            r.p_value = Some(test.p_value);
-            let shifted = relative.is_some_and(|rel| {
-                rel.abs() >= cfg.min_latency_change && (rel > 0.0) == (test.z > 0.0)
-            });
-            if test.p_value < cfg.alpha && shifted {
-                r.verdict = if change > 0.0 {
-                    Verdict::Regressed
-                } else {
-                    Verdict::Improved
-                };
-            }
-        } else {
+        let Some(lat) = &latency else {
             r.note = format!("{}; no latencies on one side", r.note);
+            rows.push(r);
+            continue;
+        };
+        r.test = lat.test;
+        r.current_n = lat.current.len() as u64;
+        r.previous_n = lat.previous.len() as u64;
+        let cq = round2(quantile_sorted(&lat.current, q));
+        let pq = round2(weighted_quantile(&lat.previous, q));
+        let change = round2(cq - pq);
+        let relative = (pq > 0.0).then(|| change / pq);
+        r.current = Some(cq);
+        r.previous = Some(pq);
+        r.change = Some(change);
+        r.relative_change = relative;
+        r.p_value = Some(lat.result.p_value);
+        let shifted = relative.is_some_and(|rel| {
+            rel.abs() >= cfg.min_latency_change && (rel > 0.0) == (lat.result.z > 0.0)
+        });
+        if lat.result.p_value < cfg.alpha && shifted {
+            r.verdict = if change > 0.0 {
+                Verdict::Regressed
+            } else {
+                Verdict::Improved
+            };
         }
         rows.push(r);
     }
     rows
+}
+
+/// A rate on both sides, its test, and the name of the test.
+struct RateComparison {
+    current: f64,
+    /// The previous side's rate at the current side's mix of hours (direct standardisation).
+    previous: f64,
+    n1: u64,
+    n2: u64,
+    result: TestResult,
+    test: &'static str,
+}
+
+fn compare_rates(tables: &[Table2x2]) -> Option<RateComparison> {
+    let (x1, n1) = tables.iter().fold((0, 0), |(x, n), t| (x + t.x1, n + t.n1));
+    let n2: u64 = tables.iter().map(|t| t.n2).sum();
+    if n1 == 0 || n2 == 0 {
+        return None;
+    }
+    let previous: f64 = tables
+        .iter()
+        .filter(|t| t.n2 > 0)
+        .map(|t| t.n1 as f64 / n1 as f64 * (t.x2 as f64 / t.n2 as f64))
+        .sum();
+    let (result, test) = match tables {
+        [t] => compare_proportions(t.x1, t.n1, t.x2, t.n2)?,
+        _ => (cochran_mantel_haenszel(tables)?, "cochran_mantel_haenszel"),
+    };
+    Some(RateComparison {
+        current: x1 as f64 / n1 as f64,
+        previous,
+        n1,
+        n2,
+        result,
+        test,
+    })
+}
+
+/// Latency on both sides: the current sample sorted, the previous one as sorted
+/// (value, weight) pairs that give each hour the weight it has on the current side.
+struct LatencyComparison {
+    current: Vec<f64>,
+    previous: Vec<(f64, f64)>,
+    result: TestResult,
+    test: &'static str,
+}
+
+fn compare_latency(pairs: Vec<(VariantStats, VariantStats)>) -> Option<LatencyComparison> {
+    let mut strata: Vec<(Vec<f32>, Vec<f32>)> = pairs
+        .into_iter()
+        .map(|(c, p)| (c.latencies, p.latencies))
+        .collect();
+    let (result, test) = match strata.as_mut_slice() {
+        [(c, p)] => (mann_whitney(c, p)?.test, "mann_whitney_u"),
+        many => (van_elteren(many)?, "van_elteren"),
+    };
+    let n_current: usize = strata.iter().map(|(c, _)| c.len()).sum();
+    let mut current = Vec::with_capacity(n_current);
+    let mut previous = Vec::new();
+    for (c, p) in &strata {
+        current.extend(c.iter().map(|&x| f64::from(x)));
+        if !p.is_empty() {
+            let weight = c.len() as f64 / n_current as f64 / p.len() as f64;
+            previous.extend(p.iter().map(|&x| (f64::from(x), weight)));
+        }
+    }
+    current.sort_unstable_by(f64::total_cmp);
+    previous.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    Some(LatencyComparison {
+        current,
+        previous,
+        result,
+        test,
+    })
+}
+
+/// The `q` quantile of sorted (value, weight) pairs. With equal weights it is the exact
+/// quantile (linear interpolation between closest ranks); otherwise the weighted one: the
+/// smallest value whose cumulative weight reaches q of the total.
+fn weighted_quantile(sorted: &[(f64, f64)], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let first = sorted[0].1;
+    if sorted.iter().all(|w| w.1 == first) {
+        let values: Vec<f64> = sorted.iter().map(|w| w.0).collect();
+        return quantile_sorted(&values, q);
+    }
+    let total: f64 = sorted.iter().map(|w| w.1).sum();
+    let target = q.clamp(0.0, 1.0) * total;
+    let mut cumulative = 0.0;
+    for &(v, w) in sorted {
+        cumulative += w;
+        if cumulative >= target {
+            return v;
+        }
+    }
+    sorted[sorted.len() - 1].0
 }
 
 /// Rounds to 0.01 ms: latencies kept as f32 are exact to about that.
@@ -393,7 +512,8 @@ mod tests {
             ]
         );
         let r11 = &report.rows[3];
-        assert_eq!((r11.baseline.as_str(), r11.test), ("1.0", "mann_whitney_u"));
+        assert_eq!((r11.baseline.as_str(), r11.test), ("1.0", "van_elteren"));
+        assert_eq!(report.rows[0].test, "cochran_mantel_haenszel");
         // Only hours 10..20 are shared: 10 hours of 2000 requests per side.
         assert_eq!((r11.current_n, r11.previous_n), (20_000, 20_000));
         assert_eq!((r11.from, r11.to), (10 * 3600, 20 * 3600));
@@ -406,6 +526,30 @@ mod tests {
         assert_eq!(r12[3].metric, "p50_ms");
         assert!(r12[3].p_value.unwrap() < 0.001, "{:?}", r12[3].p_value);
         assert!(r12.iter().skip(3).all(|r| r.verdict == Unchanged));
+    }
+
+    #[test]
+    fn an_incident_in_a_busy_hour_of_one_side_is_not_a_regression() {
+        // Both releases serve hours 0..10 alike, except that hour 5 is an incident (every
+        // 3rd request fails, latency ×3) in which the new release took most of the traffic.
+        let mut groups = Vec::new();
+        for h in 0..10 {
+            let (mult, fail_every) = if h == 5 { (3.0, 3) } else { (1.0, 200) };
+            let new_share = if h == 5 { 2000 } else { 100 };
+            groups.extend(variant("old", h..h + 1, 1000, mult, fail_every));
+            groups.extend(variant("next", h..h + 1, new_share, mult, fail_every));
+        }
+        let report = compare(Dim::Version, groups, &CompareConfig::default(), 20);
+        for r in &report.rows {
+            assert_eq!(r.verdict, Verdict::Unchanged, "{r:?}");
+        }
+        // Pooled, the new release fails 24 % of requests against 3.8 %; at its own mix of
+        // hours the old one fails as often.
+        let success = &report.rows[0];
+        assert!((success.current.unwrap() - success.previous.unwrap()).abs() < 0.01);
+        assert!(success.p_value.unwrap() > 0.05);
+        let p50 = &report.rows[3];
+        assert!(p50.relative_change.unwrap().abs() < 0.1, "{p50:?}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod config;
 pub mod objectives;
 pub mod stats;
+pub mod stratified;
 pub mod timeline;
 
 use self::alerts::{threshold_alerts, Alert};

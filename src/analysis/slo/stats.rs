@@ -236,40 +236,7 @@ pub fn mann_whitney(a: &mut [f32], b: &mut [f32]) -> Option<MannWhitney> {
     if na == 0 || nb == 0 {
         return None;
     }
-    a.sort_unstable_by(f32::total_cmp);
-    b.sort_unstable_by(f32::total_cmp);
-    // Walk both sorted samples together, one run of equal values at a time.
-    let (mut i, mut j) = (0, 0);
-    let mut rank_before = 0.0_f64;
-    let mut rank_sum_a = 0.0_f64;
-    let mut ties = 0.0_f64;
-    while i < na || j < nb {
-        let v = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => {
-                if x.total_cmp(y).is_le() {
-                    *x
-                } else {
-                    *y
-                }
-            }
-            (Some(x), None) => *x,
-            (None, Some(y)) => *y,
-            (None, None) => break,
-        };
-        let i0 = i;
-        while i < na && a[i].total_cmp(&v).is_eq() {
-            i += 1;
-        }
-        let j0 = j;
-        while j < nb && b[j].total_cmp(&v).is_eq() {
-            j += 1;
-        }
-        let (ca, t) = ((i - i0) as f64, ((i - i0) + (j - j0)) as f64);
-        let mid_rank = rank_before + (t + 1.0) / 2.0;
-        rank_sum_a += ca * mid_rank;
-        ties += t * t * t - t;
-        rank_before += t;
-    }
+    let (rank_sum_a, ties) = rank_sum(a, b);
     let (naf, nbf) = (na as f64, nb as f64);
     let n = naf + nbf;
     let u_a = rank_sum_a - naf * (naf + 1.0) / 2.0;
@@ -288,6 +255,37 @@ pub fn mann_whitney(a: &mut [f32], b: &mut [f32]) -> Option<MannWhitney> {
         common_language: u_a / (naf * nbf),
         test: TestResult { z, p_value },
     })
+}
+
+/// The rank sum of `a` in the pooled sample (mid-ranks), and Σ(t³ − t) over tied groups.
+/// Sorts both slices.
+pub fn rank_sum(a: &mut [f32], b: &mut [f32]) -> (f64, f64) {
+    a.sort_unstable_by(f32::total_cmp);
+    b.sort_unstable_by(f32::total_cmp);
+    let (na, nb) = (a.len(), b.len());
+    let (mut i, mut j) = (0, 0);
+    let (mut before, mut sum, mut ties) = (0.0_f64, 0.0_f64, 0.0_f64);
+    while i < na || j < nb {
+        let v = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if y.total_cmp(x).is_lt() => *y,
+            (Some(x), _) => *x,
+            (None, Some(y)) => *y,
+            (None, None) => break,
+        };
+        let i0 = i;
+        while i < na && a[i].total_cmp(&v).is_eq() {
+            i += 1;
+        }
+        let j0 = j;
+        while j < nb && b[j].total_cmp(&v).is_eq() {
+            j += 1;
+        }
+        let t = ((i - i0) + (j - j0)) as f64;
+        sum += (i - i0) as f64 * (before + (t + 1.0) / 2.0);
+        ties += t * t * t - t;
+        before += t;
+    }
+    (sum, ties)
 }
 
 /// The result of a Mann-Whitney U test.

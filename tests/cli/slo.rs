@@ -126,14 +126,16 @@ fn slo_rows_hand_computed() {
 #[test]
 fn alerts_route_severity_and_owner() {
     let env = Env::new();
-    // Hour 10:00 on model `down`: every request fails (60 requests over the hour), while `up`
-    // is healthy. Hour 11:00: `down` recovers.
+    // Hour 10:00 on model `down`: every request fails (4 a minute), while `up` is healthy.
+    // Hour 11:00: `down` recovers.
     let mut lines = Vec::new();
     for i in 0..120 {
-        let ts = format!("2026-11-23T{:02}:{:02}:00Z", 10 + i / 60, i % 60);
-        let status = if i < 60 { 503 } else { 200 };
-        lines.push(line(&ts, status, 120.0, "down"));
-        lines.push(line(&ts, 200, 120.0, "up"));
+        for s in [0, 15, 30, 45] {
+            let ts = format!("2026-11-23T{:02}:{:02}:{s:02}Z", 10 + i / 60, i % 60);
+            let status = if i < 60 { 503 } else { 200 };
+            lines.push(line(&ts, status, 120.0, "down"));
+            lines.push(line(&ts, 200, 120.0, "up"));
+        }
     }
     let input = env.write("outage.jsonl", lines.join("\n") + "\n");
     env.write(
@@ -186,7 +188,7 @@ fn alerts_route_severity_and_owner() {
     assert_num(hour_down[0], "threshold", 0.99);
     // Nothing about the healthy model.
     assert!(by(&rows, &[("scope", "model=up")]).is_empty());
-    // Page-level burn on `all` (50 % bad against 0.5 % allowed = 100x).
+    // Page-level burn on `all` (50 % bad against 0.5 % allowed = 100x, 480 requests an hour).
     let pages = by(&rows, &[("alert", "burn_rate"), ("severity", "P1")]);
     assert!(pages
         .iter()

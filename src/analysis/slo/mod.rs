@@ -243,6 +243,7 @@ impl Analysis for Slo {
             data_first_slot: span.first_secs().div_euclid(SLOT_SECS),
             thresholds: &plan.thresholds,
             min_requests: a.min_requests,
+            significance: a.significance,
             owners: &plan.owners,
         };
         for o in &plan.objectives {

@@ -43,8 +43,8 @@ pub struct Alerts {
     pub min_requests: u64,
     /// Scopes the per-bucket alerts are evaluated for (`all` and/or dimensions).
     pub scopes: Vec<Scope>,
-    /// A rate breach alerts only when chance explains it with probability below this
-    /// (one-sided binomial test); 1 alerts on every breach.
+    /// A breach alerts only when chance would explain it with probability below this
+    /// (one-sided binomial test; threshold and burn-rate alerts); 1 alerts on every breach.
     pub significance: f64,
     /// Severity of each kind of threshold alert.
     pub severity: AlertSeverities,

@@ -101,10 +101,12 @@ pub fn evaluate(
                     // Judge the pace: spend so far against the budget of the covered part.
                     row.burn_rate = Some(round9(totals.cost_usd / (budget_usd * covered)));
                 }
-                let note = format!(
-                    "data covers {:.0}% of this window",
-                    (covered * 100.0).floor()
-                );
+                let percent = (covered * 100.0).floor();
+                let note = if percent < 1.0 {
+                    "data covers less than 1% of this window".to_string()
+                } else {
+                    format!("data covers {percent:.0}% of this window")
+                };
                 row.note = join_notes(&row.note, &note);
             }
             rows.push(row);

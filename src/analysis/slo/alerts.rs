@@ -280,6 +280,7 @@ pub fn outages(s: &Series, cfg: &Alerts, owners: &Owners) -> Vec<Alert> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::slo::config::AlertSeverities;
     use crate::analysis::slo::timeline::SlotCounts;
 
     fn series(slots: Vec<(i64, u32, u32)>) -> Series {
@@ -351,6 +352,17 @@ mod tests {
         let days: Vec<_> = alerts.iter().filter(|a| a.window == "day").collect();
         assert_eq!(days.len(), 1);
         assert_eq!(days[0].bucket, "1970-01-01");
+        // Severities come from [alerts.severity].
+        let paging = Alerts {
+            severity: AlertSeverities {
+                success_rate: Severity::P1,
+                ..AlertSeverities::default()
+            },
+            ..Alerts::default()
+        };
+        assert!(threshold_alerts(&s, &paging, &owners, 0)
+            .iter()
+            .all(|a| a.severity == Severity::P1));
         // Every breach alerts with significance 1.
         let all = Alerts {
             significance: 1.0,

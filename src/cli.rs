@@ -59,6 +59,17 @@ pub enum Cmd {
         #[command(subcommand)]
         action: ConfigCmd,
     },
+    /// SLO compliance, error budgets and burn rates (slo.csv), alerts with severity and owner (alerts.csv), release comparison (compare.csv).
+    Slo {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Compare each release with the previous one (version) or each stage with full (stage); writes compare.csv.
+        #[arg(long, value_name = "DIM")]
+        compare: Option<String>,
+        /// With --fail-on alerts: the least urgent severity that counts (P0 most urgent; default P3 = any alert).
+        #[arg(long, value_name = "SEVERITY", default_value = "P3")]
+        min_severity: String,
+    },
     /// Deterministic realistic sample logs (JSONL) with planted incidents, PII and decoys.
     Gen(GenArgs),
 }
@@ -266,6 +277,36 @@ impl Cli {
                     quiet,
                 ),
             },
+            Cmd::Slo {
+                common,
+                compare,
+                min_severity,
+            } => {
+                use crate::analysis::slo::config::Severity;
+                use crate::record::Dim;
+                let compare = match compare.as_deref() {
+                    None => None,
+                    Some("version") => Some(Dim::Version),
+                    Some("stage") => Some(Dim::Stage),
+                    Some(x) => {
+                        return Err(
+                            UsageError(format!("unknown --compare `{x}` (version, stage)")).into(),
+                        )
+                    }
+                };
+                let min_severity = Severity::parse(&min_severity).ok_or_else(|| {
+                    UsageError(format!(
+                        "unknown --min-severity `{min_severity}` (P0, P1, P2, P3)"
+                    ))
+                })?;
+                Request::Slo {
+                    common: Box::new(common.into_common()?),
+                    slo: crate::command::SloRequest {
+                        compare,
+                        min_severity,
+                    },
+                }
+            }
             Cmd::Gen(g) => Request::Gen(Box::new(g.into_request()?)),
         })
     }

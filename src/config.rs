@@ -2,14 +2,17 @@
 //! alerts, review rules), loaded once and checked strictly: an unknown key or a bad value is an
 //! error naming the key and line.
 
+use crate::analysis::slo::config::{
+    workbook_burn_rates, AlertSeverities, BurnRateAlert, Scope, SloConfig,
+};
 use crate::prices::Price;
 use crate::record::format::Field;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The whole configuration; every section is optional.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Logical field → JSON path, for shapes the presets do not know.
@@ -22,10 +25,15 @@ pub struct Config {
     pub alerts: Alerts,
     /// PII detection: disabled types, allowlists, custom types, fingerprint key.
     pub pii: crate::pii::PiiConfig,
+    /// Service level objectives (`logwarden slo`).
+    pub slo: SloConfig,
+    /// Where the configuration came from and its parsed text, recorded in `summary.json`.
+    #[serde(skip)]
+    pub source: Option<(String, toml::Table)>,
 }
 
 /// `[alerts]`: thresholds of the per-bucket alerts and the spend budgets.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Alerts {
     /// Alert when a day's or hour's success rate falls below this fraction.
@@ -38,6 +46,15 @@ pub struct Alerts {
     pub monthly_budget_usd: Option<f64>,
     /// Buckets with fewer requests than this raise no rate alert (too little traffic).
     pub min_requests: u64,
+    /// Scopes the per-bucket alerts are evaluated for (`all` and/or dimensions).
+    pub scopes: Vec<Scope>,
+    /// A breach alerts only when chance would explain it with probability below this
+    /// (one-sided binomial test; threshold and burn-rate alerts); 1 alerts on every breach.
+    pub significance: f64,
+    /// Severity of each kind of threshold alert.
+    pub severity: AlertSeverities,
+    /// Multiwindow burn-rate conditions (default: the SRE workbook's four).
+    pub burn_rate: Vec<BurnRateAlert>,
 }
 
 impl Default for Alerts {
@@ -48,12 +65,16 @@ impl Default for Alerts {
             daily_cost_usd: None,
             monthly_budget_usd: None,
             min_requests: 20,
+            scopes: vec![Scope::All],
+            significance: 0.001,
+            severity: AlertSeverities::default(),
+            burn_rate: workbook_burn_rates(),
         }
     }
 }
 
 /// Who owns each category of problem.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Owners {
     pub model: String,
@@ -105,6 +126,8 @@ impl Config {
             }
         })?;
         cfg.check(text, path)?;
+        let mut cfg = cfg;
+        cfg.source = toml::from_str::<toml::Table>(text).ok().map(|t| (path.to_string(), t));
         Ok(cfg)
     }
 
@@ -154,6 +177,9 @@ impl Config {
                 ));
             }
         }
+        self.slo
+            .check(&self.alerts)
+            .map_err(|(key, message)| invalid(&key, message))?;
         Ok(())
     }
 

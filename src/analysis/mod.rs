@@ -6,6 +6,7 @@ pub mod group;
 pub mod pii;
 pub mod quantile;
 pub mod sli;
+pub mod slo;
 
 use crate::record::{Location, Record};
 

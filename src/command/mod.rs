@@ -7,10 +7,12 @@ pub mod pii;
 mod redact;
 mod report;
 pub mod sli;
+mod slo;
 
 pub use gen::GenRequest;
 pub use redact::RedactRequest;
 pub use report::ReportRequest;
+pub use slo::SloRequest;
 
 use crate::config::Config;
 use crate::input::{discover, Source};
@@ -48,6 +50,10 @@ pub enum Request {
         common: Box<Common>,
         by: crate::analysis::group::GroupSpec,
     },
+    Slo {
+        common: Box<Common>,
+        slo: SloRequest,
+    },
     Gen(Box<GenRequest>),
     Pii(Box<Common>),
     Redact(Box<RedactRequest>),
@@ -78,6 +84,7 @@ impl Outcome {
 pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
     match req {
         Request::Sli { common, by } => Ok((sli::run(&common, by)?, common.fail_on)),
+        Request::Slo { common, slo } => Ok((slo::run(&common, &slo)?, common.fail_on)),
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
         Request::Pii(common) => Ok((pii::run(&common)?, common.fail_on)),
         Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),

@@ -131,6 +131,7 @@ fn summary_json(
             "classes": classes,
         },
         "files": files,
-        "config": common.config,
+        "config_file": common.config.source.as_ref().map(|(p, _)| p.clone()),
+        "config": common.config.source.as_ref().map(|(_, t)| serde_json::to_value(t).unwrap_or_default()),
     })
 }

@@ -9,3 +9,4 @@ mod pii;
 mod report;
 mod safety;
 mod sli;
+mod slo;

@@ -244,4 +244,49 @@ mod tests {
         assert_eq!(r.response.unwrap().get(), "hello");
         assert_eq!(r.latency_ms, None);
     }
+
+    /// The fixture of the integration tests, written after the public log schema.
+    const FIXTURE: &str = include_str!("../../../tests/fixtures/formats/bedrock.jsonl");
+
+    #[test]
+    fn fixture_lines_decode() {
+        let lines: Vec<&str> = FIXTURE.lines().collect();
+        let first = parse(lines[0]);
+        assert_eq!(
+            first.prompt.unwrap().get(),
+            "Where is order #4411?\nThe page says \"shipped\" but the caf\u{e9} pickup is closed."
+        );
+        assert_eq!(first.metadata, Some(r#"{"feature":"order-status"}"#));
+        assert_eq!(
+            first.dim(Dim::UserId).unwrap().get(),
+            "arn:aws:sts::123456789012:assumed-role/support-bot/i-0ab12"
+        );
+        let invoke = parse(lines[1]);
+        assert_eq!(
+            invoke.prompt.unwrap().get(),
+            "Summarize the refund policy in two sentences."
+        );
+        assert!(invoke
+            .response
+            .unwrap()
+            .get()
+            .starts_with("Refunds are issued"));
+        assert_eq!(invoke.latency_ms, None);
+        let stream = parse(lines[4]);
+        assert_eq!(stream.latency_ms, Some(1500.0));
+        assert_eq!(
+            stream.dim(Dim::Model).unwrap().get(),
+            "meta.llama3-1-8b-instruct-v1:0"
+        );
+        assert!(stream
+            .prompt
+            .unwrap()
+            .get()
+            .contains("three \"quick wins\""));
+        let statuses: Vec<Option<u16>> = lines.iter().map(|l| parse(l).status).collect();
+        assert_eq!(
+            statuses,
+            [200, 200, 200, 429, 200, 200, 408, 400, 500, 200].map(Some)
+        );
+    }
 }

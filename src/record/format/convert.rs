@@ -76,6 +76,38 @@ pub(super) fn as_status(v: RawValue<'_>, field: &'static str) -> Result<u16, Lin
     Ok(x as u16)
 }
 
+/// HTTP statuses of the exception classes of the OpenAI and Anthropic SDKs (which LiteLLM
+/// reuses), by definition of those classes; a timeout counts as a gateway timeout.
+const ERROR_CLASS_STATUS: &[(&str, u16)] = &[
+    ("BadRequestError", 400),
+    ("AuthenticationError", 401),
+    ("PermissionDeniedError", 403),
+    ("NotFoundError", 404),
+    ("ConflictError", 409),
+    ("UnprocessableEntityError", 422),
+    ("RateLimitError", 429),
+    ("InternalServerError", 500),
+    ("ServiceUnavailableError", 503),
+    ("APITimeoutError", 504),
+    ("Timeout", 504),
+    ("timeout", 504),
+    ("OverloadedError", 529),
+];
+
+/// The HTTP status an error type stands for: a status code written as text (`"429"`), or a
+/// known SDK exception class, qualified or not (`openai.RateLimitError`).
+pub(super) fn error_class_status(error_type: &str) -> Option<u16> {
+    let name = error_type.trim();
+    if let Ok(code) = name.parse::<u16>() {
+        return (400..=599).contains(&code).then_some(code);
+    }
+    let class = name.rsplit(['.', ':']).next().unwrap_or(name);
+    ERROR_CLASS_STATUS
+        .iter()
+        .find(|(known, _)| *known == class)
+        .map(|(_, status)| *status)
+}
+
 /// The first of `values` that is a non-empty JSON string. Fix-ups use it for optional text
 /// whose shape varies between producers (a string in one, an array of blocks in another):
 /// other kinds are passed over rather than rejected, since the line itself is well-formed.

@@ -2,7 +2,7 @@
 //! `startTime`/`endTime`, `response_cost`) and rows of its spend-log table (`LiteLLM_SpendLogs`:
 //! ISO `startTime`/`endTime`, `spend`, `team_id`), which share most field names.
 
-use super::convert::{as_status, first_string};
+use super::convert::{as_status, error_class_status, first_string};
 use super::{extra_slot, Field, LineError, PresetSpec};
 use crate::record::json::{last_member, Kind, RawValue};
 use crate::record::{Dim, ErrorInfo, JsonStr, Record};
@@ -89,7 +89,8 @@ const ERROR_MESSAGE: [usize; 3] = [
 ];
 
 /// Status from the payload's `status` ("success" → 200; "failure" → the provider's HTTP code
-/// from the error information when there is one, else 500; a number as it is), the team as
+/// from the error information, else the status of its error class, else 500; a number as it
+/// is), the team as
 /// tenant, the end user (else the key's user), the newest message as prompt, and the error.
 fn fixup<'a>(s: &[Option<RawValue<'a>>], rec: &mut Record<'a>) -> Result<(), LineError> {
     let failed = match s[STATUS].filter(|v| v.kind != Kind::Null) {
@@ -126,16 +127,23 @@ fn fixup<'a>(s: &[Option<RawValue<'a>>], rec: &mut Record<'a>) -> Result<(), Lin
     Ok(())
 }
 
-/// The HTTP status of a failure: LiteLLM's `error_code` holds the provider's status as text.
+/// The HTTP status of a failure: LiteLLM's `error_code` holds the provider's status as text;
+/// without one, the exception class may still tell (`RateLimitError`); else 500.
 fn failure_status(s: &[Option<RawValue<'_>>]) -> u16 {
-    ERROR_CODE
+    let code = ERROR_CODE
         .iter()
         .filter_map(|&i| s[i])
         .find_map(|v| match v.kind {
             Kind::String | Kind::Number => v.text.trim().parse::<u16>().ok(),
             _ => None,
+        });
+    code.filter(|code| (400..=599).contains(code))
+        .or_else(|| {
+            ERROR_CLASS
+                .iter()
+                .find_map(|&i| first_string(&[s[i]]))
+                .and_then(|class| error_class_status(&class.get()))
         })
-        .filter(|code| (400..=599).contains(code))
         .unwrap_or(500)
 }
 
@@ -204,6 +212,8 @@ mod tests {
         assert_eq!(e.message.unwrap().get(), "Rate limit reached");
         let r = parse(r#"{"startTime":1795442400,"call_type":"x","status":"failure"}"#).unwrap();
         assert_eq!(r.status, Some(500));
+        let r = parse(r#"{"startTime":1795442400,"call_type":"x","status":"failure","error_information":{"error_code":"","error_class":"NotFoundError"}}"#).unwrap();
+        assert_eq!(r.status, Some(404));
         let r = parse(r#"{"startTime":1795442400,"call_type":"x","status":503}"#).unwrap();
         assert_eq!(r.status, Some(503));
         assert_eq!(
@@ -234,5 +244,36 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.latency_ms, Some(1990.0));
+    }
+
+    const PAYLOAD: &str = include_str!("../../../tests/fixtures/formats/litellm_payload.jsonl");
+    const SPEND_LOGS: &str =
+        include_str!("../../../tests/fixtures/formats/litellm_spend_logs.jsonl");
+
+    #[test]
+    fn fixture_lines_decode() {
+        let first = parse(PAYLOAD.lines().next().unwrap()).unwrap();
+        assert_eq!(
+            first.prompt.unwrap().get(),
+            "Translate \"good morning\" into Japanese.\nKeep it formal."
+        );
+        assert_eq!(
+            first.response.unwrap().get(),
+            "\u{304a}\u{306f}\u{3088}\u{3046}\u{3054}\u{3056}\u{3044}\u{307e}\u{3059}\u{3002}"
+        );
+        assert_eq!(first.dim(Dim::Tenant).unwrap().get(), "team-support");
+        let statuses: Vec<Option<u16>> =
+            PAYLOAD.lines().map(|l| parse(l).unwrap().status).collect();
+        assert_eq!(statuses, [200, 200, 429, 200, 500, 200].map(Some));
+
+        let spend = parse(SPEND_LOGS.lines().next().unwrap()).unwrap();
+        assert_eq!(
+            spend.prompt.unwrap().get(),
+            "I was charged twice \u{2014} can you \"undo\" the second charge?\nOrder 77-1042."
+        );
+        assert_eq!(spend.dim(Dim::UserId).unwrap().get(), "cust-981");
+        let failed = parse(SPEND_LOGS.lines().nth(2).unwrap()).unwrap();
+        assert_eq!(failed.status, Some(400));
+        assert_eq!(failed.error.unwrap().kind.unwrap().get(), "BadRequestError");
     }
 }

@@ -1,6 +1,7 @@
 //! OpenTelemetry GenAI spans as the OTLP file exporter writes them: one `{"resourceSpans":…}`
 //! document per line, many spans each. Every span with a `gen_ai.*` attribute is one record.
 
+use super::convert::error_class_status;
 use super::{Field, LineError, PresetSpec};
 use crate::record::json::{scan_object, PathTrie};
 use crate::record::{CostSource, Dim, ErrorInfo, JsonStr, Record};
@@ -248,10 +249,9 @@ fn span_record<'v>(
     let failed = span_failed(span) || error_type.is_some();
     rec.status = Some(match http {
         Some(code) if code >= 400 || !failed => code,
-        // `error.type` may itself be a status code ("429"), as the semantic conventions allow.
+        // `error.type` may be a status code ("429") or an SDK exception class.
         _ if failed => error_type
-            .and_then(|t| t.raw_text().parse::<u16>().ok())
-            .filter(|c| (400..=599).contains(c))
+            .and_then(|t| error_class_status(t.raw_text()))
             .unwrap_or(500),
         _ => 200,
     });
@@ -399,7 +399,8 @@ mod tests {
                 (
                     "eee19b7ec3c1b175".into(),
                     "gpt-4o".into(),
-                    Some(500),
+                    // `error.type` "timeout": a gateway timeout.
+                    Some(504),
                     Some(30000.0),
                     None,
                     None
@@ -450,8 +451,20 @@ mod tests {
         assert_eq!(status_of(span(&http(429), r#"{"code":2}"#)), Some(429));
         assert_eq!(status_of(span(&http(200), r#"{"code":2}"#)), Some(500));
         assert_eq!(status_of(span(&http(404), "{}")), Some(404));
-        let typed = r#",{"key":"error.type","value":{"stringValue":"429"}}"#;
-        assert_eq!(status_of(span(typed, "{}")), Some(429));
+        let typed = |t: &str| format!(r#",{{"key":"error.type","value":{{"stringValue":"{t}"}}}}"#);
+        assert_eq!(status_of(span(&typed("429"), "{}")), Some(429));
+        assert_eq!(
+            status_of(span(&typed("openai.RateLimitError"), r#"{"code":2}"#)),
+            Some(429)
+        );
+        assert_eq!(
+            status_of(span(&typed("timeout"), r#"{"code":2}"#)),
+            Some(504)
+        );
+        assert_eq!(
+            status_of(span(&typed("KeyError"), r#"{"code":2}"#)),
+            Some(500)
+        );
     }
 
     #[test]
@@ -499,6 +512,38 @@ mod tests {
                 Some("gpt-4o-2024-08-06".to_string()),
                 None
             )]
+        );
+    }
+
+    const FIXTURE: &str = include_str!("../../../tests/fixtures/formats/otel.jsonl");
+
+    #[test]
+    fn fixture_lines_decode() {
+        let f = Format::new(FormatKind::Otel, &[]);
+        let counts: Vec<usize> = FIXTURE
+            .lines()
+            .map(|l| f.records(l.as_bytes(), |_| {}).unwrap())
+            .collect();
+        assert_eq!(counts, [2, 2, 2, 0, 1]);
+        let mut seen = Vec::new();
+        f.records(FIXTURE.lines().nth(1).unwrap().as_bytes(), |r| {
+            seen.push((
+                r.dim(Dim::Version).unwrap().get().into_owned(),
+                r.prompt.map(|p| p.get().into_owned()),
+                r.response.map(|p| p.get().into_owned()),
+            ))
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "1.4.2".to_string(),
+                    Some("How do I reset my \"SSO\" password?\nThanks \u{2014} Dana".to_string()),
+                    Some("Open Settings \u{2192} Security \u{2192} Reset SSO.".to_string())
+                ),
+                ("0.9.0".to_string(), None, None),
+            ]
         );
     }
 }

@@ -27,18 +27,20 @@ fn fold<A: Analysis>(data: &[u8], format: &Format, acc: &mut A) {
         if raw.is_empty() {
             continue;
         }
-        if let Ok(rec) = format.parse(raw) {
-            let text = std::str::from_utf8(raw).expect("parsed lines are UTF-8");
-            let line = Line {
-                loc: Location {
-                    file: 0,
-                    line: i as u64 + 1,
-                },
-                text,
-            };
-            acc.observe_line(&line, Some(&rec));
-            acc.observe(&rec, &line);
-        }
+        let loc = Location {
+            file: 0,
+            line: i as u64 + 1,
+        };
+        let mut first = true;
+        let _ = format.records(raw, |rec| {
+            let text = std::str::from_utf8(raw).expect("lines with records are UTF-8");
+            let line = Line { loc, text };
+            if first {
+                first = false;
+                acc.observe_line(&line, Some(rec));
+            }
+            acc.observe(rec, &line);
+        });
     }
 }
 

@@ -137,7 +137,7 @@ pub struct CommonArgs {
     /// Worker threads (default: all cores). Results never depend on it.
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
     pub threads: usize,
-    /// Input shape: auto (detected per file), native, openai-batch.
+    /// Input shape: auto (detected per file from its first record), native, openai-batch, bedrock, litellm, otel.
     #[arg(long, default_value = "auto", value_name = "FORMAT")]
     pub format: String,
     /// Configuration file (default: $LOGWARDEN_CONFIG, else ./logwarden.toml if present).

@@ -331,35 +331,55 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
             t.skipped.record(loc, SkipReason::TooLong);
             continue;
         }
-        match format.parse(raw) {
-            Ok(mut rec) => {
-                // SAFETY: a line that parsed is valid UTF-8 (see `Format::parse`).
-                let text = unsafe { std::str::from_utf8_unchecked(raw) };
-                let line = Line { loc, text };
-                if let Some(ts) = rec.ts {
-                    if opts.since.is_some_and(|s| ts < s) || opts.until.is_some_and(|u| ts >= u) {
-                        t.out_of_range += 1;
-                        continue;
-                    }
-                } else if opts.since.is_some() || opts.until.is_some() {
+        // Only for lines that `Format::records` accepted, or rejected with `WrongType` only:
+        // those are valid UTF-8 as a whole.
+        let checked_line = || Line {
+            loc,
+            // SAFETY: called only for such lines (see above).
+            text: unsafe { std::str::from_utf8_unchecked(raw) },
+        };
+        let filtered = opts.since.is_some() || opts.until.is_some();
+        // The line goes to `observe_line` once, with its first record that passes the filter.
+        let mut line_seen = false;
+        let result = format.records(raw, |rec| {
+            match rec.ts {
+                Some(ts)
+                    if opts.since.is_some_and(|s| ts < s)
+                        || opts.until.is_some_and(|u| ts >= u) =>
+                {
                     t.out_of_range += 1;
-                    continue;
+                    return;
                 }
-                if rec.cost_source == CostSource::Unpriced {
-                    let model = rec.dim(Dim::Model).map(|m| m.get());
-                    match model.and_then(|m| opts.prices.cost(&m, rec.tokens_in, rec.tokens_out)) {
-                        Some(c) => {
-                            rec.cost_usd = c;
-                            rec.cost_source = CostSource::Priced;
-                            t.priced += 1;
-                        }
-                        None => t.unpriced += 1,
-                    }
+                None if filtered => {
+                    t.out_of_range += 1;
+                    return;
                 }
-                t.records += 1;
-                acc.observe_line(&line, Some(&rec));
-                acc.observe(&rec, &line);
+                _ => {}
             }
+            if rec.cost_source == CostSource::Unpriced {
+                let model = rec.dim(Dim::Model).map(|m| m.get());
+                match model.and_then(|m| opts.prices.cost(&m, rec.tokens_in, rec.tokens_out)) {
+                    Some(c) => {
+                        rec.cost_usd = c;
+                        rec.cost_source = CostSource::Priced;
+                        t.priced += 1;
+                    }
+                    None => t.unpriced += 1,
+                }
+            }
+            t.records += 1;
+            let line = checked_line();
+            if !line_seen {
+                line_seen = true;
+                acc.observe_line(&line, Some(rec));
+            }
+            acc.observe(rec, &line);
+        });
+        match result {
+            // A line with no records at all (an OTel batch without GenAI spans) is valid input
+            // that no report uses; it is still audited for PII, like a line of wrong types.
+            Ok(0) if !filtered => acc.observe_line(&checked_line(), None),
+            Ok(_) => {}
             Err(e) => {
                 let mut reason = SkipReason::from(e);
                 // Bad JSON in a line that is not UTF-8 at all is reported as the deeper cause.
@@ -368,11 +388,9 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
                 }
                 t.skipped.record(loc, reason);
                 if let SkipReason::WrongType(_) = reason {
-                    if opts.since.is_none() && opts.until.is_none() {
-                        // SAFETY: the line parsed as JSON, so it is valid UTF-8.
-                        let text = unsafe { std::str::from_utf8_unchecked(raw) };
+                    if !filtered {
                         // Valid JSON whose fields have the wrong types is still audited for PII.
-                        acc.observe_line(&Line { loc, text }, None);
+                        acc.observe_line(&checked_line(), None);
                     }
                 }
             }

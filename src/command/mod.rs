@@ -110,6 +110,19 @@ pub(crate) fn check_skips(common: &Common, summary: &ScanSummary) -> anyhow::Res
         if let Some(line) = summary.skipped.summary(summary.lines, &summary.files) {
             eprintln!("logwarden: {line}");
         }
+        // Valid lines that gave no record at all (an OTel file without GenAI spans, or logs
+        // read with the wrong --format) would otherwise end in a silently empty report.
+        let usable = summary.lines.saturating_sub(summary.skipped.total());
+        if summary.records == 0 && summary.out_of_range == 0 && usable > 0 {
+            let mut formats: Vec<&str> = summary.formats.iter().map(|k| k.name()).collect();
+            formats.sort_unstable();
+            formats.dedup();
+            eprintln!(
+                "logwarden: no records in {} lines read as {}; is --format right?",
+                crate::skip::thousands(usable),
+                formats.join(", ")
+            );
+        }
     }
     Ok(())
 }

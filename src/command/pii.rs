@@ -186,7 +186,7 @@ pub fn paragraph(report: &PiiReport) -> String {
         .map(|c| format!("{} {}", c.name(), thousands(report.classes[*c as usize])))
         .collect();
     format!(
-        "PII audit: {} findings in {} of {} records ({}); {} of them secrets. Records by class: {}.",
+        "PII audit: {} findings in {} of {} lines ({}); {} of them secrets. Lines by class: {}.",
         thousands(n),
         thousands(report.records_affected()),
         thousands(report.lines),

@@ -160,6 +160,37 @@ pub fn scan_object<'a>(
     Ok(())
 }
 
+/// Finds the value of the last object member named `quoted_key` (the key with its quotes, as
+/// in `"\"latencyMs\""`) anywhere in `text`, which must be JSON that was already validated. It
+/// reaches values no fixed path can, such as a metric in the last of a variable number of
+/// stream chunks. A quote inside a string is always escaped, so string contents never match.
+pub fn last_member<'a>(text: &'a str, quoted_key: &str) -> Option<RawValue<'a>> {
+    let b = text.as_bytes();
+    let finder = memchr::memmem::FinderRev::new(quoted_key.as_bytes());
+    let mut end = b.len();
+    while let Some(at) = finder.rfind(&b[..end]) {
+        end = at;
+        let backslashes = b[..at].iter().rev().take_while(|&&c| c == b'\\').count();
+        if backslashes % 2 == 1 {
+            continue;
+        }
+        let mut p = Parser {
+            b,
+            i: at + quoted_key.len(),
+        };
+        p.ws();
+        if p.peek() != Some(b':') {
+            continue;
+        }
+        p.i += 1;
+        p.ws();
+        if let Some(v) = p.cold_value() {
+            return Some(v);
+        }
+    }
+    None
+}
+
 /// Checks that `text` is exactly one valid JSON value.
 pub fn validate(text: &[u8]) -> Result<(), JsonError> {
     let mut p = Parser { b: text, i: 0 };
@@ -484,6 +515,34 @@ impl<'a> Parser<'a> {
             _ => return Err(JsonError::Invalid),
         };
         Ok(RawValue {
+            kind,
+            text: self.text(start),
+            escaped: false,
+        })
+    }
+
+    /// Like `raw_value`, for rare callers: kept apart so the hot scan keeps `raw_value` inlined.
+    #[cold]
+    fn cold_value(&mut self) -> Option<RawValue<'a>> {
+        let start = self.i;
+        let first = self.peek()?;
+        if first == b'"' {
+            let (text, escaped) = self.string().ok()?;
+            return Some(RawValue {
+                kind: Kind::String,
+                text,
+                escaped,
+            });
+        }
+        self.skip_value().ok()?;
+        let kind = match first {
+            b'{' => Kind::Object,
+            b'[' => Kind::Array,
+            b't' | b'f' => Kind::Bool,
+            b'n' => Kind::Null,
+            _ => Kind::Number,
+        };
+        Some(RawValue {
             kind,
             text: self.text(start),
             escaped: false,
@@ -839,6 +898,16 @@ mod tests {
             scan_object(outside, &t, &mut slots),
             Err(JsonError::Invalid)
         );
+    }
+
+    #[test]
+    fn last_member_skips_string_contents() {
+        let text = r#"[{"m":{"latencyMs":5}},{"text":"say \"latencyMs\": 9"},{"m":{"latencyMs" : 7}},{"x":"\\"}]"#;
+        let v = last_member(text, "\"latencyMs\"").unwrap();
+        assert_eq!((v.kind, v.text), (Kind::Number, "7"));
+        let only_in_string = r#"[{"text":"\"latencyMs\": 9"}]"#;
+        assert_eq!(last_member(only_in_string, "\"latencyMs\""), None);
+        assert_eq!(last_member(r#"{"a":"latencyMs"}"#, "\"latencyMs\""), None);
     }
 
     #[test]

@@ -42,6 +42,16 @@ impl<'a> JsonStr<'a> {
     pub fn is_empty(&self) -> bool {
         self.raw.is_empty()
     }
+
+    /// The text as it appears in the line, escapes and all.
+    pub fn raw_text(&self) -> &'a str {
+        self.raw
+    }
+
+    /// True when the raw text holds escapes, so `get` has to decode it.
+    pub fn is_escaped(&self) -> bool {
+        self.escaped
+    }
 }
 
 /// Decodes the escapes of a JSON string body that the scanner has already validated. Lone

@@ -1,15 +1,19 @@
 //! Format presets: each maps a log shape onto the logical fields of the native record. A preset
-//! is a table of JSON paths (one small file each) plus an optional fix-up for derived fields.
+//! is a table of JSON paths (one small file each) plus an optional fix-up for derived fields, or,
+//! for shapes with many records per line (OTel), a reader of its own.
 
+mod bedrock;
+mod convert;
+mod litellm;
 mod native;
 mod openai_batch;
+mod otel;
 
-use super::json::{scan_object, JsonError, Kind, PathTrie, RawValue};
-use super::time::{from_epoch, from_epoch_int, parse_rfc3339};
-use super::{CostSource, Dim, ErrorInfo, JsonStr, Record};
+pub use convert::{as_f64, as_ts};
+
+use super::json::{scan_object, JsonError, PathTrie, RawValue};
+use super::Record;
 use std::fmt;
-
-/// The logical fields a preset can map, as named in `[fields]` of the config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     Ts,
@@ -139,16 +143,29 @@ impl fmt::Display for LineError {
 pub enum FormatKind {
     Native,
     OpenaiBatch,
+    Bedrock,
+    Litellm,
+    Otel,
 }
 
 impl FormatKind {
-    /// Every preset, in the order auto-detection tries them.
-    pub const ALL: [FormatKind; 2] = [FormatKind::OpenaiBatch, FormatKind::Native];
+    /// Every preset. Auto-detection tries them in this order; native, which has no signature,
+    /// is the fallback.
+    pub const ALL: [FormatKind; 5] = [
+        FormatKind::Native,
+        FormatKind::OpenaiBatch,
+        FormatKind::Bedrock,
+        FormatKind::Litellm,
+        FormatKind::Otel,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             FormatKind::Native => "native",
             FormatKind::OpenaiBatch => "openai-batch",
+            FormatKind::Bedrock => "bedrock",
+            FormatKind::Litellm => "litellm",
+            FormatKind::Otel => "otel",
         }
     }
 
@@ -160,20 +177,63 @@ impl FormatKind {
         match self {
             FormatKind::Native => &native::SPEC,
             FormatKind::OpenaiBatch => &openai_batch::SPEC,
+            FormatKind::Bedrock => &bedrock::SPEC,
+            FormatKind::Litellm => &litellm::SPEC,
+            FormatKind::Otel => &otel::SPEC,
         }
     }
 }
 
-/// A preset's fix-up of derived fields, run after the generic conversion of the captured slots.
-pub type Fixup = fn(&[Option<RawValue<'_>>], &mut Record<'_>);
+/// A preset's fix-up of derived fields, run after the generic conversion. It sees every slot:
+/// the logical fields (index `Field::slot`) and then the preset's `extra` paths (`SLOTS + i`).
+pub type Fixup = for<'a> fn(&[Option<RawValue<'a>>], &mut Record<'a>) -> Result<(), LineError>;
+
+/// The reader of a preset whose lines hold several records: it calls the sink once per record
+/// and returns how many there were. `overrides` are the `[fields]` entries, which it interprets
+/// in its own terms. It either fails before calling the sink or not at all.
+pub type ManyReader = fn(
+    line: &[u8],
+    overrides: &[(Field, String)],
+    sink: &mut dyn FnMut(&mut Record<'_>),
+) -> Result<usize, LineError>;
+
+/// Most extra paths a preset may capture for its fix-up.
+pub const MAX_EXTRA: usize = 20;
+
+/// The slot of `path` in a preset's `extra` list, for its fix-up. Evaluated at compile time, so
+/// a path missing from the list (or past `MAX_EXTRA`) is a build error, not a wrong slot.
+pub const fn extra_slot(extra: &[&str], path: &str) -> usize {
+    let mut i = 0;
+    while i < extra.len() && i < MAX_EXTRA {
+        let (a, b) = (extra[i].as_bytes(), path.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return SLOTS + i;
+            }
+        }
+        i += 1;
+    }
+    panic!("path is not among the preset's first MAX_EXTRA extra paths")
+}
 
 /// What a preset file provides: its field paths, the top-level keys that identify it, and an
 /// optional fix-up run after the generic conversion.
 pub struct PresetSpec {
     pub paths: &'static [(Field, &'static str)],
-    /// Top-level keys that must all be present for auto-detection to pick this preset.
-    pub signature: &'static [&'static str],
+    /// Paths only the fix-up reads (values whose type varies between producers, or that need
+    /// translating, such as an error code); captured into the slots after the logical fields.
+    pub extra: &'static [&'static str],
+    /// Sets of top-level keys: auto-detection picks this preset when every key of any one set
+    /// is present in a file's first record.
+    pub signatures: &'static [&'static [&'static str]],
     pub fixup: Option<Fixup>,
+    /// Set for presets with several records per line; `paths`, `extra` and `fixup` are then
+    /// unused.
+    pub many: Option<ManyReader>,
 }
 
 /// Splits `a.b[0].c` into `["a", "b", "[0]", "c"]`.
@@ -204,7 +264,11 @@ pub fn split_path(path: &str) -> Vec<String> {
 pub struct Format {
     kind: FormatKind,
     trie: PathTrie,
+    /// True when the preset captures extra paths, so lines need the wider slot array.
+    wide: bool,
     fixup: Option<Fixup>,
+    many: Option<ManyReader>,
+    overrides: Vec<(Field, String)>,
 }
 
 impl Format {
@@ -225,10 +289,16 @@ impl Format {
                 }
             }
         }
+        for (i, path) in spec.extra.iter().take(MAX_EXTRA).enumerate() {
+            trie.insert(&split_path(path), SLOTS + i);
+        }
         Format {
             kind,
             trie,
+            wide: !spec.extra.is_empty(),
             fixup: spec.fixup,
+            many: spec.many,
+            overrides: overrides.to_vec(),
         }
     }
 
@@ -236,26 +306,54 @@ impl Format {
         self.kind
     }
 
-    /// Parses one line (without its newline) into a record. A line that parses, or fails only
-    /// with `WrongType`, is valid UTF-8 as a whole.
-    pub fn parse<'a>(&self, line: &'a [u8]) -> Result<Record<'a>, LineError> {
-        let mut slots: [Option<RawValue<'a>>; SLOTS] = [None; SLOTS];
+    /// Reads the records of one line (without its newline), calling `sink` with each (by
+    /// reference, so the scan can fill in derived fields such as a priced cost), and
+    /// returns how many there were: one for every preset but otel, whose lines hold a batch of
+    /// spans (possibly none of them GenAI calls). On error no record was passed to `sink`. A
+    /// line that yields records, or fails only with `WrongType`, is valid UTF-8 as a whole.
+    #[inline]
+    pub fn records<F>(&self, line: &[u8], mut sink: F) -> Result<usize, LineError>
+    where
+        F: FnMut(&mut Record<'_>),
+    {
+        if let Some(read) = self.many {
+            return read(line, &self.overrides, &mut sink);
+        }
+        let mut rec = self.parse(line)?;
+        sink(&mut rec);
+        Ok(1)
+    }
+
+    /// Parses a line of a one-record-per-line preset (every preset but otel) into its record.
+    #[inline]
+    pub(crate) fn parse<'a>(&self, line: &'a [u8]) -> Result<Record<'a>, LineError> {
+        if self.wide {
+            self.parse_slots::<{ SLOTS + MAX_EXTRA }>(line)
+        } else {
+            // The common case (native, openai-batch): no room for extra slots to clear per line.
+            self.parse_slots::<SLOTS>(line)
+        }
+    }
+
+    #[inline(always)]
+    fn parse_slots<'a, const N: usize>(&self, line: &'a [u8]) -> Result<Record<'a>, LineError> {
+        let mut slots: [Option<RawValue<'a>>; N] = [None; N];
         scan_object(line, &self.trie, &mut slots).map_err(LineError::Json)?;
-        let mut rec = convert(&slots)?;
+        let mut rec = convert::convert(&slots)?;
         if let Some(fix) = self.fixup {
-            fix(&slots, &mut rec);
+            fix(&slots, &mut rec)?;
         }
         Ok(rec)
     }
 }
 
-/// Picks the preset for a file from its first record: the first whose signature keys are all
-/// present at the top level, else native.
+/// Picks the preset for a file from its first record: the first whose signature keys (any one
+/// set of them) are all present at the top level, else native.
 pub fn detect(first_line: &[u8]) -> FormatKind {
     let mut trie = PathTrie::new();
     let mut keys: Vec<&str> = Vec::new();
     for kind in FormatKind::ALL {
-        for key in kind.spec().signature {
+        for key in kind.spec().signatures.iter().flat_map(|s| s.iter()) {
             if !keys.contains(key) {
                 keys.push(key);
             }
@@ -268,189 +366,27 @@ pub fn detect(first_line: &[u8]) -> FormatKind {
     if scan_object(first_line, &trie, &mut slots).is_err() {
         return FormatKind::Native;
     }
-    for kind in FormatKind::ALL {
-        let sig = kind.spec().signature;
-        if !sig.is_empty()
-            && sig.iter().all(|k| {
-                let i = keys.iter().position(|x| x == k).unwrap_or(usize::MAX);
-                slots.get(i).is_some_and(|s| s.is_some())
-            })
-        {
-            return kind;
-        }
-    }
-    FormatKind::Native
-}
-
-fn non_null<'a>(v: Option<RawValue<'a>>) -> Option<RawValue<'a>> {
-    v.filter(|v| v.kind != Kind::Null)
-}
-
-/// A number, or a string holding one (lenient, as DuckDB's casts are).
-pub fn as_f64(v: RawValue<'_>, field: &'static str) -> Result<f64, LineError> {
-    let text = match v.kind {
-        Kind::Number => v.text,
-        Kind::String if !v.escaped => v.text.trim(),
-        _ => return Err(LineError::WrongType(field)),
+    let present = |k: &&str| {
+        keys.iter()
+            .position(|x| x == k)
+            .and_then(|i| slots.get(i))
+            .is_some_and(|s| s.is_some())
     };
-    match text.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        _ => Err(LineError::WrongType(field)),
-    }
-}
-
-fn as_u64(v: RawValue<'_>, field: &'static str) -> Result<u64, LineError> {
-    let x = as_f64(v, field)?;
-    if x < 0.0 || x.fract() != 0.0 || x > 9.0e15 {
-        return Err(LineError::WrongType(field));
-    }
-    Ok(x as u64)
-}
-
-/// A string field; numbers and booleans are taken as their text (ids are often numeric).
-fn as_text<'a>(v: RawValue<'a>, field: &'static str) -> Result<JsonStr<'a>, LineError> {
-    match v.kind {
-        Kind::String => Ok(JsonStr::raw(v.text, v.escaped)),
-        Kind::Number | Kind::Bool => Ok(JsonStr::plain(v.text)),
-        _ => Err(LineError::WrongType(field)),
-    }
-}
-
-/// A timestamp: RFC 3339 string, epoch number, or a string holding an epoch number.
-pub fn as_ts(v: RawValue<'_>, field: &'static str) -> Result<i64, LineError> {
-    match v.kind {
-        Kind::Number => match v.text.parse::<i64>() {
-            Ok(i) => Ok(from_epoch_int(i)),
-            Err(_) => as_f64(v, field)
-                .ok()
-                .and_then(from_epoch)
-                .ok_or(LineError::WrongType(field)),
-        },
-        Kind::String if !v.escaped => {
-            let t = v.text.trim();
-            if let Some(ts) = parse_rfc3339(t) {
-                Ok(ts)
-            } else if let Ok(i) = t.parse::<i64>() {
-                Ok(from_epoch_int(i))
-            } else {
-                Err(LineError::WrongType(field))
-            }
-        }
-        Kind::String => parse_rfc3339(&super::unescape(v.text)).ok_or(LineError::WrongType(field)),
-        _ => Err(LineError::WrongType(field)),
-    }
-}
-
-fn status(v: RawValue<'_>) -> Result<u16, LineError> {
-    let x = as_f64(v, "status")?;
-    if x.fract() != 0.0 || !(0.0..=999.0).contains(&x) {
-        return Err(LineError::WrongType("status"));
-    }
-    Ok(x as u16)
-}
-
-/// The generic, type-checked conversion of captured slots into a record.
-fn convert<'a>(s: &[Option<RawValue<'a>>; SLOTS]) -> Result<Record<'a>, LineError> {
-    let get = |f: Field| non_null(s[f.slot()]);
-    let mut rec = Record::default();
-    if let Some(v) = get(Field::Ts) {
-        rec.ts = Some(as_ts(v, "ts")?);
-    }
-    if let Some(v) = get(Field::RequestId) {
-        rec.request_id = Some(as_text(v, "request_id")?);
-    }
-    if let Some(v) = get(Field::Status) {
-        rec.status = Some(status(v)?);
-    }
-    if let Some(v) = get(Field::LatencyMs) {
-        rec.latency_ms = Some(as_f64(v, "latency_ms")?);
-    }
-    for (dim, field) in [
-        (Dim::Model, Field::Model),
-        (Dim::Version, Field::Version),
-        (Dim::Endpoint, Field::Endpoint),
-        (Dim::Stage, Field::Stage),
-        (Dim::Tenant, Field::Tenant),
-        (Dim::UserId, Field::UserId),
-    ] {
-        if let Some(v) = get(field) {
-            rec.dims[dim as usize] = Some(as_text(v, field.name())?);
-        }
-    }
-    if let Some(v) = get(Field::TokensIn) {
-        rec.tokens_in = Some(as_u64(v, "tokens_in")?);
-    }
-    if let Some(v) = get(Field::TokensOut) {
-        rec.tokens_out = Some(as_u64(v, "tokens_out")?);
-    }
-    if let Some(v) = get(Field::CostUsd) {
-        rec.cost_usd = as_f64(v, "cost_usd")?;
-        rec.cost_source = CostSource::Logged;
-    }
-    if let Some(v) = get(Field::Confidence) {
-        rec.confidence = Some(as_f64(v, "confidence")?);
-    }
-    if let Some(v) = get(Field::Rating) {
-        rec.rating = Some(as_f64(v, "feedback.rating")?);
-    }
-    if let Some(v) = get(Field::Comment) {
-        rec.comment = Some(as_text(v, "feedback.comment")?);
-    }
-    if let Some(v) = get(Field::Prompt) {
-        rec.prompt = Some(string_only(v, "prompt")?);
-    }
-    if let Some(v) = get(Field::Response) {
-        rec.response = Some(string_only(v, "response")?);
-    }
-    if let Some(v) = get(Field::Error) {
-        rec.error = Some(match v.kind {
-            Kind::Object => ErrorInfo {
-                kind: get(Field::ErrorType)
-                    .map(|v| as_text(v, "error.type"))
-                    .transpose()?,
-                message: get(Field::ErrorMessage)
-                    .map(|v| as_text(v, "error.message"))
-                    .transpose()?,
-            },
-            Kind::String => ErrorInfo {
-                kind: None,
-                message: Some(JsonStr::raw(v.text, v.escaped)),
-            },
-            Kind::Bool if v.text == "false" => return Ok(finish_times(s, rec)),
-            _ => return Err(LineError::WrongType("error")),
-        });
-    }
-    if let Some(v) = get(Field::Metadata) {
-        rec.metadata = Some(v.text);
-    }
-    Ok(finish_times(s, rec))
-}
-
-/// Derives latency from start/end times when the preset maps them and no latency was given.
-fn finish_times<'a>(s: &[Option<RawValue<'a>>; SLOTS], mut rec: Record<'a>) -> Record<'a> {
-    let start = non_null(s[Field::StartTime.slot()]).and_then(|v| as_ts(v, "start_time").ok());
-    let end = non_null(s[Field::EndTime.slot()]).and_then(|v| as_ts(v, "end_time").ok());
-    if let (Some(a), Some(b)) = (start, end) {
-        if rec.latency_ms.is_none() && b >= a {
-            rec.latency_ms = Some((b - a) as f64 / 1000.0);
-        }
-        if rec.ts.is_none() {
-            rec.ts = Some(a);
-        }
-    }
-    rec
-}
-
-fn string_only<'a>(v: RawValue<'a>, field: &'static str) -> Result<JsonStr<'a>, LineError> {
-    match v.kind {
-        Kind::String => Ok(JsonStr::raw(v.text, v.escaped)),
-        _ => Err(LineError::WrongType(field)),
-    }
+    FormatKind::ALL
+        .into_iter()
+        .find(|kind| {
+            kind.spec()
+                .signatures
+                .iter()
+                .any(|sig| !sig.is_empty() && sig.iter().all(present))
+        })
+        .unwrap_or(FormatKind::Native)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{CostSource, Dim};
 
     #[test]
     fn native_full_record() {
@@ -522,5 +458,51 @@ mod tests {
         );
         assert_eq!(detect(r#"{"ts":1}"#.as_bytes()), FormatKind::Native);
         assert_eq!(detect(b"garbage"), FormatKind::Native);
+        assert_eq!(
+            detect(br#"{"schemaType":"ModelInvocationLog","modelId":"m"}"#),
+            FormatKind::Bedrock
+        );
+        assert_eq!(
+            detect(br#"{"timestamp":"2026-11-23T00:00:00Z","requestId":"r","modelId":"m"}"#),
+            FormatKind::Bedrock
+        );
+        // `modelId` alone is not enough: a native line may well carry one.
+        assert_eq!(detect(br#"{"ts":1,"modelId":"m"}"#), FormatKind::Native);
+        for line in [
+            &br#"{"startTime":1795442400.5,"response_cost":0.1}"#[..],
+            br#"{"request_id":"r","startTime":"2026-11-23T00:00:00","spend":0}"#,
+            br#"{"id":"r","startTime":1,"call_type":"acompletion"}"#,
+        ] {
+            assert_eq!(detect(line), FormatKind::Litellm);
+        }
+        assert_eq!(detect(br#"{"startTime":1}"#), FormatKind::Native);
+        assert_eq!(detect(br#"{"resourceSpans":[]}"#), FormatKind::Otel);
+    }
+
+    #[test]
+    fn names_round_trip_and_extras_fit() {
+        for kind in FormatKind::ALL {
+            assert_eq!(FormatKind::parse(kind.name()), Some(kind));
+            let spec = kind.spec();
+            assert!(spec.extra.len() <= MAX_EXTRA, "{}", kind.name());
+            // A preset has a path table or a reader of its own, not both.
+            assert!(spec.many.is_none() || (spec.paths.is_empty() && spec.fixup.is_none()));
+        }
+    }
+
+    #[test]
+    fn one_record_per_line_for_table_presets() {
+        let f = Format::new(FormatKind::Native, &[]);
+        let mut seen = Vec::new();
+        let n = f
+            .records(br#"{"request_id":"a","status":200}"#, |r| {
+                seen.push(r.request_id.unwrap().get().into_owned())
+            })
+            .unwrap();
+        assert_eq!((n, seen), (1, vec!["a".to_string()]));
+        let mut called = false;
+        let err = f.records(br#"{"status":"ok"}"#, |_| called = true);
+        assert_eq!(err, Err(LineError::WrongType("status")));
+        assert!(!called);
     }
 }

@@ -27,6 +27,8 @@ pub static SPEC: PresetSpec = PresetSpec {
         (Field::ErrorMessage, "error.message"),
         (Field::Metadata, "metadata"),
     ],
-    signature: &[],
+    extra: &[],
+    signatures: &[],
     fixup: None,
+    many: None,
 };

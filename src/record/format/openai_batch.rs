@@ -1,6 +1,6 @@
 //! OpenAI Batch API output lines: `custom_id`, `response.status_code`, `response.body.*`.
 
-use super::{Field, PresetSpec};
+use super::{Field, LineError, PresetSpec};
 use crate::record::json::RawValue;
 use crate::record::Record;
 
@@ -18,14 +18,17 @@ pub static SPEC: PresetSpec = PresetSpec {
         (Field::ErrorMessage, "error.message"),
         (Field::Metadata, "response.body.metadata"),
     ],
-    signature: &["custom_id", "response"],
+    extra: &[],
+    signatures: &[&["custom_id", "response"]],
     fixup: Some(fixup),
+    many: None,
 };
 
 /// A line whose request failed before reaching the model has `"response": null` and an error
 /// object; it counts as a server-side failure (500) so it shows in error rates.
-fn fixup(_slots: &[Option<RawValue<'_>>], rec: &mut Record<'_>) {
+fn fixup<'a>(_slots: &[Option<RawValue<'a>>], rec: &mut Record<'a>) -> Result<(), LineError> {
     if rec.status.is_none() && rec.error.is_some() {
         rec.status = Some(500);
     }
+    Ok(())
 }

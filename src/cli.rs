@@ -53,6 +53,9 @@ pub enum Cmd {
         /// Grouping of sli.csv.
         #[arg(long, default_value = "day,model")]
         by: String,
+        /// With --fail-on alerts|any: the least urgent alert severity that counts (P0 most urgent).
+        #[arg(long, value_name = "SEVERITY", default_value = "P3")]
+        min_severity: String,
     },
     /// Configuration: write a commented default logwarden.toml, or check one.
     Config {
@@ -168,6 +171,11 @@ pub struct CommonArgs {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+fn parse_severity(s: &str) -> Result<crate::analysis::slo::config::Severity, UsageError> {
+    crate::analysis::slo::config::Severity::parse(s)
+        .ok_or_else(|| UsageError(format!("unknown --min-severity `{s}` (P0, P1, P2, P3)")))
+}
+
 fn parse_time(flag: &str, s: &str) -> Result<i64, UsageError> {
     parse_rfc3339(s).ok_or_else(|| {
         UsageError(format!(
@@ -261,12 +269,15 @@ impl Cli {
                     mode,
                 }))
             }
-            Cmd::Report { common, by } => {
-                Request::Report(Box::new(crate::command::ReportRequest {
-                    by: GroupSpec::parse(&by).map_err(UsageError)?,
-                    common: common.into_common()?,
-                }))
-            }
+            Cmd::Report {
+                common,
+                by,
+                min_severity,
+            } => Request::Report(Box::new(crate::command::ReportRequest {
+                by: GroupSpec::parse(&by).map_err(UsageError)?,
+                min_severity: parse_severity(&min_severity)?,
+                common: common.into_common()?,
+            })),
             Cmd::Config { action } => match action {
                 ConfigCmd::Init { output, force } => Request::Config(
                     crate::command::config::ConfigRequest::Init { output, force },
@@ -282,7 +293,6 @@ impl Cli {
                 compare,
                 min_severity,
             } => {
-                use crate::analysis::slo::config::Severity;
                 use crate::record::Dim;
                 let compare = match compare.as_deref() {
                     None => None,
@@ -294,11 +304,7 @@ impl Cli {
                         )
                     }
                 };
-                let min_severity = Severity::parse(&min_severity).ok_or_else(|| {
-                    UsageError(format!(
-                        "unknown --min-severity `{min_severity}` (P0, P1, P2, P3)"
-                    ))
-                })?;
+                let min_severity = parse_severity(&min_severity)?;
                 Request::Slo {
                     common: Box::new(common.into_common()?),
                     slo: crate::command::SloRequest {

@@ -127,7 +127,9 @@ impl Config {
         })?;
         cfg.check(text, path)?;
         let mut cfg = cfg;
-        cfg.source = toml::from_str::<toml::Table>(text).ok().map(|t| (path.to_string(), t));
+        cfg.source = toml::from_str::<toml::Table>(text)
+            .ok()
+            .map(|t| (path.to_string(), t));
         Ok(cfg)
     }
 

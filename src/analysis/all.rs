@@ -3,9 +3,11 @@
 use super::group::GroupSpec;
 use super::pii::{PiiAudit, PiiContext, PiiReport};
 use super::sli::{Sli, SliReport};
+use super::slo::{Slo, SloPlan, SloReport};
 use super::{Analysis, Line};
 use crate::bucket::BucketKind;
 use crate::record::Record;
+use std::sync::Arc;
 
 /// The analyses of a full report, each fed every record of the one scan.
 pub struct AllAnalyses<'d> {
@@ -13,6 +15,7 @@ pub struct AllAnalyses<'d> {
     /// The daily totals behind the headline trend charts.
     pub daily: Sli,
     pub pii: PiiAudit<'d>,
+    pub slo: Slo,
 }
 
 /// The finished reports.
@@ -20,10 +23,11 @@ pub struct AllReports {
     pub sli: SliReport,
     pub daily: SliReport,
     pub pii: PiiReport,
+    pub slo: SloReport,
 }
 
 impl<'d> AllAnalyses<'d> {
-    pub fn new(by: &GroupSpec, pii: &'d PiiContext<'d>) -> Self {
+    pub fn new(by: &GroupSpec, pii: &'d PiiContext<'d>, slo: &Arc<SloPlan>) -> Self {
         AllAnalyses {
             sli: Sli::new(by.clone()),
             daily: Sli::new(GroupSpec {
@@ -31,6 +35,7 @@ impl<'d> AllAnalyses<'d> {
                 dims: Vec::new(),
             }),
             pii: PiiAudit::new(pii),
+            slo: Slo::new(Arc::clone(slo)),
         }
     }
 }
@@ -42,6 +47,7 @@ impl Analysis for AllAnalyses<'_> {
         self.sli.observe(rec, line);
         self.daily.observe(rec, line);
         self.pii.observe(rec, line);
+        self.slo.observe(rec, line);
     }
 
     fn observe_line(&mut self, line: &Line<'_>, rec: Option<&Record<'_>>) {
@@ -52,6 +58,7 @@ impl Analysis for AllAnalyses<'_> {
         self.sli.merge(other.sli);
         self.daily.merge(other.daily);
         self.pii.merge(other.pii);
+        self.slo.merge(other.slo);
     }
 
     fn finish(self) -> AllReports {
@@ -59,6 +66,7 @@ impl Analysis for AllAnalyses<'_> {
             sli: self.sli.finish(),
             daily: self.daily.finish(),
             pii: self.pii.finish(),
+            slo: self.slo.finish(),
         }
     }
 }

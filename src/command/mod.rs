@@ -7,7 +7,7 @@ pub mod pii;
 mod redact;
 mod report;
 pub mod sli;
-mod slo;
+pub mod slo;
 
 pub use gen::GenRequest;
 pub use redact::RedactRequest;

@@ -3,15 +3,20 @@
 
 use super::pii::{classes_table, findings_table, summary_table, PiiSetup};
 use super::sli::sli_table;
+use super::slo::{alerts_table, compare_table, slo_table};
 use super::{check_skips, skipped_table, sources, Common, Outcome};
 use crate::analysis::all::{AllAnalyses, AllReports};
 use crate::analysis::group::GroupSpec;
 use crate::analysis::pii::DataClass;
+use crate::analysis::slo::config::Severity;
+use crate::analysis::slo::SloPlan;
 use crate::analysis::Analysis;
 use crate::output::{OutputSet, Table};
+use crate::record::Dim;
 use crate::scan::{scan, ScanSummary};
 use anyhow::bail;
 use serde_json::json;
+use std::sync::Arc;
 
 /// What `report` was asked for.
 #[derive(Debug, Clone)]
@@ -19,6 +24,8 @@ pub struct ReportRequest {
     pub common: Common,
     /// Grouping of `sli.csv`.
     pub by: GroupSpec,
+    /// With `--fail-on alerts`: the least urgent severity that counts.
+    pub min_severity: Severity,
 }
 
 /// Runs every analysis in one scan and writes every file.
@@ -30,16 +37,19 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     let setup = PiiSetup::new(&common.config.pii)?;
     let pii_ctx = setup.context();
     let sources = sources(common)?;
+    let slo_plan = Arc::new(SloPlan::new(&common.config, Some(Dim::Version)));
     let (acc, summary) = scan(&sources, &common.scan, || {
-        AllAnalyses::new(&req.by, &pii_ctx)
+        AllAnalyses::new(&req.by, &pii_ctx, &slo_plan)
     })?;
     check_skips(common, &summary)?;
     let reports = acc.finish();
     if !common.quiet {
         eprintln!("logwarden: {}", super::pii::paragraph(&reports.pii));
     }
-    let tables: Vec<(&str, Table)> = vec![
+    let mut tables: Vec<(&str, Table)> = vec![
         ("sli.csv", sli_table(&reports.sli)),
+        ("slo.csv", slo_table(&reports.slo.objectives)),
+        ("alerts.csv", alerts_table(&reports.slo.alerts)),
         (
             "pii_findings.csv",
             findings_table(&reports.pii, &summary.files),
@@ -48,6 +58,9 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
         ("pii_classes.csv", classes_table(&reports.pii)),
         ("skipped.csv", skipped_table(&summary)),
     ];
+    if let Some(c) = &reports.slo.compare {
+        tables.push(("compare.csv", compare_table(&c.rows)));
+    }
     let mut set = OutputSet::new();
     for (name, t) in &tables {
         set.add(&dir.join(name), &t.to_csv())?;
@@ -61,7 +74,11 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     set.commit()?;
     Ok(Outcome {
         findings: !reports.pii.findings.is_empty(),
-        alerts: false,
+        alerts: reports
+            .slo
+            .alerts
+            .iter()
+            .any(|a| a.severity.at_least(req.min_severity)),
     })
 }
 
@@ -94,6 +111,16 @@ fn summary_json(
         .iter()
         .map(|c| (c.name().to_string(), json!(r.pii.classes[*c as usize])))
         .collect();
+    let alerts_by_severity: serde_json::Map<String, serde_json::Value> =
+        [Severity::P0, Severity::P1, Severity::P2, Severity::P3]
+            .iter()
+            .map(|s| {
+                (
+                    s.name().to_string(),
+                    json!(r.slo.alerts.iter().filter(|a| a.severity == *s).count()),
+                )
+            })
+            .collect();
     json!({
         "logwarden_version": env!("CARGO_PKG_VERSION"),
         "generated_at": crate::record::time::format_rfc3339(
@@ -123,6 +150,9 @@ fn summary_json(
             "cost_usd": total.3,
             "days": r.daily.rows.len(),
             "records_without_ts": r.sli.without_ts,
+            "alerts": r.slo.alerts.len(),
+            "alerts_by_severity": alerts_by_severity,
+            "slos_missed": r.slo.objectives.iter().filter(|o| o.met == Some(false)).count(),
         },
         "pii": {
             "findings": r.pii.findings.len(),

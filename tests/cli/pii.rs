@@ -69,8 +69,7 @@ fn fixture_findings_exact() {
     assert_eq!(class("confidential"), "1");
     assert_eq!(class("internal"), "1");
     assert!(
-        run.stderr
-            .contains("PII audit: 7 findings in 5 of 6 lines"),
+        run.stderr.contains("PII audit: 7 findings in 5 of 6 lines"),
         "{}",
         run.stderr
     );

@@ -3,7 +3,9 @@
 use crate::util::{csv_rows, Env};
 
 /// The files every report writes.
-const FILES: [&str; 6] = [
+const FILES: [&str; 8] = [
+    "slo.csv",
+    "alerts.csv",
     "sli.csv",
     "pii_findings.csv",
     "pii_summary.csv",

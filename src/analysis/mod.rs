@@ -1,6 +1,7 @@
 //! The analysis framework: every report is a fold over records (`observe` → `merge` → `finish`),
 //! run per chunk in parallel and merged in chunk order, so one scan can feed several analyses.
 
+pub mod cost;
 pub mod group;
 pub mod quantile;
 pub mod sli;

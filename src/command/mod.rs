@@ -1,6 +1,7 @@
 //! Commands: each takes a plain request (built by `cli`), runs the scan and analyses, writes its
 //! files, and returns an outcome from which `main` derives the exit status in one place.
 
+pub mod cost;
 mod gen;
 mod sli;
 
@@ -42,6 +43,10 @@ pub enum Request {
         common: Box<Common>,
         by: crate::analysis::group::GroupSpec,
     },
+    Cost {
+        common: Box<Common>,
+        by: crate::analysis::group::GroupSpec,
+    },
     Gen(Box<GenRequest>),
 }
 
@@ -68,6 +73,7 @@ impl Outcome {
 pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
     match req {
         Request::Sli { common, by } => Ok((sli::run(&common, by)?, common.fail_on)),
+        Request::Cost { common, by } => Ok((cost::run(&common, by)?, common.fail_on)),
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
     }
 }

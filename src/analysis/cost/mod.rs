@@ -117,14 +117,14 @@ fn dims_with(first: &[Dim], more: &[Dim]) -> Vec<Dim> {
 }
 
 /// One dimension's groups, sorted by bucket then value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DimRows<T> {
     pub dim: Dim,
     pub rows: Vec<(GroupKey, T)>,
 }
 
 /// Everything the cost fold gathered, sorted; the tables are derived from it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CostReport {
     pub spec: GroupSpec,
     /// The `--by` groups.
@@ -259,6 +259,75 @@ impl Analysis for CostAnalysis {
             anomaly_dims: self.anomaly_dims,
             span: self.span,
             without_ts: self.without_ts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::{req, MONDAY};
+    use super::*;
+    use crate::record::Location;
+
+    fn fold_chunks(recs: &[Record<'static>], cuts: &[usize], by: &str) -> CostReport {
+        let line = Line {
+            loc: Location { file: 0, line: 1 },
+            text: "",
+        };
+        let spec = GroupSpec::parse(by).unwrap();
+        let mut bounds = vec![0];
+        bounds.extend_from_slice(cuts);
+        bounds.push(recs.len());
+        let mut parts: Vec<CostAnalysis> = bounds
+            .windows(2)
+            .map(|w| {
+                let mut a = CostAnalysis::new(spec.clone(), NEGATIVE_BELOW);
+                for r in &recs[w[0]..w[1]] {
+                    a.observe(r, &line);
+                }
+                a
+            })
+            .collect();
+        // Merge right to left, as a different grouping than the scan's left fold.
+        let mut acc = parts.pop().unwrap();
+        while let Some(mut left) = parts.pop() {
+            left.merge(acc);
+            acc = left;
+        }
+        acc.finish()
+    }
+
+    #[test]
+    fn chunking_never_changes_the_report() {
+        let models = ["a", "b", "c\\u00e9"];
+        let recs: Vec<Record<'static>> = (0..500)
+            .map(|k: i64| {
+                let mut r = req(
+                    MONDAY + k * 3917,
+                    models[(k % 3) as usize],
+                    0.1 + (k % 7) as f64 * 0.013_7,
+                    100 + k as u64,
+                    10,
+                );
+                r.confidence = Some(0.5 + (k % 10) as f64 * 0.031);
+                r.rating = (k % 4 == 0).then_some(-1.0);
+                if k % 11 == 0 {
+                    r.ts = None;
+                }
+                r
+            })
+            .collect();
+        for by in ["day,model", "hour,model,version"] {
+            let whole = fold_chunks(&recs, &[], by);
+            for cuts in [
+                vec![1],
+                vec![250],
+                vec![7, 8, 300, 499],
+                vec![100, 200, 300, 400],
+            ] {
+                assert_eq!(fold_chunks(&recs, &cuts, by), whole, "cuts {cuts:?}");
+            }
+            assert_eq!(whole.without_ts, 46);
         }
     }
 }

@@ -218,12 +218,11 @@ fn bad_cost_config_names_file_line_and_key() {
     );
 }
 
+/// CSV rows as column → value maps.
+type Rows = Vec<HashMap<String, String>>;
+
 /// Runs `gen` then `cost --by day,model` in `env`; returns the anomaly and quality rows.
-fn gen_and_cost(
-    env: &Env,
-    seed: &str,
-    spike: Option<&str>,
-) -> (Vec<HashMap<String, String>>, Vec<HashMap<String, String>>) {
+fn gen_and_cost(env: &Env, seed: &str, spike: Option<&str>) -> (Rows, Rows) {
     let mut args = vec![
         "gen",
         "--records",

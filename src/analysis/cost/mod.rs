@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn chunking_never_changes_the_report() {
-        let models = ["a", "b", "c\\u00e9"];
+        let models = ["a", "b", "c"];
         let recs: Vec<Record<'static>> = (0..500)
             .map(|k: i64| {
                 let mut r = req(

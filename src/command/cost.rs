@@ -4,7 +4,7 @@
 use super::{check_skips, emit, note_left_out, sources, Common, Outcome};
 use crate::analysis::cost::anomaly::{find_anomalies, Anomaly};
 use crate::analysis::cost::forecast::{forecast, ForecastRow};
-use crate::analysis::cost::quality::{quality_trend, QualityRow};
+use crate::analysis::cost::quality::{quality_alerts, quality_trend, AlertRow, QualityRow};
 use crate::analysis::cost::table::cost_rows;
 use crate::analysis::cost::{CostAnalysis, CostReport, NEGATIVE_BELOW};
 use crate::analysis::group::GroupSpec;
@@ -22,6 +22,8 @@ pub struct CostTables {
     pub anomalies: Table,
     pub forecast: Table,
     pub quality: Table,
+    /// The declining quality trends as `alerts.csv` rows, for the SLO and report layer.
+    pub quality_alerts: Vec<AlertRow>,
     /// True when there is an anomaly or a declining quality trend (`--fail-on alerts`).
     pub alerts: bool,
 }
@@ -50,6 +52,7 @@ impl CostTables {
             anomalies: anomalies_table(&anomalies),
             forecast: forecast_table(&forecast_rows),
             quality: quality_table(&quality_rows),
+            quality_alerts: quality_alerts(&quality_rows),
         }
     }
 }
@@ -122,6 +125,11 @@ pub fn unpriced_note(report: &CostReport) -> Option<String> {
 /// Rounds a ratio or score for reading (4 decimals).
 fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
+}
+
+/// Rounds a USD amount to a nano-dollar, hiding float noise from summing days.
+fn round9(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
 }
 
 /// Rounds a level or slope for reading (6 decimals).
@@ -254,14 +262,14 @@ pub fn forecast_table(rows: &[ForecastRow]) -> Table {
             day(r.first_day),
             day(r.last_day),
             r.days_in_month.to_string(),
-            fmt_f64(r.month_to_date_usd),
+            fmt_f64(round9(r.month_to_date_usd)),
             r.complete_through.map(day).unwrap_or_default(),
-            fmt_opt(r.run_rate_usd_per_day),
+            fmt_opt(r.run_rate_usd_per_day.map(round9)),
             r.run_rate_days.to_string(),
             r.remaining_days.to_string(),
-            fmt_opt(r.projected_usd),
+            fmt_opt(r.projected_usd.map(round9)),
             fmt_opt(r.budget_usd),
-            fmt_opt(r.projected_overrun_usd),
+            fmt_opt(r.projected_overrun_usd.map(round9)),
             r.budget_runs_out_on.map(day).unwrap_or_default(),
             r.status.name().to_string(),
         ]);
@@ -304,7 +312,7 @@ pub fn quality_table(rows: &[QualityRow]) -> Table {
             r.samples.to_string(),
             day(r.window_from),
             day(r.window_to),
-            test.map_or(0, |t| t.points).to_string(),
+            r.points.to_string(),
             fmt_opt(test.map(|t| round6(t.start_level))),
             fmt_opt(test.map(|t| round6(t.slope_per_week))),
             fmt_opt(test.map(|t| round6(t.change))),

@@ -138,7 +138,9 @@ fn stdout_gets_cost_csv_and_dir_gets_four_files() {
         .find(|r| r["value"] == "gpt-4o-mini" && r["metric"] == "success_rate")
         .unwrap();
     assert_num(mini, "current", 0.5);
+    // Two requests are fewer than the 20 a day needs to be a point: nothing to test.
     assert_eq!((mini["points"].as_str(), mini["flag"].as_str()), ("0", ""));
+    assert_eq!((mini["p_value"].as_str(), mini["trend"].as_str()), ("", ""));
 }
 
 /// Two 5 USD requests a day (at 00:00 and 23:59) from November 1 to 10: 10 USD a day.

@@ -84,8 +84,6 @@ impl Trend {
 /// The trend test of one window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrendTest {
-    /// Daily points tested (days with enough observations).
-    pub points: usize,
     /// The Sen's-slope line at the first tested day (the level the window started from).
     pub start_level: f64,
     pub slope_per_week: f64,
@@ -112,6 +110,8 @@ pub struct QualityRow {
     /// The trend window: first and last day (starts, epoch seconds).
     pub window_from: i64,
     pub window_to: i64,
+    /// Days in the window with enough observations to be a point of the test.
+    pub points: usize,
     /// `None` when the window has too few daily points to test.
     pub test: Option<TrendTest>,
     /// True when the metric worsens significantly by at least `min_change`.
@@ -246,6 +246,7 @@ fn series_rows(
                 samples,
                 window_from,
                 window_to: week_end - DAY,
+                points: xs.len(),
                 test,
                 declining: false,
                 severity: None,
@@ -264,7 +265,6 @@ fn run_test(ts: &[f64], xs: &[f64]) -> Option<TrendTest> {
     let intercept = super::baseline::median(&mut residuals)?;
     let (first, last) = (ts.first()?, ts.last()?);
     Some(TrendTest {
-        points: xs.len(),
         start_level: intercept + slope * first,
         slope_per_week: slope * 7.0,
         change: slope * (last - first),

@@ -211,17 +211,20 @@ pub fn find_anomalies(report: &CostReport, cfg: &CostConfig, owners: &Owners) ->
                 .unwrap_or(99)
         })
     };
+    // Absent values sort last, as in every other table.
     out.sort_by(|a, b| {
         (
             a.bucket,
             a.kind == BucketKind::Hour,
             dim_rank(a.dim),
+            a.value.is_none(),
             &a.value,
         )
             .cmp(&(
                 b.bucket,
                 b.kind == BucketKind::Hour,
                 dim_rank(b.dim),
+                b.value.is_none(),
                 &b.value,
             ))
     });
@@ -471,6 +474,10 @@ fn total_driver(
     let total_delta = total.points[j.index].1.cost_usd() - j.robust.median;
     let mut best: Option<(usize, f64)> = None;
     for (k, map) in lookup.iter().enumerate() {
+        // Rollouts shift spend between releases and stages by design; they explain nothing.
+        if matches!(series[k].dim, Some(Dim::Version | Dim::Stage)) {
+            continue;
+        }
         let now = map.get(&bucket).map_or(0.0, |s| s.cost_usd());
         let mut base: Vec<f64> = base_buckets
             .iter()

@@ -151,8 +151,15 @@ pub fn quality_trend(report: &CostReport, cfg: &QualityConfig, owners: &Owners) 
             series_rows(dim, value, &days, cfg, owners, &mut out);
         }
     }
+    // Absent values (records without a model or version) sort last.
     out.sort_by(|a, b| {
-        (a.week, a.dim, &a.value, a.metric).cmp(&(b.week, b.dim, &b.value, b.metric))
+        (a.week, a.dim, a.value.is_none(), &a.value, a.metric).cmp(&(
+            b.week,
+            b.dim,
+            b.value.is_none(),
+            &b.value,
+            b.metric,
+        ))
     });
     for week in out.chunk_by_mut(|a, b| a.week == b.week) {
         judge_week(week, cfg);

@@ -73,6 +73,14 @@ pub enum Cmd {
         #[arg(long, value_name = "SEVERITY", default_value = "P3")]
         min_severity: String,
     },
+    /// Cost per bucket and dimension, cost anomalies, month-end forecast and quality drift (cost.csv, cost_anomalies.csv, cost_forecast.csv, quality_trend.csv).
+    Cost {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Grouping of cost.csv: a bucket (hour, day, week, month) then dimensions (model, version, endpoint, stage, tenant, user_id). Anomalies are checked per day (and per hour with --by hour) in total, per model and per --by dimension.
+        #[arg(long, default_value = "day,model")]
+        by: String,
+    },
     /// Deterministic realistic sample logs (JSONL) with planted incidents, PII and decoys.
     Gen(GenArgs),
 }
@@ -313,6 +321,10 @@ impl Cli {
                     },
                 }
             }
+            Cmd::Cost { common, by } => Request::Cost {
+                by: GroupSpec::parse(&by).map_err(UsageError)?,
+                common: Box::new(common.into_common()?),
+            },
             Cmd::Gen(g) => Request::Gen(Box::new(g.into_request()?)),
         })
     }

@@ -30,6 +30,10 @@ pub struct Config {
     /// Where the configuration came from and its parsed text, recorded in `summary.json`.
     #[serde(skip)]
     pub source: Option<(String, toml::Table)>,
+    /// Cost-anomaly rules and the forecast's run-rate window.
+    pub cost: crate::analysis::cost::CostConfig,
+    /// The quality-drift trend test.
+    pub quality: crate::analysis::cost::QualityConfig,
 }
 
 /// `[alerts]`: thresholds of the per-bucket alerts and the spend budgets.
@@ -171,6 +175,12 @@ impl Config {
                 ));
             }
         }
+        self.cost
+            .check()
+            .map_err(|(key, m)| invalid_in_section(text, path, "cost", key, m))?;
+        self.quality
+            .check()
+            .map_err(|(key, m)| invalid_in_section(text, path, "quality", key, m))?;
         for (model, p) in &self.prices {
             if !(p.input >= 0.0 && p.output >= 0.0 && p.input.is_finite() && p.output.is_finite()) {
                 return Err(invalid(
@@ -191,6 +201,37 @@ impl Config {
             .iter()
             .filter_map(|(k, v)| Field::parse(k).map(|f| (f, v.clone())))
             .collect()
+    }
+}
+
+/// An invalid value of `key` in `[section]`, located at the key's line inside that section
+/// (the same key may appear in other sections).
+fn invalid_in_section(
+    text: &str,
+    path: &str,
+    section: &str,
+    key: &str,
+    message: String,
+) -> ConfigError {
+    let header = format!("[{section}]");
+    let mut inside = false;
+    let mut line = 1;
+    for (i, l) in text.lines().enumerate() {
+        let l = l.trim_start();
+        if l.starts_with('[') {
+            inside = l.starts_with(&header);
+            if inside {
+                line = i + 1;
+            }
+        } else if inside && l.starts_with(key) {
+            line = i + 1;
+            break;
+        }
+    }
+    ConfigError::Invalid {
+        path: path.to_string(),
+        line,
+        message,
     }
 }
 
@@ -236,5 +277,19 @@ mod tests {
             vec![(Field::LatencyMs, "timing.total_ms".to_string())]
         );
         assert!(Config::parse("[prices]\nm = { input = -1, output = 0 }\n", "c").is_err());
+        let c = Config::parse("[cost]\nratio_above = 2.0\n[quality]\nweeks = 6\n", "c").unwrap();
+        assert_eq!(
+            (c.cost.ratio_above, c.cost.z_threshold, c.quality.weeks),
+            (2.0, 4.0, 6)
+        );
+        let e = Config::parse(
+            "[alerts]\nmin_requests = 5\n[cost]\nz_threshold = 3\nmin_requests = 0\nratio_below = 2\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("c.toml:6: [cost] ratio_below"),
+            "{e}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! run per chunk in parallel and merged in chunk order, so one scan can feed several analyses.
 
 pub mod all;
+pub mod cost;
 pub mod group;
 pub mod pii;
 pub mod quantile;

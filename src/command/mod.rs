@@ -2,6 +2,7 @@
 //! files, and returns an outcome from which `main` derives the exit status in one place.
 
 pub mod config;
+pub mod cost;
 mod gen;
 pub mod pii;
 mod redact;
@@ -54,6 +55,10 @@ pub enum Request {
         common: Box<Common>,
         slo: SloRequest,
     },
+    Cost {
+        common: Box<Common>,
+        by: crate::analysis::group::GroupSpec,
+    },
     Gen(Box<GenRequest>),
     Pii(Box<Common>),
     Redact(Box<RedactRequest>),
@@ -85,6 +90,7 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
     match req {
         Request::Sli { common, by } => Ok((sli::run(&common, by)?, common.fail_on)),
         Request::Slo { common, slo } => Ok((slo::run(&common, &slo)?, common.fail_on)),
+        Request::Cost { common, by } => Ok((cost::run(&common, by)?, common.fail_on)),
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
         Request::Pii(common) => Ok((pii::run(&common)?, common.fail_on)),
         Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),

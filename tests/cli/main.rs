@@ -5,6 +5,7 @@ mod util;
 
 mod bad_input;
 mod config;
+mod cost;
 mod formats;
 mod pii;
 mod report;

@@ -1,5 +1,6 @@
 //! Every analysis in one fold, for `logwarden report`: one scan of the input feeds them all.
 
+use super::cost::{CostAnalysis, CostReport, NEGATIVE_BELOW};
 use super::group::GroupSpec;
 use super::pii::{PiiAudit, PiiContext, PiiReport};
 use super::sli::{Sli, SliReport};
@@ -16,6 +17,7 @@ pub struct AllAnalyses<'d> {
     pub daily: Sli,
     pub pii: PiiAudit<'d>,
     pub slo: Slo,
+    pub cost: CostAnalysis,
 }
 
 /// The finished reports.
@@ -24,6 +26,7 @@ pub struct AllReports {
     pub daily: SliReport,
     pub pii: PiiReport,
     pub slo: SloReport,
+    pub cost: CostReport,
 }
 
 impl<'d> AllAnalyses<'d> {
@@ -36,6 +39,7 @@ impl<'d> AllAnalyses<'d> {
             }),
             pii: PiiAudit::new(pii),
             slo: Slo::new(Arc::clone(slo)),
+            cost: CostAnalysis::new(by.clone(), NEGATIVE_BELOW),
         }
     }
 }
@@ -48,6 +52,7 @@ impl Analysis for AllAnalyses<'_> {
         self.daily.observe(rec, line);
         self.pii.observe(rec, line);
         self.slo.observe(rec, line);
+        self.cost.observe(rec, line);
     }
 
     fn observe_line(&mut self, line: &Line<'_>, rec: Option<&Record<'_>>) {
@@ -59,6 +64,7 @@ impl Analysis for AllAnalyses<'_> {
         self.daily.merge(other.daily);
         self.pii.merge(other.pii);
         self.slo.merge(other.slo);
+        self.cost.merge(other.cost);
     }
 
     fn finish(self) -> AllReports {
@@ -67,6 +73,7 @@ impl Analysis for AllAnalyses<'_> {
             daily: self.daily.finish(),
             pii: self.pii.finish(),
             slo: self.slo.finish(),
+            cost: self.cost.finish(),
         }
     }
 }

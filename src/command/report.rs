@@ -1,6 +1,7 @@
 //! `logwarden report`: every analysis from ONE scan of the input, for cron: all the report
 //! files, `summary.json` and `index.html` under `-o DIR`, replaced atomically together.
 
+use super::cost::{unpriced_note, CostTables};
 use super::pii::{classes_table, findings_table, summary_table, PiiSetup};
 use super::sli::sli_table;
 use super::slo::{alerts_table, compare_table, slo_table};
@@ -45,11 +46,35 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     let reports = acc.finish();
     if !common.quiet {
         eprintln!("logwarden: {}", super::pii::paragraph(&reports.pii));
+        if let Some(line) = unpriced_note(&reports.cost) {
+            eprintln!("logwarden: {line}");
+        }
+    }
+    let cost = CostTables::build(&reports.cost, &common.config);
+    let mut alerts = alerts_table(&reports.slo.alerts);
+    // Declining quality trends are alerts too: same leading columns, the rest left empty.
+    for a in &cost.quality_alerts {
+        let mut row = vec![
+            a.bucket.clone(),
+            a.alert.clone(),
+            a.severity.name().to_string(),
+            a.scope.clone(),
+            a.metric.clone(),
+            crate::output::fmt_f64(a.value),
+            crate::output::fmt_f64(a.threshold),
+            a.owner.clone(),
+        ];
+        row.resize(alerts.columns.len(), String::new());
+        alerts.push(row);
     }
     let mut tables: Vec<(&str, Table)> = vec![
         ("sli.csv", sli_table(&reports.sli)),
         ("slo.csv", slo_table(&reports.slo.objectives)),
-        ("alerts.csv", alerts_table(&reports.slo.alerts)),
+        ("alerts.csv", alerts),
+        ("cost.csv", cost.cost.clone()),
+        ("cost_anomalies.csv", cost.anomalies.clone()),
+        ("cost_forecast.csv", cost.forecast.clone()),
+        ("quality_trend.csv", cost.quality.clone()),
         (
             "pii_findings.csv",
             findings_table(&reports.pii, &summary.files),

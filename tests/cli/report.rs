@@ -3,7 +3,11 @@
 use crate::util::{csv_rows, Env};
 
 /// The files every report writes.
-const FILES: [&str; 8] = [
+const FILES: [&str; 12] = [
+    "cost.csv",
+    "cost_anomalies.csv",
+    "cost_forecast.csv",
+    "quality_trend.csv",
     "slo.csv",
     "alerts.csv",
     "sli.csv",

@@ -48,25 +48,8 @@ impl Rule {
     }
 }
 
-/// Alert severity, P0 (page now) to P3 (look this week), as in `alerts.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    P0,
-    P1,
-    P2,
-    P3,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::P0 => "P0",
-            Severity::P1 => "P1",
-            Severity::P2 => "P2",
-            Severity::P3 => "P3",
-        }
-    }
-}
+/// Alert severity, shared with the SLO alerts so `alerts.csv` has one scale.
+pub use crate::analysis::slo::alert_config::Severity;
 
 /// One row of `cost_anomalies.csv`.
 #[derive(Debug, Clone, PartialEq)]

@@ -80,6 +80,10 @@ mod tests {
         assert_eq!(cfg.owners, crate::config::Owners::default());
         assert_eq!(cfg.alerts, crate::config::Alerts::default());
         assert_eq!(cfg.pii, crate::pii::PiiConfig::default());
+        let defaults = Config::default();
+        assert_eq!(cfg.slo, defaults.slo);
+        assert_eq!(cfg.cost, defaults.cost);
+        assert_eq!(cfg.quality, defaults.quality);
         assert!(cfg.fields.is_empty());
     }
 

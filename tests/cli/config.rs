@@ -8,7 +8,15 @@ fn init_writes_a_file_that_checks() {
     let run = env.run(&["config", "init", "-o", "logwarden.toml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = env.read("logwarden.toml");
-    for section in ["[fields]", "[owners]", "[alerts]", "[pii]"] {
+    for section in [
+        "[fields]",
+        "[owners]",
+        "[alerts]",
+        "[slo]",
+        "[cost]",
+        "[quality]",
+        "[pii]",
+    ] {
         assert!(text.contains(section), "{section}");
     }
     assert_eq!(env.run(&["config", "check"]).code, 0);

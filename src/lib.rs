@@ -17,3 +17,4 @@ pub mod progress;
 pub mod record;
 pub mod scan;
 pub mod skip;
+pub mod table;

@@ -3,6 +3,7 @@
 
 pub mod group;
 pub mod quantile;
+pub mod reasons;
 pub mod sli;
 
 use crate::record::{Location, Record};

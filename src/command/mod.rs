@@ -1,10 +1,14 @@
 //! Commands: each takes a plain request (built by `cli`), runs the scan and analyses, writes its
 //! files, and returns an outcome from which `main` derives the exit status in one place.
 
+mod export;
 mod gen;
+mod query;
 mod sli;
 
+pub use export::ExportRequest;
 pub use gen::GenRequest;
+pub use query::QueryRequest;
 
 use crate::config::Config;
 use crate::input::{discover, Source};
@@ -43,6 +47,14 @@ pub enum Request {
         by: crate::analysis::group::GroupSpec,
     },
     Gen(Box<GenRequest>),
+    Query {
+        common: Box<Common>,
+        query: QueryRequest,
+    },
+    Export {
+        common: Box<Common>,
+        export: ExportRequest,
+    },
 }
 
 /// What a finished run found, for the exit status.
@@ -69,6 +81,8 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
     match req {
         Request::Sli { common, by } => Ok((sli::run(&common, by)?, common.fail_on)),
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
+        Request::Query { common, query } => Ok((query::run(&common, &query)?, common.fail_on)),
+        Request::Export { common, export } => Ok((export::run(&common, &export)?, common.fail_on)),
     }
 }
 

@@ -4,4 +4,8 @@
 mod util;
 
 mod bad_input;
+mod export;
+mod query;
+mod saved_queries;
 mod sli;
+mod table_ref;

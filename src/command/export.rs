@@ -6,6 +6,7 @@ use super::{skipped_table, Common, Outcome};
 use crate::skip::thousands;
 use crate::table::export::export;
 use crate::table::write::TableFormat;
+use crate::table::ColumnSet;
 
 /// What `logwarden export` was asked to write.
 #[derive(Debug, Clone)]
@@ -22,7 +23,7 @@ pub fn run(common: &Common, req: &ExportRequest) -> anyhow::Result<Outcome> {
         ));
     };
     limit_polars_threads(common.scan.threads);
-    let (table, summary) = scan_table(common)?;
+    let (table, summary) = scan_table(common, ColumnSet::all())?;
     let skipped = skipped_table(&summary).to_csv();
     let partitions = export(&table, dir, req.format, &[("skipped.csv", skipped)])?;
     if !common.quiet {

@@ -6,7 +6,7 @@ use crate::analysis::reasons::FailureRules;
 use crate::output::AtomicFile;
 use crate::scan::{scan, ScanSummary};
 use crate::table::write::{is_broken_pipe, write_table, TableFormat};
-use crate::table::{sql, RequestsTable, TableContext};
+use crate::table::{sql, ColumnSet, RequestsTable, TableContext};
 use anyhow::{bail, Context};
 use polars::prelude::DataFrame;
 use std::io::{IsTerminal, Write};
@@ -34,9 +34,10 @@ pub fn run(common: &Common, req: &QueryRequest) -> anyhow::Result<Outcome> {
             format.name()
         )));
     }
-    // A typo in the query fails before the scan, not after it.
-    sql::check(&req.sql)?;
-    let (table, _summary) = scan_table(common)?;
+    // A typo in the query fails before the scan, not after it; and only the columns the
+    // query reads are built.
+    let columns = sql::prepare(&req.sql)?;
+    let (table, _summary) = scan_table(common, columns)?;
     let mut result = sql::run(table, &req.sql)?;
     match &common.output {
         Some(path) => {
@@ -51,10 +52,13 @@ pub fn run(common: &Common, req: &QueryRequest) -> anyhow::Result<Outcome> {
 }
 
 /// Scans the inputs into the requests table (and reports skipped lines).
-pub(crate) fn scan_table(common: &Common) -> anyhow::Result<(DataFrame, ScanSummary)> {
+pub(crate) fn scan_table(
+    common: &Common,
+    columns: ColumnSet,
+) -> anyhow::Result<(DataFrame, ScanSummary)> {
     let sources = sources(common)?;
     let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
-    let ctx = TableContext::new(&names, FailureRules::default());
+    let ctx = TableContext::new(&names, FailureRules::default(), columns);
     let (acc, summary) = scan(&sources, &common.scan, || RequestsTable::new(&ctx))?;
     check_skips(common, &summary)?;
     let table = acc.into_frame().context("building the requests table")?;

@@ -1,11 +1,13 @@
 //! SQL over the requests table with polars SQL: the table is registered as `requests`, its
 //! categorical columns seen as plain strings so every string function and `LIKE` applies.
 
-use super::{RequestsTable, CATEGORICAL_COLUMNS};
+use super::functions::ExtraFunctions;
+use super::{Col, ColumnSet, RequestsTable};
 use polars::error::{PolarsError, PolarsWarning};
 use polars::prelude::*;
 use polars::sql::SQLContext;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
 
 /// The table name queries use.
 pub const TABLE_NAME: &str = "requests";
@@ -27,20 +29,45 @@ impl SqlError {
     }
 }
 
-/// Checks a query against an empty table with the full schema, so a typo or an unknown column
-/// fails at once instead of after a long scan.
-pub fn check(sql: &str) -> Result<(), SqlError> {
+/// Plans and runs a query over an empty table with the full schema, so a typo or an unknown
+/// column fails at once instead of after a long scan, and returns the columns the query reads
+/// (polars pushes its projection down to the probe source, which records it).
+pub fn prepare(sql: &str) -> Result<ColumnSet, SqlError> {
     let empty = RequestsTable::empty_frame().map_err(|e| SqlError::new(clean(&e), sql))?;
-    run(empty, sql).map(drop)
+    let probe = Arc::new(ProbeScan {
+        empty,
+        read: Mutex::new(ColumnSet::none()),
+    });
+    let source = LazyFrame::anonymous_scan(
+        probe.clone(),
+        ScanArgsAnonymous {
+            schema: Some(probe.empty.schema().clone()),
+            name: "requests",
+            ..ScanArgsAnonymous::default()
+        },
+    )
+    .map_err(|e| SqlError::new(clean(&e), sql))?;
+    execute(as_strings(source, ColumnSet::all()), sql)?;
+    let read = *probe.read.lock().unwrap_or_else(|e| e.into_inner());
+    // A query that reads no column (`SELECT count(*)`) still needs the row count.
+    Ok(if read.is_empty() {
+        ColumnSet::none().with(Col::Line)
+    } else {
+        read
+    })
 }
 
 /// Runs `sql` over `table` (registered as `requests`) and returns the result.
 pub fn run(table: DataFrame, sql: &str) -> Result<DataFrame, SqlError> {
+    let present = ColumnSet::from_names(table.get_column_names().iter().map(|n| n.as_str()));
+    execute(as_strings(table.lazy(), present), sql)
+}
+
+fn execute(source: LazyFrame, sql: &str) -> Result<DataFrame, SqlError> {
     route_polars_warnings();
-    let view = sql_view(table);
     let outcome = without_panic_message(|| {
-        let mut ctx = SQLContext::new();
-        ctx.register(TABLE_NAME, view);
+        let mut ctx = SQLContext::new().with_function_registry(Arc::new(ExtraFunctions));
+        ctx.register(TABLE_NAME, source);
         ctx.execute(sql).and_then(LazyFrame::collect)
     });
     match outcome {
@@ -53,14 +80,48 @@ pub fn run(table: DataFrame, sql: &str) -> Result<DataFrame, SqlError> {
     }
 }
 
-/// The table as SQL sees it: categorical columns cast to strings. Only the columns a query
-/// reads are cast (projection pushdown), so unused columns cost nothing.
-fn sql_view(table: DataFrame) -> LazyFrame {
-    let casts: Vec<Expr> = CATEGORICAL_COLUMNS
+/// The table as SQL sees it: categorical columns cast to strings, so every string function and
+/// `LIKE` applies. Only the columns a query reads are cast (projection pushdown).
+fn as_strings(source: LazyFrame, present: ColumnSet) -> LazyFrame {
+    let casts: Vec<Expr> = present
         .iter()
-        .map(|c| col(*c).cast(DataType::String))
+        .filter(|c| c.is_categorical())
+        .map(|c| col(c.name()).cast(DataType::String))
         .collect();
-    table.lazy().with_columns(casts)
+    source.with_columns(casts)
+}
+
+/// A source with the table's schema and no rows that records which columns polars reads.
+struct ProbeScan {
+    empty: DataFrame,
+    read: Mutex<ColumnSet>,
+}
+
+impl AnonymousScan for ProbeScan {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn scan(&self, args: AnonymousScanArgs) -> PolarsResult<DataFrame> {
+        let columns: Vec<PlSmallStr> = match &args.with_columns {
+            Some(names) => names.to_vec(),
+            None => self.empty.get_column_names_owned(),
+        };
+        let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
+        *read = columns
+            .iter()
+            .filter_map(|n| Col::parse(n))
+            .fold(*read, ColumnSet::with);
+        self.empty.select(columns)
+    }
+
+    fn schema(&self, _infer_schema_length: Option<usize>) -> PolarsResult<SchemaRef> {
+        Ok(self.empty.schema().clone())
+    }
+
+    fn allows_projection_pushdown(&self) -> bool {
+        true
+    }
 }
 
 /// Runs `f`, turning a panic inside polars into an error message instead of a crash (and
@@ -121,27 +182,56 @@ mod tests {
 
     #[test]
     fn errors_are_one_line_with_the_query() {
-        let e = check("SELECT nope\nFROM requests").unwrap_err();
+        let e = prepare("SELECT nope\nFROM requests").unwrap_err();
         let msg = e.to_string();
         assert!(!msg.contains('\n'), "{msg}");
         assert!(msg.contains("nope"), "{msg}");
         assert!(msg.ends_with("query: SELECT nope FROM requests"), "{msg}");
         assert!(!msg.contains("Resolved plan"), "{msg}");
-        let e = check("SELEC 1").unwrap_err();
+        let e = prepare("SELEC 1").unwrap_err();
         assert!(e.message.contains("SQL"), "{e}");
     }
 
     #[test]
     fn duplicate_names_get_a_hint() {
-        let e = check("SELECT min(latency_ms), max(latency_ms) FROM requests").unwrap_err();
+        let e = prepare("SELECT min(latency_ms), max(latency_ms) FROM requests").unwrap_err();
         assert!(e.message.contains("with AS"), "{e}");
     }
 
     #[test]
-    fn string_functions_apply_to_categorical_columns() {
-        check("SELECT upper(model) AS u, model LIKE 'gpt%' AS g, length(tenant) FROM requests")
+    fn date_trunc_is_available() {
+        let e = prepare("SELECT date_trunc('fortnight', ts) AS d FROM requests").unwrap_err();
+        assert!(e.message.contains("fortnight"), "{e}");
+        prepare("SELECT date_trunc('day', ts) AS d, count(*) AS n FROM requests GROUP BY d")
             .unwrap();
-        check("SELECT model, count(*) FROM requests WHERE ts >= '2026-11-01' GROUP BY model")
+    }
+
+    #[test]
+    fn prepare_finds_the_columns_a_query_reads() {
+        let names =
+            |sql: &str| -> Vec<&str> { prepare(sql).unwrap().iter().map(Col::name).collect() };
+        assert_eq!(
+            names("SELECT model, avg(latency_ms) AS a FROM requests WHERE tenant LIKE 'a%' GROUP BY model"),
+            ["latency_ms", "model", "tenant"]
+        );
+        // Polars reads one (cheap) column to count rows.
+        assert_eq!(names("SELECT count(*) AS n FROM requests").len(), 1);
+        assert_eq!(names("SELECT * FROM requests").len(), 23);
+        assert_eq!(
+            names("WITH t AS (SELECT model FROM requests) SELECT r.date, t.model FROM requests r JOIN t ON r.model = t.model"),
+            ["model", "date"]
+        );
+        assert_eq!(
+            names("SELECT count(*) AS n FROM (SELECT DISTINCT * FROM requests)").len(),
+            23
+        );
+    }
+
+    #[test]
+    fn string_functions_apply_to_categorical_columns() {
+        prepare("SELECT upper(model) AS u, model LIKE 'gpt%' AS g, length(tenant) FROM requests")
+            .unwrap();
+        prepare("SELECT model, count(*) FROM requests WHERE ts >= '2026-11-01' GROUP BY model")
             .unwrap();
     }
 }

@@ -37,7 +37,11 @@ fn rec(i: u32) -> Record<'static> {
 
 /// Folds records 0..n, cutting a new chunk before each index in `cuts`.
 fn fold(n: u32, cuts: &[u32]) -> DataFrame {
-    let ctx = TableContext::new(&["a.jsonl".to_string()], FailureRules::default());
+    let ctx = TableContext::new(
+        &["a.jsonl".to_string()],
+        FailureRules::default(),
+        ColumnSet::all(),
+    );
     let mut acc = RequestsTable::new(&ctx);
     let mut cur = RequestsTable::new(&ctx);
     for i in 0..n {
@@ -75,7 +79,7 @@ fn strings(df: &DataFrame, name: &str) -> Vec<Option<String>> {
 fn schema_matches_the_documented_columns() {
     let df = fold(3, &[]);
     let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
-    let documented: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
+    let documented: Vec<&str> = Col::ALL.iter().map(|c| c.name()).collect();
     assert_eq!(names, documented);
     let dtype = |n: &str| df.column(n).unwrap().dtype().clone();
     assert_eq!(
@@ -86,8 +90,11 @@ fn schema_matches_the_documented_columns() {
     assert_eq!(dtype("tokens_in"), DataType::Int64);
     assert_eq!(dtype("success"), DataType::Boolean);
     assert_eq!(dtype("date"), DataType::Date);
-    for c in CATEGORICAL_COLUMNS {
-        assert!(matches!(dtype(c), DataType::Categorical(_, _)), "{c}");
+    for c in Col::ALL.into_iter().filter(|c| c.is_categorical()) {
+        assert!(
+            matches!(dtype(c.name()), DataType::Categorical(_, _)),
+            "{c:?}"
+        );
     }
     assert_eq!(RequestsTable::empty_frame().unwrap().schema(), df.schema());
 }
@@ -161,7 +168,11 @@ fn any_chunking_gives_the_same_table() {
 
 #[test]
 fn pii_hook_tags_every_row_of_the_line_only() {
-    let ctx = TableContext::new(&["a".to_string(), "b".to_string()], FailureRules::default());
+    let ctx = TableContext::new(
+        &["a".to_string(), "b".to_string()],
+        FailureRules::default(),
+        ColumnSet::all(),
+    );
     let mut t = RequestsTable::new(&ctx);
     let at = |file, line| Line {
         loc: Location { file, line },
@@ -184,6 +195,32 @@ fn pii_hook_tags_every_row_of_the_line_only() {
             Some("EMAIL_ADDRESS;US_SSN".into())
         ]
     );
+}
+
+#[test]
+fn builds_only_the_asked_columns() {
+    let ctx = TableContext::new(
+        &["a.jsonl".to_string()],
+        FailureRules::default(),
+        ColumnSet::none().with(Col::Date).with(Col::Model),
+    );
+    let mut t = RequestsTable::new(&ctx);
+    for i in 0..6 {
+        let line = Line {
+            loc: Location {
+                file: 0,
+                line: i + 1,
+            },
+            text: "{}",
+        };
+        t.observe(&rec(i as u32), &line);
+    }
+    t.set_pii_types(Location { file: 0, line: 6 }, "JWT");
+    let df = t.finish().unwrap();
+    let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+    assert_eq!(names, ["model", "date"]);
+    assert_eq!(df.height(), 6);
+    assert!(df.equals_missing(&fold(6, &[]).select(["model", "date"]).unwrap()));
 }
 
 #[test]

@@ -49,13 +49,22 @@ impl TableFormat {
 
 /// Writes `df` to `out` in `format`.
 pub fn write_table<W: Write>(df: &mut DataFrame, format: TableFormat, out: W) -> PolarsResult<()> {
+    if format != TableFormat::Parquet {
+        *df = finite_or_null(df)?;
+    }
     match format {
-        TableFormat::Csv => CsvWriter::new(out)
-            .include_header(true)
-            .with_float_scientific(Some(false))
-            .with_datetime_format(Some(DATETIME_FORMAT.into()))
-            .with_line_terminator("\n".into())
-            .finish(df),
+        TableFormat::Csv => {
+            if let Some((name, dtype)) = df.schema().iter().find(|(_, t)| t.is_nested()) {
+                polars_bail!(InvalidOperation:
+                    "column `{name}` is a {dtype}, which CSV cannot hold; use --output-format json or ndjson, or turn it into text (e.g. array_to_string(...))");
+            }
+            CsvWriter::new(out)
+                .include_header(true)
+                .with_float_scientific(Some(false))
+                .with_datetime_format(Some(DATETIME_FORMAT.into()))
+                .with_line_terminator("\n".into())
+                .finish(df)
+        }
         TableFormat::Json | TableFormat::Ndjson => {
             let mut df = timestamps_as_text(df)?;
             let json_format = if format == TableFormat::Json {
@@ -72,6 +81,29 @@ pub fn write_table<W: Write>(df: &mut DataFrame, format: TableFormat, out: W) ->
             .finish(df)
             .map(drop),
     }
+}
+
+/// `df` with infinite and NaN floats (e.g. from a division by zero) replaced by nulls, since
+/// they are not numbers a CSV or JSON reader accepts; DuckDB gives NULL there too.
+fn finite_or_null(df: &DataFrame) -> PolarsResult<DataFrame> {
+    let mut columns = Vec::with_capacity(df.width());
+    for c in df.columns() {
+        let column = match c.dtype() {
+            DataType::Float64 => c
+                .f64()?
+                .apply(|v| v.filter(|x| x.is_finite()))
+                .into_series()
+                .into_column(),
+            DataType::Float32 => c
+                .f32()?
+                .apply(|v| v.filter(|x| x.is_finite()))
+                .into_series()
+                .into_column(),
+            _ => c.clone(),
+        };
+        columns.push(column);
+    }
+    DataFrame::new(df.height(), columns)
 }
 
 /// A copy of `df` whose datetime columns are RFC 3339 strings (JSON has no timestamp type, and
@@ -157,6 +189,23 @@ mod tests {
             .finish()
             .unwrap();
         assert!(back.equals(&df));
+    }
+
+    #[test]
+    fn non_finite_floats_become_empty_and_nested_columns_are_refused() {
+        let mut df = DataFrame::new(
+            3,
+            vec![Column::new("x".into(), [1.5, f64::INFINITY, f64::NAN])],
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        write_table(&mut df, TableFormat::Csv, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "x\n1.5\n\n\n");
+        let list = Series::new("l".into(), [1i64, 2]).implode().unwrap();
+        let mut df = DataFrame::new(1, vec![list.into_series().into_column()]).unwrap();
+        let e = write_table(&mut df, TableFormat::Csv, Vec::new()).unwrap_err();
+        assert!(e.to_string().contains("--output-format json"), "{e}");
+        write_table(&mut df, TableFormat::Json, Vec::new()).unwrap();
     }
 
     #[test]

@@ -207,6 +207,8 @@ fn duckdb_reads_the_export_and_agrees_with_query() {
             "SELECT count(*) AS n, count(DISTINCT request_id) AS ids, sum(latency_ms) AS total_ms, min(ts) AS first, max(ts) AS last FROM requests",
             "SELECT * FROM requests ORDER BY file, line LIMIT 50",
             "SELECT date, stage, count(*) AS n FROM requests GROUP BY date, stage ORDER BY date, stage",
+            "SELECT date_trunc('week', ts) AS week, date_trunc('month', ts) AS month, count(*) AS n, sum(cost_usd) AS cost FROM requests GROUP BY week, month ORDER BY week, month",
+            "SELECT date_trunc('hour', ts) AS hour, count(*) AS n FROM requests WHERE ts >= '2026-11-04' AND ts < '2026-11-05' GROUP BY hour ORDER BY hour",
         ]
         .map(String::from),
     );

@@ -60,6 +60,25 @@ fn every_saved_query_has_a_one_line_comment_header_and_a_test() {
     assert!(names.len() >= 10);
 }
 
+#[test]
+fn readme_documents_every_saved_query_and_column() {
+    let readme =
+        std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    for name in TESTED {
+        let path = format!("queries/{name}.sql");
+        let header = std::fs::read_to_string(saved(name)).unwrap();
+        let header = header.lines().next().unwrap().trim_start_matches("-- ");
+        assert!(
+            readme.contains(&format!("[`{name}.sql`]({path}) | {header} |")),
+            "README row for {name}"
+        );
+    }
+    for c in logwarden::table::Col::ALL {
+        let row = format!("| `{}` | {} | {} |", c.name(), c.type_name(), c.meaning());
+        assert!(readme.contains(&row), "README row for column {}", c.name());
+    }
+}
+
 /// The saved queries this file checks (kept in sync with `queries/` by the test above).
 const TESTED: [&str; 14] = [
     "cost_by_tenant_model",

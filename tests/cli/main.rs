@@ -7,5 +7,6 @@ mod bad_input;
 mod export;
 mod query;
 mod saved_queries;
+mod saved_queries_time;
 mod sli;
 mod table_ref;

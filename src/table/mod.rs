@@ -4,6 +4,7 @@
 mod columns;
 pub mod export;
 mod functions;
+mod json;
 pub mod schema;
 pub mod sql;
 pub mod write;

@@ -1,5 +1,5 @@
 //! Writers for query results and exports: CSV with plain decimals and RFC 3339 UTC timestamps,
-//! JSON (an array, or one object per line), and Parquet.
+//! JSON (an array, or one object per line; see `json`), and Parquet.
 
 use polars::prelude::*;
 use std::io::Write;
@@ -66,15 +66,7 @@ pub fn write_table<W: Write>(df: &mut DataFrame, format: TableFormat, out: W) ->
                 .finish(df)
         }
         TableFormat::Json | TableFormat::Ndjson => {
-            let mut df = timestamps_as_text(df)?;
-            let json_format = if format == TableFormat::Json {
-                JsonFormat::Json
-            } else {
-                JsonFormat::JsonLines
-            };
-            JsonWriter::new(out)
-                .with_json_format(json_format)
-                .finish(&mut df)
+            super::json::write_json(df, format == TableFormat::Ndjson, out)
         }
         TableFormat::Parquet => ParquetWriter::new(out)
             .with_compression(ParquetCompression::Zstd(None))
@@ -104,21 +96,6 @@ fn finite_or_null(df: &DataFrame) -> PolarsResult<DataFrame> {
         columns.push(column);
     }
     DataFrame::new(df.height(), columns)
-}
-
-/// A copy of `df` whose datetime columns are RFC 3339 strings (JSON has no timestamp type, and
-/// polars would otherwise write them without a zone).
-fn timestamps_as_text(df: &DataFrame) -> PolarsResult<DataFrame> {
-    let exprs: Vec<Expr> = df
-        .schema()
-        .iter()
-        .filter(|(_, dtype)| matches!(dtype, DataType::Datetime(_, _)))
-        .map(|(name, _)| col(name.clone()).dt().strftime(DATETIME_FORMAT))
-        .collect();
-    if exprs.is_empty() {
-        return Ok(df.clone());
-    }
-    df.clone().lazy().with_columns(exprs).collect()
 }
 
 /// True when a polars error is a closed pipe on output (`| head`), which is a normal end.

@@ -85,20 +85,25 @@ def same(a, b):
     return True
 
 size = os.path.getsize(input_path)
-results, reference = [], None
-for name, fn in engines:
-    fn()  # warm the page cache and the process
-    walls, cpus = [], []
-    for _ in range(runs):
+for _, fn in engines:
+    fn()  # warm the page cache and each engine once
+# Runs are interleaved (one of each engine per round) so a busy moment on a shared machine
+# does not land on one engine only.
+walls = {name: [] for name, _ in engines}
+cpus = {name: [] for name, _ in engines}
+reference = None
+for _ in range(runs):
+    for name, fn in engines:
         wall, cpu, rows = fn()
-        walls.append(wall)
-        cpus.append(cpu)
-    if reference is None:
-        reference = rows
-    elif not same(reference, rows):
-        print(f"results differ: {name}\n  logwarden: {reference}\n  {name}: {rows}", file=sys.stderr)
-        sys.exit(1)
-    results.append((name, min(walls), statistics.median(walls), statistics.median(cpus)))
+        walls[name].append(wall)
+        cpus[name].append(cpu)
+        if reference is None:
+            reference = rows
+        elif not same(reference, rows):
+            print(f"results differ: {name}\n  logwarden: {reference}\n  {name}: {rows}", file=sys.stderr)
+            sys.exit(1)
+results = [(name, min(walls[name]), statistics.median(walls[name]), statistics.median(cpus[name]))
+           for name, _ in engines]
 
 print(f"### query: group-by over {size / 1e9:.2f} GB of JSONL ({len(reference)} groups), {threads} threads, {runs} runs\n")
 print(f"`{sql}`\n")

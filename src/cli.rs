@@ -2,11 +2,12 @@
 //! types of `command`; nothing past `Cli::into_request` sees clap.
 
 use crate::analysis::group::GroupSpec;
-use crate::command::{Common, FailOn, Request};
+use crate::command::{Common, ExportRequest, FailOn, QueryRequest, Request};
 use crate::config::Config;
 use crate::record::format::FormatKind;
 use crate::record::time::parse_rfc3339;
 use crate::scan::ScanOptions;
+use crate::table::write::TableFormat;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -83,6 +84,47 @@ pub enum Cmd {
     },
     /// Deterministic realistic sample logs (JSONL) with planted incidents, PII and decoys.
     Gen(GenArgs),
+    /// SQL (polars SQL) over the normalized requests table, named `requests`: CSV on stdout or -o FILE.
+    #[command(mut_arg("inputs", |a| a
+        .value_name("[FILE.sql] INPUT")
+        .help("The query as FILE.sql (when --sql is not given), then log files, directories, globs, or - for stdin.")))]
+    #[command(mut_arg("output", |a| a
+        .value_name("FILE")
+        .help("Write the result to FILE (atomically) instead of CSV on stdout.")))]
+    Query(QueryArgs),
+    /// The normalized requests table as a dataset partitioned by day: DIR/date=YYYY-MM-DD/part-0.parquet.
+    #[command(mut_arg("output", |a| a
+        .value_name("DIR")
+        .required(true)
+        .help("Dataset directory: written beside it, then renamed into place (replaces a previous export).")))]
+    Export(ExportArgs),
+}
+
+/// Options of `logwarden query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The query, inline (otherwise the first argument is a FILE.sql).
+    #[arg(long, value_name = "SQL", allow_hyphen_values = true)]
+    pub sql: Option<String>,
+    /// Result format: csv, json (an array), ndjson (one object per line), parquet. Default: from the -o file's extension, else csv.
+    #[arg(long = "output-format", value_name = "FORMAT")]
+    pub output_format: Option<String>,
+}
+
+/// Options of `logwarden export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// File format of the partitions: parquet or csv.
+    #[arg(
+        long = "output-format",
+        value_name = "FORMAT",
+        default_value = "parquet"
+    )]
+    pub output_format: String,
 }
 
 /// `logwarden config` subcommands.
@@ -326,6 +368,66 @@ impl Cli {
                 common: Box::new(common.into_common()?),
             },
             Cmd::Gen(g) => Request::Gen(Box::new(g.into_request()?)),
+            Cmd::Query(q) => q.into_request()?,
+            Cmd::Export(e) => {
+                let format = match e.output_format.as_str() {
+                    "parquet" => TableFormat::Parquet,
+                    "csv" => TableFormat::Csv,
+                    f => {
+                        return Err(UsageError(format!(
+                            "export: unknown --output-format `{f}` (parquet, csv)"
+                        ))
+                        .into())
+                    }
+                };
+                Request::Export {
+                    common: Box::new(e.common.into_common()?),
+                    export: ExportRequest { format },
+                }
+            }
+        })
+    }
+}
+
+impl QueryArgs {
+    fn into_request(mut self) -> anyhow::Result<Request> {
+        let format = self
+            .output_format
+            .as_deref()
+            .map(|f| {
+                TableFormat::parse(f).ok_or_else(|| {
+                    UsageError(format!(
+                        "query: unknown --output-format `{f}` (csv, json, ndjson, parquet)"
+                    ))
+                })
+            })
+            .transpose()?;
+        let sql = match self.sql.take() {
+            Some(sql) => sql,
+            None => {
+                let first = self.common.inputs.remove(0);
+                if !first.to_ascii_lowercase().ends_with(".sql") {
+                    return Err(UsageError(format!(
+                        "query: `{first}` is not a .sql file; give the query with --sql \"...\" or as FILE.sql before the inputs"
+                    ))
+                    .into());
+                }
+                std::fs::read_to_string(&first)
+                    .map_err(|e| UsageError(format!("{first}: cannot read the query: {e}")))?
+            }
+        };
+        if sql.trim().is_empty() {
+            return Err(UsageError("query: the query is empty".into()).into());
+        }
+        if self.common.inputs.is_empty() {
+            return Err(UsageError(
+                "query: no input given (pass log files, directories, globs, or - for standard input after the query)".into(),
+            )
+            .into());
+        }
+        Ok(Request::Query {
+            common: Box::new(self.common.into_common()?),
+            query: QueryRequest { sql, format },
         })
     }
 }

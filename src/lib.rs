@@ -19,3 +19,4 @@ pub mod record;
 pub mod redact;
 pub mod scan;
 pub mod skip;
+pub mod table;

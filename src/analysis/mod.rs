@@ -6,6 +6,7 @@ pub mod cost;
 pub mod group;
 pub mod pii;
 pub mod quantile;
+pub mod reasons;
 pub mod sli;
 pub mod slo;
 

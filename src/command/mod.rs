@@ -3,14 +3,18 @@
 
 pub mod config;
 pub mod cost;
+mod export;
 mod gen;
 pub mod pii;
+mod query;
 mod redact;
 mod report;
 pub mod sli;
 pub mod slo;
 
+pub use export::ExportRequest;
 pub use gen::GenRequest;
+pub use query::QueryRequest;
 pub use redact::RedactRequest;
 pub use report::ReportRequest;
 pub use slo::SloRequest;
@@ -64,6 +68,14 @@ pub enum Request {
     Redact(Box<RedactRequest>),
     Config(config::ConfigRequest, bool),
     Report(Box<ReportRequest>),
+    Query {
+        common: Box<Common>,
+        query: QueryRequest,
+    },
+    Export {
+        common: Box<Common>,
+        export: ExportRequest,
+    },
 }
 
 /// What a finished run found, for the exit status.
@@ -96,6 +108,8 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
         Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),
         Request::Report(r) => Ok((report::run(&r)?, r.common.fail_on)),
         Request::Config(c, quiet) => Ok((config::run(&c, quiet)?, FailOn::Never)),
+        Request::Query { common, query } => Ok((query::run(&common, &query)?, common.fail_on)),
+        Request::Export { common, export } => Ok((export::run(&common, &export)?, common.fail_on)),
     }
 }
 

@@ -58,6 +58,8 @@ pub(crate) fn scan_table(
 ) -> anyhow::Result<(DataFrame, ScanSummary)> {
     let sources = sources(common)?;
     let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
+    // The review thresholds (`[review] min_confidence`, `negative_below`) will come from the
+    // config once the review report defines that section; until then, the shared defaults.
     let ctx = TableContext::new(&names, FailureRules::default(), columns);
     let (acc, summary) = scan(&sources, &common.scan, || RequestsTable::new(&ctx))?;
     check_skips(common, &summary)?;

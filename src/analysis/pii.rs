@@ -220,6 +220,35 @@ impl Analysis for PiiAudit<'_> {
     }
 }
 
+/// The PII types found anywhere in a JSON line, `;`-joined in type order (empty when none):
+/// the requests table's `pii_types` column. No masking or fingerprinting is needed for it.
+pub fn line_types(
+    det: &Detectors,
+    line: &str,
+    text: &mut String,
+    hits: &mut Vec<Finding>,
+) -> String {
+    let mut seen: Vec<TypeId> = Vec::new();
+    let _ = walk_strings(line.as_bytes(), &mut |_, value| {
+        let s: &str = if value.escaped {
+            text.clear();
+            unescape_into(value.raw, text);
+            text
+        } else {
+            value.raw
+        };
+        hits.clear();
+        det.scan(s, hits);
+        seen.extend(hits.iter().map(|h| h.type_id));
+    });
+    seen.sort_unstable();
+    seen.dedup();
+    seen.iter()
+        .map(|&t| det.type_name(t))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// A value to print next to findings (such as a request id): masked if it holds PII itself.
 fn safe_text(ctx: &PiiContext<'_>, s: &str) -> String {
     let mut hits = Vec::new();

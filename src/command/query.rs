@@ -1,10 +1,16 @@
 //! `logwarden query`: SQL (polars SQL) over the normalized requests table, registered as
 //! `requests`; the result as CSV on stdout, or CSV / JSON / Parquet in `-o FILE`.
 
+use super::pii::PiiSetup;
 use super::{check_skips, sources, Common, Outcome};
+use crate::analysis::pii::line_types;
 use crate::analysis::reasons::FailureRules;
+use crate::analysis::{Analysis, Line};
 use crate::output::AtomicFile;
+use crate::pii::{Detectors, Finding};
+use crate::record::Record;
 use crate::scan::{scan, ScanSummary};
+use crate::table::schema::Col;
 use crate::table::write::{is_broken_pipe, write_table, TableFormat};
 use crate::table::{sql, ColumnSet, RequestsTable, TableContext};
 use anyhow::{bail, Context};
@@ -61,10 +67,54 @@ pub(crate) fn scan_table(
     // The review thresholds (`[review] min_confidence`, `negative_below`) will come from the
     // config once the review report defines that section; until then, the shared defaults.
     let ctx = TableContext::new(&names, FailureRules::default(), columns);
-    let (acc, summary) = scan(&sources, &common.scan, || RequestsTable::new(&ctx))?;
+    let (table, summary) = if columns.contains(Col::PiiTypes) {
+        // Only a query that reads `pii_types` pays for auditing every string.
+        let detectors = PiiSetup::new(&common.config.pii)?.detectors;
+        let (acc, summary) = scan(&sources, &common.scan, || TableWithPii {
+            table: RequestsTable::new(&ctx),
+            detectors: &detectors,
+            types: String::new(),
+            text: String::new(),
+            hits: Vec::new(),
+        })?;
+        (acc.table, summary)
+    } else {
+        scan(&sources, &common.scan, || RequestsTable::new(&ctx))?
+    };
     check_skips(common, &summary)?;
-    let table = acc.into_frame().context("building the requests table")?;
+    let table = table.into_frame().context("building the requests table")?;
     Ok((table, summary))
+}
+
+/// The requests table with its `pii_types` column filled by a PII scan of each line.
+struct TableWithPii<'d> {
+    table: RequestsTable,
+    detectors: &'d Detectors,
+    /// The types of the current line, set before its records are observed.
+    types: String,
+    text: String,
+    hits: Vec<Finding>,
+}
+
+impl Analysis for TableWithPii<'_> {
+    type Output = ();
+
+    fn observe_line(&mut self, line: &Line<'_>, _rec: Option<&Record<'_>>) {
+        self.types = line_types(self.detectors, line.text, &mut self.text, &mut self.hits);
+    }
+
+    fn observe(&mut self, rec: &Record<'_>, line: &Line<'_>) {
+        self.table.observe(rec, line);
+        if !self.types.is_empty() {
+            self.table.set_pii_types(line.loc, &self.types);
+        }
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.table.merge(other.table);
+    }
+
+    fn finish(self) {}
 }
 
 /// The format implied by an output file name (`.csv`, `.json`, `.ndjson`/`.jsonl`, `.parquet`).

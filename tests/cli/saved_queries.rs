@@ -233,17 +233,35 @@ fn unpriced_models() {
 }
 
 #[test]
-fn pii_by_tenant_counts_tenants_and_waits_for_the_audit() {
+fn pii_by_tenant_matches_the_audit() {
     let (env, input, reqs) = setup();
-    let mut groups: BTreeMap<String, i64> = BTreeMap::new();
+    // Independent: the lines `logwarden pii` reports findings on, mapped to their tenants.
+    let audit = env.run(&["pii", &input, "-q"]);
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    let lines: std::collections::BTreeSet<i64> = crate::util::csv_rows(&audit.stdout)
+        .iter()
+        .map(|r| r["line"].parse().unwrap())
+        .collect();
+    assert!(lines.len() > 100, "the generator planted PII");
+    let mut groups: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for r in &reqs {
-        *groups.entry(opt(&r.tenant)).or_default() += 1;
+        let g = groups.entry(opt(&r.tenant)).or_default();
+        g.0 += 1;
+        g.1 += i64::from(lines.contains(&r.line));
     }
-    // `pii_types` is filled by the PII audit (`RequestsTable::set_pii_types`); until the audit
-    // feeds the table every row has none, so every tenant shows 0, ordered by name.
-    let want: Vec<Vec<V>> = groups
+    let mut want: Vec<(String, i64, i64)> =
+        groups.into_iter().map(|(t, (n, p))| (t, n, p)).collect();
+    want.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    let want: Vec<Vec<V>> = want
         .into_iter()
-        .map(|(t, n)| vec![t.as_str().into(), n.into(), V::I(0), V::F(0.0)])
+        .map(|(t, n, p)| {
+            vec![
+                t.as_str().into(),
+                n.into(),
+                V::I(p),
+                V::F(p as f64 / n as f64),
+            ]
+        })
         .collect();
     let out = run_saved(&env, "pii_by_tenant", &input);
     assert_rows(

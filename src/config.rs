@@ -22,6 +22,8 @@ pub struct Config {
     pub alerts: Alerts,
     /// PII detection: disabled types, allowlists, custom types, fingerprint key.
     pub pii: crate::pii::PiiConfig,
+    /// The weekly failure review: case thresholds, excerpts, clustering, category rules.
+    pub review: crate::analysis::review::ReviewConfig,
 }
 
 /// `[alerts]`: thresholds of the per-bucket alerts and the spend budgets.

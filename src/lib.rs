@@ -16,5 +16,6 @@ pub mod pii;
 pub mod prices;
 pub mod progress;
 pub mod record;
+pub mod report;
 pub mod scan;
 pub mod skip;

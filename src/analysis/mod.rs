@@ -3,6 +3,7 @@
 
 pub mod group;
 pub mod quantile;
+pub mod review;
 pub mod sli;
 
 use crate::record::{Location, Record};

@@ -2,6 +2,7 @@
 //! files, and returns an outcome from which `main` derives the exit status in one place.
 
 mod gen;
+pub mod review;
 mod sli;
 
 pub use gen::GenRequest;
@@ -42,6 +43,11 @@ pub enum Request {
         common: Box<Common>,
         by: crate::analysis::group::GroupSpec,
     },
+    Review {
+        common: Box<Common>,
+        selection: crate::analysis::review::Selection,
+        include_errors: bool,
+    },
     Gen(Box<GenRequest>),
 }
 
@@ -68,6 +74,14 @@ impl Outcome {
 pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
     match req {
         Request::Sli { common, by } => Ok((sli::run(&common, by)?, common.fail_on)),
+        Request::Review {
+            common,
+            selection,
+            include_errors,
+        } => Ok((
+            review::run(&common, selection, include_errors)?,
+            common.fail_on,
+        )),
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
     }
 }

@@ -1,0 +1,1 @@
+//! Unit tests of the review fold: case selection, week selection, chunking independence.

@@ -1,146 +1,41 @@
-//! Clustering of case signatures: cases whose signatures have a Jaccard similarity at or above
-//! the threshold are linked, and clusters are the connected groups. The result depends only on
-//! the set of signatures, never on their order or on how the input was chunked.
+//! Clustering of case signatures, in three steps:
 //!
-//! Candidate pairs come from a prefix-filtered inverted index (the AllPairs set-similarity
-//! join), so identical and unrelated signatures cost little even with many cases.
+//! 1. Signatures seen at least twice (the recurring shapes of a problem) are linked when their
+//!    Jaccard similarity reaches the threshold.
+//! 2. Each signature seen once looks at the signatures similar to it, nearest first. One whose
+//!    nearest is recurring joins it. The others take their nearest that is either recurring
+//!    (joining it) or another one-off signature whose nearest is not recurring either
+//!    (grouping with it). A one-off signature never passes a group on, so a case polluted by a
+//!    pasted sentence cannot chain two problems together.
+//! 3. Groups of two or more cases whose profiles (the share of their cases holding each token)
+//!    are similar merge: the varying part of a recurring question (a product, a name) weighs
+//!    little in a profile, so the variants and phrasings of one question come together.
+//!
+//! The result depends only on the multiset of signatures: never on their order, so never on
+//! how the input was chunked.
 
-use super::signature::{intersection_len, Signature};
+use super::signature::Signature;
+use super::similarity::{Profile, ProfileIndex, Rarity, SimilarityIndex};
 use std::collections::HashMap;
 
-/// Clusters of a list of signatures, and an index to match other signatures against them.
+/// Profiles average their cases, so two phrasings of one question are less similar as profiles
+/// than their closest cases are: profiles merge from this share of the threshold.
+const PROFILE_FACTOR: f64 = 0.8;
+
+/// Clusters of a list of signatures, and what is needed to match other signatures to them.
 #[derive(Debug)]
 pub struct Clustering<'s> {
-    /// Cluster of each input signature; clusters are numbered in order of first member.
+    /// Cluster of each input signature, numbered in order of each cluster's most common
+    /// signature.
     pub of: Vec<usize>,
     /// Number of clusters.
     pub count: usize,
-    threshold: f64,
-    nodes: Vec<&'s Signature>,
-    node_cluster: Vec<usize>,
+    rarity: Rarity,
+    /// Every distinct signature (recurring ones first), with its cluster.
+    all: SimilarityIndex<'s>,
+    cluster_of_node: Vec<usize>,
+    recurring: usize,
     node_of_sig: HashMap<&'s Signature, usize>,
-    frequency: HashMap<u32, u32>,
-    index: HashMap<u32, Vec<usize>>,
-}
-
-/// Tokens a set of `n` must share with another to reach similarity `t`, at least.
-fn min_overlap(n: usize, t: f64) -> usize {
-    ((t * n as f64) - 1e-9).ceil().max(1.0) as usize
-}
-
-/// Groups `sigs` by similarity `threshold` (single linkage over distinct signatures).
-pub fn cluster<'s>(sigs: &[&'s Signature], threshold: f64) -> Clustering<'s> {
-    let mut node_of_sig: HashMap<&Signature, usize> = HashMap::new();
-    let mut nodes: Vec<&Signature> = Vec::new();
-    let node_of: Vec<usize> = sigs
-        .iter()
-        .map(|&s| {
-            *node_of_sig.entry(s).or_insert_with(|| {
-                nodes.push(s);
-                nodes.len() - 1
-            })
-        })
-        .collect();
-
-    let mut frequency: HashMap<u32, u32> = HashMap::new();
-    for n in &nodes {
-        for &t in n.tokens() {
-            *frequency.entry(t).or_default() += 1;
-        }
-    }
-    let mut c = Clustering {
-        of: Vec::new(),
-        count: 0,
-        threshold,
-        nodes,
-        node_cluster: Vec::new(),
-        node_of_sig,
-        frequency,
-        index: HashMap::new(),
-    };
-
-    let mut parent: Vec<usize> = (0..c.nodes.len()).collect();
-    let mut seen = vec![usize::MAX; c.nodes.len()];
-    for i in 0..c.nodes.len() {
-        let prefix = c.prefix(c.nodes[i]);
-        for t in &prefix {
-            for &j in c.index.get(t).map_or(&[][..], Vec::as_slice) {
-                if seen[j] == i {
-                    continue;
-                }
-                seen[j] = i;
-                if similar(c.nodes[i], c.nodes[j], threshold) {
-                    union(&mut parent, i, j);
-                }
-            }
-        }
-        for t in prefix {
-            c.index.entry(t).or_default().push(i);
-        }
-    }
-
-    let mut cluster_of_root: HashMap<usize, usize> = HashMap::new();
-    c.node_cluster = (0..c.nodes.len())
-        .map(|i| {
-            let root = find(&mut parent, i);
-            let next = cluster_of_root.len();
-            *cluster_of_root.entry(root).or_insert(next)
-        })
-        .collect();
-    c.count = cluster_of_root.len();
-    c.of = node_of.iter().map(|&n| c.node_cluster[n]).collect();
-    c
-}
-
-impl Clustering<'_> {
-    /// The tokens of `sig` that must hold one shared token of any set similar to it: its
-    /// rarest ones (rarity over the clustered signatures; unseen tokens count as rarest).
-    fn prefix(&self, sig: &Signature) -> Vec<u32> {
-        let mut ordered: Vec<u32> = sig.tokens().to_vec();
-        ordered.sort_by_key(|t| (self.frequency.get(t).copied().unwrap_or(0), *t));
-        let n = ordered.len();
-        let keep = if n == 0 {
-            0
-        } else {
-            n - min_overlap(n, self.threshold) + 1
-        };
-        ordered.truncate(keep);
-        ordered
-    }
-
-    /// The cluster most similar to `sig` (at or above the threshold), if any; ties go to the
-    /// lower-numbered cluster.
-    pub fn assign(&self, sig: &Signature) -> Option<usize> {
-        if let Some(&n) = self.node_of_sig.get(sig) {
-            return Some(self.node_cluster[n]);
-        }
-        let mut best: Option<(f64, usize)> = None;
-        let mut tried: Vec<usize> = Vec::new();
-        for t in self.prefix(sig) {
-            for &j in self.index.get(&t).map_or(&[][..], Vec::as_slice) {
-                if tried.contains(&j) {
-                    continue;
-                }
-                tried.push(j);
-                let s = sig.jaccard(self.nodes[j]);
-                if s + 1e-12 < self.threshold {
-                    continue;
-                }
-                let cand = (s, self.node_cluster[j]);
-                best = match best {
-                    Some(b) if b.0 > cand.0 || (b.0 == cand.0 && b.1 <= cand.1) => Some(b),
-                    _ => Some(cand),
-                };
-            }
-        }
-        best.map(|b| b.1)
-    }
-}
-
-fn similar(a: &Signature, b: &Signature, threshold: f64) -> bool {
-    let shared = intersection_len(a.tokens(), b.tokens());
-    let union = a.tokens().len() + b.tokens().len() - shared;
-    union == 0 || shared as f64 / union as f64 + 1e-12 >= threshold
 }
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -151,13 +46,145 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
+/// Joins the sets of `a` and `b`; the lower root wins, so the result does not depend on which
+/// side came first.
 fn union(parent: &mut [usize], a: usize, b: usize) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    // The lower root wins, so the structure does not depend on which side came first.
-    if ra < rb {
-        parent[rb] = ra;
-    } else {
-        parent[ra] = rb;
+    let (a, b) = (find(parent, a), find(parent, b));
+    parent[a.max(b)] = a.min(b);
+}
+
+/// Renumbers union-find roots densely in index order.
+fn dense_groups(parent: &mut [usize]) -> (Vec<usize>, usize) {
+    let mut number: HashMap<usize, usize> = HashMap::new();
+    let groups = (0..parent.len())
+        .map(|i| {
+            let root = find(parent, i);
+            let next = number.len();
+            *number.entry(root).or_insert(next)
+        })
+        .collect();
+    (groups, number.len())
+}
+
+/// Groups `sigs` by similarity `threshold`.
+pub fn cluster<'s>(sigs: &[&'s Signature], threshold: f64) -> Clustering<'s> {
+    let mut count: HashMap<&Signature, usize> = HashMap::new();
+    for &s in sigs {
+        *count.entry(s).or_default() += 1;
+    }
+    let mut distinct: Vec<(&Signature, usize)> = count.into_iter().collect();
+    distinct.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.tokens().cmp(b.0.tokens())));
+    let recurring = distinct.iter().filter(|d| d.1 >= 2).count();
+    let mut frequency: HashMap<u32, u32> = HashMap::new();
+    for (s, _) in &distinct {
+        for &t in s.tokens() {
+            *frequency.entry(t).or_default() += 1;
+        }
+    }
+    let rarity = Rarity {
+        frequency,
+        threshold,
+    };
+
+    // 1. Single linkage of recurring signatures.
+    let mut all = SimilarityIndex::default();
+    let mut parent: Vec<usize> = (0..distinct.len()).collect();
+    for (i, &(sig, _)) in distinct.iter().take(recurring).enumerate() {
+        for (j, _) in all.similar(sig, &rarity) {
+            union(&mut parent, i, j);
+        }
+        all.insert(sig, &rarity);
+    }
+    for &(sig, _) in &distinct[recurring..] {
+        all.insert(sig, &rarity);
+    }
+    let mut c = Clustering {
+        of: Vec::new(),
+        count: 0,
+        rarity,
+        all,
+        cluster_of_node: Vec::with_capacity(distinct.len()),
+        recurring,
+        node_of_sig: distinct.iter().enumerate().map(|(i, d)| (d.0, i)).collect(),
+    };
+
+    // 2. One-off signatures join their nearest recurring one, or group with one-off ones.
+    let neighbours: Vec<Vec<usize>> = (recurring..distinct.len())
+        .map(|u| c.neighbours(distinct[u].0, Some(u)))
+        .collect();
+    let attached_directly = |u: usize| {
+        neighbours[u - recurring]
+            .first()
+            .is_some_and(|&v| v < recurring)
+    };
+    for u in recurring..distinct.len() {
+        for &v in &neighbours[u - recurring] {
+            if v < recurring || (!attached_directly(u) && !attached_directly(v)) {
+                union(&mut parent, u, v);
+                break;
+            }
+        }
+    }
+    let (group_of, groups) = dense_groups(&mut parent);
+
+    // 3. Groups of two or more cases with similar profiles merge.
+    let mut members: Vec<Vec<(&Signature, usize)>> = vec![Vec::new(); groups];
+    for (i, d) in distinct.iter().enumerate() {
+        members[group_of[i]].push(*d);
+    }
+    let mut profiles = ProfileIndex::default();
+    let mut profiled: Vec<usize> = Vec::new();
+    for (g, m) in members.iter().enumerate() {
+        if m.iter().map(|x| x.1).sum::<usize>() >= 2 {
+            profiles.insert(Profile::of(m));
+            profiled.push(g);
+        }
+    }
+    let mut merged: Vec<usize> = (0..groups).collect();
+    for (a, p) in profiles.profiles.iter().enumerate() {
+        for b in profiles.candidates(p.core_tokens()) {
+            if b < a && p.similarity_to(&profiles.profiles[b]) + 1e-12 >= PROFILE_FACTOR * threshold
+            {
+                union(&mut merged, profiled[a], profiled[b]);
+            }
+        }
+    }
+    let (cluster_of_group, clusters) = dense_groups(&mut merged);
+    c.count = clusters;
+    c.cluster_of_node = group_of.iter().map(|&g| cluster_of_group[g]).collect();
+    c.of = sigs
+        .iter()
+        .map(|s| c.cluster_of_node[c.node_of_sig[s]])
+        .collect();
+    c
+}
+
+impl Clustering<'_> {
+    /// The nodes at or above the threshold of similarity to `sig`, other than `except`,
+    /// nearest first: highest similarity, then recurring before one-off, then the lower node.
+    fn neighbours(&self, sig: &Signature, except: Option<usize>) -> Vec<usize> {
+        let mut found: Vec<(usize, f64)> = self
+            .all
+            .similar(sig, &self.rarity)
+            .into_iter()
+            .filter(|&(v, _)| Some(v) != except)
+            .collect();
+        found.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then((a.0 >= self.recurring).cmp(&(b.0 >= self.recurring)))
+                .then(a.0.cmp(&b.0))
+        });
+        found.into_iter().map(|(v, _)| v).collect()
+    }
+
+    /// The cluster of `sig`: its own when it was clustered, else that of its nearest
+    /// signature (at or above the threshold), if any.
+    pub fn assign(&self, sig: &Signature) -> Option<usize> {
+        let node = match self.node_of_sig.get(sig) {
+            Some(&n) => n,
+            None => *self.neighbours(sig, None).first()?,
+        };
+        Some(self.cluster_of_node[node])
     }
 }
 
@@ -203,7 +230,24 @@ mod tests {
             vec![vec![0, 2, 5], vec![1, 4], vec![3, 6], vec![7]]
         );
         assert_eq!(c.count, 4);
-        assert_eq!(c.of[0], 0, "numbered by first member");
+    }
+
+    #[test]
+    fn a_polluted_case_does_not_chain_two_problems() {
+        // The middle one shares most words with each side; the sides share almost nothing.
+        let texts = [
+            "alpha bravo charlie delta echo foxtrot",
+            "alpha bravo charlie delta echo foxtrot",
+            "alpha bravo charlie delta golf hotel",
+            "charlie delta golf hotel india juliet",
+        ];
+        let sigs: Vec<Signature> = texts.iter().map(|t| sig(t)).collect();
+        assert_eq!(sigs[2].jaccard(&sigs[0]), 0.5);
+        assert_eq!(sigs[2].jaccard(&sigs[3]), 0.5);
+        let refs: Vec<&Signature> = sigs.iter().collect();
+        let c = cluster(&refs, 0.5);
+        assert_eq!(c.of[0], c.of[1]);
+        assert_ne!(c.of[0], c.of[3], "no chain from one problem to the other");
     }
 
     #[test]
@@ -267,9 +311,43 @@ mod tests {
 
     #[test]
     fn overlap_bounds() {
+        use super::super::similarity::min_overlap;
         assert_eq!(min_overlap(4, 0.5), 2);
         assert_eq!(min_overlap(5, 0.5), 3);
         assert_eq!(min_overlap(1, 0.5), 1);
         assert_eq!(min_overlap(10, 1.0), 10);
+    }
+
+    #[test]
+    fn phrasings_of_one_question_merge_through_profiles() {
+        let products = [
+            "Pro",
+            "Team",
+            "Starter",
+            "Enterprise",
+            "Storage 2 TB",
+            "Analytics add-on",
+        ];
+        let mut texts = Vec::new();
+        for (i, p) in products.iter().enumerate() {
+            for n in 0..2 {
+                texts.push(format!(
+                    "Please cancel my subscription to the {p} plan, customer ID {i}{n}."
+                ));
+                texts.push(format!(
+                    "Cancel the {p} plan for customer {i}{n} effective today."
+                ));
+            }
+        }
+        texts.push(
+            "Please cancel my subscription to the Premium Support plan, customer ID 1.".into(),
+        );
+        texts.push("How do I reset my password for account 48213?".into());
+        let sigs: Vec<Signature> = texts.iter().map(|t| sig(t)).collect();
+        let refs: Vec<&Signature> = sigs.iter().collect();
+        let c = cluster(&refs, 0.5);
+        let n = texts.len();
+        assert!(c.of[..n - 1].iter().all(|&k| k == c.of[0]), "{:?}", c.of);
+        assert_ne!(c.of[n - 1], c.of[0]);
     }
 }

@@ -53,6 +53,28 @@ impl Masker {
         )
     }
 
+    /// `text` with every detected value blanked out (replaced by a space), for signatures: a
+    /// pasted key or address says nothing about what the request was about.
+    pub fn blank_pii<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let mut findings = Vec::new();
+        self.detectors.scan(text, &mut findings);
+        if findings.is_empty() {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut cur = 0;
+        for f in &findings {
+            if f.start < cur || text.get(f.start..f.end).is_none() {
+                continue;
+            }
+            out.push_str(&text[cur..f.start]);
+            out.push(' ');
+            cur = f.end;
+        }
+        out.push_str(&text[cur..]);
+        std::borrow::Cow::Owned(out)
+    }
+
     /// A one-line masked excerpt of at most `max_chars` characters of `text`, with `…` when
     /// it was cut. Whitespace runs and control characters become one space first (so the
     /// detectors see the text as it will be written), the whole text is masked, then cut; the
@@ -136,6 +158,13 @@ mod tests {
         assert_eq!(m.excerpt("🚀🚀", 2), "🚀🚀");
         assert_eq!(m.excerpt("", 5), "");
         assert_eq!(collapse_whitespace("  a\r\n\u{1b}[0m b  "), "a [0m b");
+    }
+
+    #[test]
+    fn blanking_removes_values() {
+        let m = masker();
+        assert_eq!(m.blank_pii("reset for bob@corp.io now"), "reset for   now");
+        assert_eq!(m.blank_pii("nothing here"), "nothing here");
     }
 
     #[test]

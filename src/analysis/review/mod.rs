@@ -11,6 +11,7 @@ pub mod excerpt;
 pub mod period;
 pub mod report;
 pub mod signature;
+pub mod similarity;
 
 pub use category::Category;
 pub use config::ReviewConfig;
@@ -254,7 +255,7 @@ impl Review {
             response_excerpt: m.excerpt(&response, cfg.excerpt_chars),
             comment: m.excerpt(&comment, cfg.comment_chars),
             error: m.excerpt(&error_text, cfg.excerpt_chars),
-            signature: signature_of(&prompt, &response, &error_text),
+            signature: signature_of(m, &prompt, &response, &error_text),
             cluster: 0,
             period,
         }
@@ -279,15 +280,18 @@ fn error_text(rec: &Record<'_>) -> String {
     }
 }
 
-/// The signature of a case: from its prompt, else its response, else its error.
-fn signature_of(prompt: &str, response: &str, error: &str) -> Signature {
-    if !prompt.trim().is_empty() {
-        Signature::of_text(SignatureSource::Prompt, prompt)
+/// The signature of a case: from its prompt, else its response, else its error; detected
+/// PII is blanked out first, so a pasted value never decides what a case is about.
+fn signature_of(masker: &Masker, prompt: &str, response: &str, error: &str) -> Signature {
+    let (source, text) = if !prompt.trim().is_empty() {
+        (SignatureSource::Prompt, prompt)
     } else if !response.trim().is_empty() {
-        Signature::of_text(SignatureSource::Response, response)
+        (SignatureSource::Response, response)
     } else {
-        Signature::of_text(SignatureSource::Error, error)
-    }
+        (SignatureSource::Error, error)
+    };
+    let head = signature::text_head(text);
+    Signature::of_text(source, &masker.blank_pii(head))
 }
 
 /// True when a request did not succeed: a non-2xx status, or an error object without a status.
@@ -331,7 +335,7 @@ impl Analysis for Review {
             let response = text(rec.response);
             self.past.push(PastCase {
                 period,
-                signature: signature_of(&prompt, &response, &error_text(rec)),
+                signature: signature_of(&self.opts.masker, &prompt, &response, &error_text(rec)),
             });
         }
     }

@@ -264,9 +264,14 @@ fn build_clusters(
     for (i, &k) in clustering.of.iter().enumerate() {
         members[k].push(i);
     }
-    // Clusters were numbered by first case (cases are sorted by time): order by size, then that.
+    // Largest first, then by first case (cases are sorted by time).
     let mut order: Vec<usize> = (0..clustering.count).collect();
-    order.sort_by(|&a, &b| members[b].len().cmp(&members[a].len()).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        members[b]
+            .len()
+            .cmp(&members[a].len())
+            .then(members[a].first().cmp(&members[b].first()))
+    });
     let width = order.len().to_string().len().max(3);
     let mut out = Vec::with_capacity(order.len());
     for (rank, &k) in order.iter().enumerate() {

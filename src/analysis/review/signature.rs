@@ -21,7 +21,8 @@ pub struct Signature {
 const MAX_TEXT_BYTES: usize = 2000;
 /// Most tokens kept from the head, so a signature stays under 100 bytes.
 const MAX_TOKENS: usize = 24;
-/// A sentence with fewer tokens than this (a greeting such as "Hello!") is not the head.
+/// A sentence with fewer words than this (a greeting such as "Hello!", a pasted address) is
+/// not the head.
 const MIN_HEAD_TOKENS: usize = 3;
 
 /// Words that carry no topic: articles, pronouns, auxiliaries, greetings.
@@ -200,11 +201,18 @@ fn token_hash(source: u8, token: &str) -> u32 {
     h
 }
 
-/// The head of `text`: the tokens of its first sentence with at least three of them (or of the
-/// whole text when no sentence has), at most [`MAX_TOKENS`] distinct ones, in order.
+/// The part of a text a signature looks at (its first 2,000 bytes, on a char boundary).
+pub fn text_head(text: &str) -> &str {
+    prefix(text, MAX_TEXT_BYTES)
+}
+
+/// The head of `text`: the tokens of its first sentence with at least three words (tokens
+/// other than placeholders), or of the whole text when no sentence has; at most
+/// [`MAX_TOKENS`] distinct ones, in order.
 pub fn head_tokens(text: &str) -> Vec<String> {
     let sentences = sentences(text);
-    let chosen: Vec<String> = match sentences.iter().find(|s| s.len() >= MIN_HEAD_TOKENS) {
+    let words = |s: &Vec<String>| s.iter().filter(|t| !t.starts_with('<')).count();
+    let chosen: Vec<String> = match sentences.iter().find(|s| words(s) >= MIN_HEAD_TOKENS) {
         Some(s) => s.clone(),
         None => sentences.into_iter().flatten().collect(),
     };

@@ -58,10 +58,13 @@ footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);font-si
  h3{break-after:avoid}
  .cards{grid-template-columns:repeat(3,1fr);gap:6px}
  .card{padding:6px 8px}.card .v{font-size:18px}
- .grid2{gap:8px}
+ .grid2{grid-template-columns:1fr 1fr;gap:8px}
+ section{break-inside:auto}
  figure,.card,.case,tr{break-inside:avoid}
  table{font-size:10px}
  th,td{padding:3px 5px}
+ th{white-space:normal}
+ td.x{min-width:0}
  a{color:inherit}
  .screen{display:none}
 }

@@ -195,7 +195,12 @@ fn trend(m: &mut String, r: &ReviewReport) {
 }
 
 fn owners(m: &mut String, r: &ReviewReport) {
-    m.push_str("## Owners\n\n| Owner | Categories | Cases | Share | Low confidence | Negative feedback | Errors | Clusters |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+    let _ = writeln!(
+        m,
+        "## Owners\n\n| Owner | Categories | Cases | Share | Low confidence | Negative feedback | {}Clusters |\n|---|---|---:|---:|---:|---:|{}---:|",
+        if r.include_errors { "Errors | " } else { "" },
+        if r.include_errors { "---:|" } else { "" }
+    );
     let total = r.cases.len() as u64;
     for o in &r.owners {
         let cats: Vec<String> = o
@@ -203,21 +208,23 @@ fn owners(m: &mut String, r: &ReviewReport) {
             .iter()
             .map(|(c, n)| format!("{} {n}", c.name()))
             .collect();
-        let _ = writeln!(
+        let _ = write!(
             m,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | ",
             escape_md(&o.owner),
             cats.join(", "),
             fmt_count(o.cases),
             fmt_pct(rate(o.cases, total)),
             fmt_count(o.low_confidence),
-            fmt_count(o.negative_feedback),
-            fmt_count(o.errors),
-            fmt_count(o.clusters)
+            fmt_count(o.negative_feedback)
         );
+        if r.include_errors {
+            let _ = write!(m, "{} | ", fmt_count(o.errors));
+        }
+        let _ = writeln!(m, "{} |", fmt_count(o.clusters));
     }
     if r.owners.is_empty() {
-        m.push_str("| (no cases) | | | | | | | |\n");
+        m.push_str("| (no cases) | | | | | | |\n");
     }
     m.push('\n');
 }

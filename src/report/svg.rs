@@ -59,7 +59,7 @@ pub fn fmt_value(v: f64) -> String {
 
 /// A "nice" axis maximum and tick step (1, 2 or 5 times a power of ten) covering `max`.
 fn nice_scale(max: f64, ticks: usize) -> (f64, f64) {
-    if !(max > 0.0) || !max.is_finite() {
+    if max.is_nan() || max <= 0.0 || !max.is_finite() {
         return (1.0, 1.0);
     }
     let raw = max / ticks.max(1) as f64;
@@ -163,7 +163,7 @@ pub fn stacked_bars(c: &Chart) -> String {
     let slot = plot_width(c) / n as f64;
     let bar = (slot * 0.7).max(1.0);
     let plot_h = c.height as f64 - TOP - BOTTOM;
-    for i in 0..c.labels.len() {
+    for (i, (label, &total)) in c.labels.iter().zip(&totals).enumerate() {
         let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
         let mut base = 0.0;
         for s in &c.series {
@@ -178,19 +178,19 @@ pub fn stacked_bars(c: &Chart) -> String {
                 r#"<rect x="{x:.1}" y="{y1:.1}" width="{bar:.1}" height="{:.1}" fill="{}"><title>{} · {}: {}</title></rect>"#,
                 (y0 - y1).max(0.5),
                 esc(&s.color),
-                esc(&c.labels[i]),
+                esc(label),
                 esc(&s.name),
                 fmt_value(v)
             );
             base += v;
         }
-        if totals[i] > 0.0 && bar >= 14.0 {
+        if total > 0.0 && bar >= 14.0 {
             let _ = write!(
                 out,
                 r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#333" font-size="10">{}</text>"##,
                 x + bar / 2.0,
-                TOP + plot_h * (1.0 - totals[i] / top) - 3.0,
-                fmt_value(totals[i])
+                TOP + plot_h * (1.0 - total / top) - 3.0,
+                fmt_value(total)
             );
         }
     }
@@ -341,7 +341,7 @@ mod tests {
         assert_eq!(nice_scale(0.0, 4), (1.0, 1.0));
         assert_eq!(nice_scale(3.0, 4), (3.0, 1.0));
         let (top, step) = nice_scale(0.3, 4);
-        assert!((step - 0.1).abs() < 1e-12 && top >= 0.3 && top < 0.31);
+        assert!((step - 0.1).abs() < 1e-12 && (0.3..0.31).contains(&top));
         assert_eq!(fmt_value(2.0), "2");
         assert_eq!(fmt_value(0.125), "0.125");
         assert_eq!(fmt_value(0.1 + 0.2), "0.3");

@@ -412,7 +412,8 @@ fn wow_rows(
                 .or_default(),
         );
     }
-    let mut metrics: Vec<(&'static str, fn(&Tally) -> u64)> = vec![
+    type Metric = (&'static str, fn(&Tally) -> u64);
+    let mut metrics: Vec<Metric> = vec![
         ("cases", |t| t.cases),
         ("low_confidence", |t| t.low_confidence),
         ("negative_feedback", |t| t.negative_feedback),

@@ -82,6 +82,17 @@ pub enum Cmd {
         #[arg(long, default_value = "day,model")]
         by: String,
     },
+    /// Weekly failure review: low-confidence and negative-feedback cases with masked excerpts, clusters, owners, week over week (failures.csv, failure_clusters.csv, review_wow.csv, review.md, review.html).
+    Review {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// ISO week to review, e.g. 2026-W47 (default: the last complete ISO week in the data; --since/--until pick any other period).
+        #[arg(long, value_name = "WEEK")]
+        week: Option<String>,
+        /// Failed requests (non-2xx) are cases too (reason `error`).
+        #[arg(long)]
+        include_errors: bool,
+    },
     /// Deterministic realistic sample logs (JSONL) with planted incidents, PII and decoys.
     Gen(GenArgs),
     /// SQL (polars SQL) over the normalized requests table, named `requests`: CSV on stdout or -o FILE.
@@ -367,6 +378,32 @@ impl Cli {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
                 common: Box::new(common.into_common()?),
             },
+            Cmd::Review {
+                common,
+                week,
+                include_errors,
+            } => {
+                let mut common = common.into_common()?;
+                let week = week
+                    .map(|w| {
+                        crate::bucket::parse_iso_week(w.trim()).ok_or_else(|| {
+                            UsageError(format!("--week `{w}` is not an ISO week such as 2026-W47"))
+                        })
+                    })
+                    .transpose()?;
+                // The review picks its period itself and reads the weeks before it too.
+                let selection = crate::analysis::review::Selection::from_flags(
+                    week,
+                    common.scan.since.take(),
+                    common.scan.until.take(),
+                )
+                .map_err(UsageError)?;
+                Request::Review {
+                    common: Box::new(common),
+                    selection,
+                    include_errors,
+                }
+            }
             Cmd::Gen(g) => Request::Gen(Box::new(g.into_request()?)),
             Cmd::Query(q) => q.into_request()?,
             Cmd::Export(e) => {

@@ -34,6 +34,8 @@ pub struct Config {
     pub cost: crate::analysis::cost::CostConfig,
     /// The quality-drift trend test.
     pub quality: crate::analysis::cost::QualityConfig,
+    /// The weekly failure review: case thresholds, excerpts, clustering, category rules.
+    pub review: crate::analysis::review::ReviewConfig,
 }
 
 /// `[alerts]`: thresholds of the per-bucket alerts and the spend budgets.

@@ -17,6 +17,7 @@ pub mod prices;
 pub mod progress;
 pub mod record;
 pub mod redact;
+pub mod report;
 pub mod scan;
 pub mod skip;
 pub mod table;

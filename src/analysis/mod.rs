@@ -7,6 +7,7 @@ pub mod group;
 pub mod pii;
 pub mod quantile;
 pub mod reasons;
+pub mod review;
 pub mod sli;
 pub mod slo;
 

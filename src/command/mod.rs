@@ -9,6 +9,7 @@ pub mod pii;
 mod query;
 mod redact;
 mod report;
+pub mod review;
 pub mod sli;
 pub mod slo;
 
@@ -63,6 +64,11 @@ pub enum Request {
         common: Box<Common>,
         by: crate::analysis::group::GroupSpec,
     },
+    Review {
+        common: Box<Common>,
+        selection: crate::analysis::review::Selection,
+        include_errors: bool,
+    },
     Gen(Box<GenRequest>),
     Pii(Box<Common>),
     Redact(Box<RedactRequest>),
@@ -103,6 +109,14 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
         Request::Sli { common, by } => Ok((sli::run(&common, by)?, common.fail_on)),
         Request::Slo { common, slo } => Ok((slo::run(&common, &slo)?, common.fail_on)),
         Request::Cost { common, by } => Ok((cost::run(&common, by)?, common.fail_on)),
+        Request::Review {
+            common,
+            selection,
+            include_errors,
+        } => Ok((
+            review::run(&common, selection, include_errors)?,
+            common.fail_on,
+        )),
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
         Request::Pii(common) => Ok((pii::run(&common)?, common.fail_on)),
         Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),

@@ -95,7 +95,7 @@ impl Col {
             Col::Success => ("success", "boolean", "true for a 2xx status"),
             Col::Reasons => ("reasons", "string", "failure reasons, ;-joined from low_confidence (confidence < 0.5), negative_feedback (rating < 0), error (non-2xx status or an error object); empty for none"),
             Col::ErrorType => ("error_type", "string", "error.type, null without an error"),
-            Col::PiiTypes => ("pii_types", "string", "PII types found in the record's line, ;-joined (filled by the PII audit; empty otherwise)"),
+            Col::PiiTypes => ("pii_types", "string", "PII types found anywhere in the record's line, `;`-joined in type order (empty when none); audited only when the query reads this column"),
             Col::File => ("file", "string", "input file"),
             Col::Line => ("line", "int64", "1-based line in the file"),
             Col::Date => ("date", "date", "UTC day of ts, the export's partition key"),

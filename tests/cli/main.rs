@@ -11,6 +11,7 @@ mod formats;
 mod pii;
 mod query;
 mod report;
+mod review;
 mod safety;
 mod saved_queries;
 mod saved_queries_time;

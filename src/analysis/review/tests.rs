@@ -1,0 +1,337 @@
+//! Unit tests of the review fold: which requests are cases, the default week, history and
+//! trend windows, and results that do not depend on how the input was chunked.
+
+use super::*;
+use crate::analysis::Line;
+use crate::pii::PiiConfig;
+use crate::record::format::{Format, FormatKind};
+use crate::record::time::parse_rfc3339;
+
+fn options(selection: Selection, include_errors: bool) -> Arc<ReviewOptions> {
+    Arc::new(ReviewOptions {
+        config: ReviewConfig::default(),
+        owners: Owners::default(),
+        selection,
+        include_errors,
+        masker: Masker::new(&PiiConfig::default()).unwrap(),
+    })
+}
+
+/// One native line; `extra` is spliced in as more JSON members.
+fn line(ts: &str, id: &str, extra: &str) -> String {
+    format!(
+        r#"{{"ts":"{ts}","request_id":"{id}","status":200,"model":"m1","version":"v1"{extra}}}"#
+    )
+}
+
+/// Folds `lines` cut into chunks at `cuts` (indices), merged in order, as the scan does.
+fn fold(opts: &Arc<ReviewOptions>, lines: &[String], cuts: &[usize]) -> ReviewReport {
+    let format = Format::new(FormatKind::Native, &[]);
+    let mut bounds = vec![0];
+    bounds.extend(cuts.iter().copied().filter(|&c| c > 0 && c < lines.len()));
+    bounds.push(lines.len());
+    let mut acc: Option<Review> = None;
+    for w in bounds.windows(2) {
+        let mut part = Review::new(opts.clone());
+        for (i, text) in lines.iter().enumerate().take(w[1]).skip(w[0]) {
+            let rec = format.parse(text.as_bytes()).expect("test lines parse");
+            let l = Line {
+                loc: Location {
+                    file: 0,
+                    line: i as u64 + 1,
+                },
+                text,
+            };
+            part.observe(&rec, &l);
+        }
+        match acc.as_mut() {
+            None => acc = Some(part),
+            Some(a) => a.merge(part),
+        }
+    }
+    acc.expect("at least one chunk").finish()
+}
+
+fn ids(r: &ReviewReport) -> Vec<String> {
+    r.cases.iter().map(|c| c.request_id.clone()).collect()
+}
+
+#[test]
+fn which_requests_are_cases() {
+    let lines = vec![
+        line("2026-11-16T01:00:00Z", "low", r#","confidence":0.49"#),
+        line("2026-11-16T02:00:00Z", "edge", r#","confidence":0.5"#),
+        line("2026-11-16T03:00:00Z", "null", r#","confidence":null"#),
+        line(
+            "2026-11-16T04:00:00Z",
+            "neg",
+            r#","feedback":{"rating":-1,"comment":"bad"}"#,
+        ),
+        line(
+            "2026-11-16T05:00:00Z",
+            "zero",
+            r#","feedback":{"rating":0}"#,
+        ),
+        line(
+            "2026-11-16T06:00:00Z",
+            "nocomment",
+            r#","feedback":{"comment":"meh"}"#,
+        ),
+        line(
+            "2026-11-16T07:00:00Z",
+            "both",
+            r#","confidence":0.1,"feedback":{"rating":-1}"#,
+        ),
+        line("2026-11-16T08:00:00Z", "fail", r#","status":503"#).replace(r#""status":200,"#, ""),
+        line(
+            "2026-11-16T08:30:00+02:00",
+            "offset",
+            r#","confidence":0.2"#,
+        ),
+        line("2026-11-15T23:59:59Z", "before", r#","confidence":0.2"#),
+        line("2026-11-23T00:00:00Z", "after", r#","confidence":0.2"#),
+    ];
+    let week = crate::bucket::parse_iso_week("2026-W47").unwrap();
+    let opts = options(Selection::Week(week * 1_000_000), false);
+    let r = fold(&opts, &lines, &[]);
+    assert_eq!(ids(&r), ["low", "neg", "offset", "both"]);
+    let reasons: Vec<String> = r.cases.iter().map(|c| c.reasons.join()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "low_confidence",
+            "negative_feedback",
+            "low_confidence",
+            "low_confidence;negative_feedback"
+        ]
+    );
+    assert_eq!(r.period_label, "2026-W47");
+    assert_eq!(r.current.requests, 9);
+    assert_eq!(r.previous.requests, 1);
+    assert_eq!(r.previous.cases, 1);
+
+    let with_errors = fold(
+        &options(Selection::Week(week * 1_000_000), true),
+        &lines,
+        &[],
+    );
+    assert_eq!(ids(&with_errors), ["low", "neg", "offset", "both", "fail"]);
+    assert_eq!(with_errors.cases[4].reasons.join(), "error");
+    assert_eq!(with_errors.cases[4].category, Category::Infra);
+}
+
+#[test]
+fn default_week_is_the_last_complete_one() {
+    let mut lines = Vec::new();
+    // W46 and W47 complete (data into Sunday's last hour of W47); W48 has two days only.
+    for day in 9..=24 {
+        lines.push(line(
+            &format!("2026-11-{day:02}T10:00:00Z"),
+            &format!("d{day:02}"),
+            r#","confidence":0.1"#,
+        ));
+    }
+    lines.push(line("2026-11-22T23:30:00Z", "late", r#","confidence":0.9"#));
+    let r = fold(&options(Selection::LatestWeek, false), &lines, &[]);
+    assert_eq!(r.period_label, "2026-W47");
+    assert_eq!(
+        ids(&r),
+        (16..=22).map(|d| format!("d{d:02}")).collect::<Vec<_>>()
+    );
+    // Without W48 and without the last hour of W47, W46 is the last complete week.
+    let short: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.contains("2026-11-23") && !l.contains("2026-11-24") && !l.contains("late"))
+        .cloned()
+        .collect();
+    let r = fold(&options(Selection::LatestWeek, false), &short, &[]);
+    assert_eq!(r.period_label, "2026-W46");
+    assert_eq!(
+        ids(&r),
+        (9..=15).map(|d| format!("d{d:02}")).collect::<Vec<_>>()
+    );
+    assert!(r.complete);
+    assert_eq!(r.trend.last().unwrap().tally.cases, 7);
+}
+
+#[test]
+fn no_data_is_no_panic() {
+    let r = fold(&options(Selection::LatestWeek, false), &[], &[]);
+    assert!(!r.has_data && r.cases.is_empty() && r.clusters.is_empty());
+    let html = crate::report::review_html::render(&r, &[]);
+    assert!(html.contains("no week to review"));
+}
+
+/// Weeks of recurring and one-off failures over ten weeks.
+fn ten_weeks() -> Vec<String> {
+    let mut lines = Vec::new();
+    for week in 0..10 {
+        for k in 0..(3 + week) {
+            let day = 2 + (k % 5);
+            let ts = format!("2026-{}T1{}:00:00Z", date(week * 7 + day), k % 10);
+            lines.push(line(
+                &ts,
+                &format!("w{week}k{k}"),
+                &format!(
+                    r#","confidence":0.2,"prompt":"How do I reset my password for account {}?""#,
+                    1000 + k
+                ),
+            ));
+            if k % 3 == 0 {
+                lines.push(line(
+                    &ts,
+                    &format!("w{week}o{k}"),
+                    &format!(
+                        r#","feedback":{{"rating":-1,"comment":"x"}},"prompt":"Unique q{w} r{w} s{w}""#,
+                        w = letters(week * 100 + k)
+                    ),
+                ));
+            }
+        }
+        lines.push(line(
+            &format!("2026-{}T12:00:00Z", date(week * 7 + 1)),
+            &format!("w{week}ok"),
+            r#","confidence":0.9"#,
+        ));
+    }
+    lines
+}
+
+/// A word of letters only, distinct for each `n`.
+fn letters(mut n: usize) -> String {
+    let mut s = String::new();
+    loop {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return s;
+        }
+    }
+}
+
+/// `MM-DD` of day `n` after 2026-09-06 (a Sunday), so day 1 is a Monday.
+fn date(n: usize) -> String {
+    let ts = parse_rfc3339("2026-09-06T00:00:00Z").unwrap() + n as i64 * period::ONE_DAY;
+    period::day_label(ts)[5..].to_string()
+}
+
+#[test]
+fn history_trend_and_chunking() {
+    let lines = ten_weeks();
+    let opts = options(Selection::LatestWeek, false);
+    let whole = fold(&opts, &lines, &[]);
+    // The last week (10th) has no Sunday evening: the 9th is the last complete one.
+    assert_eq!(whole.trend.len(), 8);
+    let password = &whole.clusters[0];
+    assert_eq!(password.size, 11);
+    assert_eq!(password.history, [10, 9, 8, 7]);
+    assert_eq!(password.status, report::ClusterStatus::Growing);
+    assert!(password
+        .representative
+        .starts_with("How do I reset my password"));
+    assert!(whole.clusters[1..]
+        .iter()
+        .all(|c| c.size == 1 && c.status == report::ClusterStatus::New));
+    let trend: Vec<u64> = whole.trend.iter().map(|p| p.tally.cases).collect();
+    assert_eq!(
+        trend,
+        [4 + 2, 5 + 2, 6 + 2, 7 + 3, 8 + 3, 9 + 3, 10 + 4, 11 + 4]
+    );
+
+    // Any chunking, including chunks that start with older weeks, gives the same report.
+    let mut shuffled = lines.clone();
+    shuffled.reverse();
+    for (input, cuts) in [
+        (&lines, vec![1, 2, 50]),
+        (&lines, (1..lines.len()).collect::<Vec<_>>()),
+        (&shuffled, vec![7, 30, 31, 90]),
+    ] {
+        let r = fold(&opts, input, &cuts);
+        let mut got = ids(&r);
+        let mut want = ids(&whole);
+        if std::ptr::eq(input, &shuffled) {
+            got.sort();
+            want.sort();
+        }
+        assert_eq!(got, want);
+        let summary = |r: &ReviewReport| -> Vec<(u64, [u64; 4], &'static str)> {
+            r.clusters
+                .iter()
+                .map(|c| (c.size, c.history, c.status.name()))
+                .collect()
+        };
+        assert_eq!(summary(&r), summary(&whole));
+        let t: Vec<u64> = r.trend.iter().map(|p| p.tally.requests).collect();
+        let tw: Vec<u64> = whole.trend.iter().map(|p| p.tally.requests).collect();
+        assert_eq!(t, tw);
+    }
+}
+
+#[test]
+fn memory_stays_with_the_recent_weeks() {
+    let lines = ten_weeks();
+    let opts = options(Selection::LatestWeek, false);
+    let format = Format::new(FormatKind::Native, &[]);
+    let mut acc = Review::new(opts);
+    for (i, text) in lines.iter().enumerate() {
+        let rec = format.parse(text.as_bytes()).unwrap();
+        let l = Line {
+            loc: Location {
+                file: 0,
+                line: i as u64 + 1,
+            },
+            text,
+        };
+        acc.observe(&rec, &l);
+    }
+    let latest = acc.latest.unwrap();
+    assert!(acc.cases.iter().all(|c| c.period >= latest - 1));
+    assert!(acc
+        .past
+        .iter()
+        .all(|p| p.period >= latest - 1 - HISTORY_PERIODS));
+    assert!(acc
+        .counts
+        .iter()
+        .all(|(k, _)| k.period >= latest - TREND_PERIODS));
+}
+
+#[test]
+fn excerpts_and_ids_are_masked() {
+    let lines = vec![line(
+        "2026-11-16T01:00:00Z",
+        "req-bob@corp.io",
+        r#","confidence":0.1,"prompt":"card 4111 1111 1111 1111 for jane.roe@corp.io","response":"call +1 415 555 0132","feedback":{"rating":-1,"comment":"my ssn is 123-45-6789"},"error":{"type":"x","message":"token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"}"#,
+    )];
+    let week = crate::bucket::parse_iso_week("2026-W47").unwrap();
+    let r = fold(
+        &options(Selection::Week(week * 1_000_000), false),
+        &lines,
+        &[],
+    );
+    let c = &r.cases[0];
+    let all = format!(
+        "{} {} {} {} {} {}",
+        c.request_id,
+        c.prompt_excerpt,
+        c.response_excerpt,
+        c.comment,
+        c.error,
+        r.clusters[0].representative
+    );
+    for raw in [
+        "bob@corp.io",
+        "4111 1111 1111 1111",
+        "jane.roe@corp.io",
+        "415 555 0132",
+        "123-45-6789",
+        "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+    ] {
+        assert!(!all.contains(raw), "{raw} in {all}");
+    }
+    assert!(
+        c.prompt_excerpt.contains("j***@corp.io"),
+        "{}",
+        c.prompt_excerpt
+    );
+}

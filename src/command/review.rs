@@ -1,0 +1,192 @@
+//! `logwarden review`: the weekly failure review (`failures.csv`, `failure_clusters.csv`,
+//! `review_wow.csv`, `review.md`, `review.html`).
+
+use super::{check_skips, note_left_out, skipped_table, sources, Common, Outcome};
+use crate::analysis::review::report::ReviewReport;
+use crate::analysis::review::{Masker, Review, ReviewOptions, Selection};
+use crate::analysis::Analysis;
+use crate::output::{fmt_opt, OutputSet, Table};
+use crate::record::time::format_rfc3339;
+use crate::report::{review_html, review_md};
+use crate::scan::scan;
+use anyhow::Context;
+use std::sync::Arc;
+
+/// Runs the review. The period is selected inside the analysis (the scan reads everything),
+/// because the review also needs the weeks before the period for trends and cluster history.
+pub fn run(common: &Common, selection: Selection, include_errors: bool) -> anyhow::Result<Outcome> {
+    let masker = Masker::new(&common.config.pii).context("config [pii]")?;
+    let opts = Arc::new(ReviewOptions {
+        config: common.config.review.clone(),
+        owners: common.config.owners.clone(),
+        selection,
+        include_errors,
+        masker,
+    });
+    let mut scan_opts = common.scan.clone();
+    scan_opts.since = None;
+    scan_opts.until = None;
+    let sources = sources(common)?;
+    let (acc, summary) = scan(&sources, &scan_opts, || Review::new(opts.clone()))?;
+    check_skips(common, &summary)?;
+    let report = acc.finish();
+    note_left_out(common, "review", report.without_ts, "a timestamp");
+    if !common.quiet {
+        if report.has_data {
+            eprintln!(
+                "logwarden: review {} ({}): {} cases in {} clusters",
+                report.period_label,
+                report.selected_by,
+                crate::skip::thousands(report.cases.len() as u64),
+                crate::skip::thousands(report.clusters.len() as u64)
+            );
+        } else {
+            eprintln!("logwarden: review: no record with a timestamp, nothing to review");
+        }
+    }
+    let failures = failures_table(&report, &summary.files);
+    match &common.output {
+        None => crate::output::write_stdout(&failures.to_csv()).context("stdout")?,
+        Some(dir) => {
+            let mut set = OutputSet::new();
+            set.add(&dir.join("failures.csv"), &failures.to_csv())?;
+            set.add(
+                &dir.join("failure_clusters.csv"),
+                &clusters_table(&report).to_csv(),
+            )?;
+            set.add(&dir.join("review_wow.csv"), &wow_table(&report).to_csv())?;
+            set.add(
+                &dir.join("review.md"),
+                review_md::render(&report, &summary.files).as_bytes(),
+            )?;
+            set.add(
+                &dir.join("review.html"),
+                review_html::render(&report, &summary.files).as_bytes(),
+            )?;
+            set.add(&dir.join("skipped.csv"), &skipped_table(&summary).to_csv())?;
+            set.commit()?;
+        }
+    }
+    Ok(Outcome::default())
+}
+
+/// `failures.csv`: one row per case, in the contract's columns, then `error`.
+pub fn failures_table(r: &ReviewReport, files: &[String]) -> Table {
+    let mut t = Table::new([
+        "week",
+        "ts",
+        "request_id",
+        "file",
+        "line",
+        "reasons",
+        "category",
+        "owner",
+        "status",
+        "model",
+        "version",
+        "confidence",
+        "rating",
+        "cluster",
+        "prompt_excerpt",
+        "response_excerpt",
+        "comment",
+        "error",
+    ]);
+    for c in &r.cases {
+        t.push(vec![
+            crate::analysis::review::period::iso_week_label(c.ts),
+            format_rfc3339(c.ts),
+            c.request_id.clone(),
+            files.get(c.loc.file as usize).cloned().unwrap_or_default(),
+            c.loc.line.to_string(),
+            c.reasons.join(),
+            c.category.name().to_string(),
+            c.owner.clone(),
+            c.status.map(|s| s.to_string()).unwrap_or_default(),
+            c.model.clone().unwrap_or_default(),
+            c.version.clone().unwrap_or_default(),
+            fmt_opt(c.confidence),
+            fmt_opt(c.rating),
+            r.clusters
+                .get(c.cluster)
+                .map(|k| k.id.clone())
+                .unwrap_or_default(),
+            c.prompt_excerpt.clone(),
+            c.response_excerpt.clone(),
+            c.comment.clone(),
+            c.error.clone(),
+        ]);
+    }
+    t
+}
+
+/// `failure_clusters.csv`: one row per cluster, largest first.
+pub fn clusters_table(r: &ReviewReport) -> Table {
+    let mut t = Table::new([
+        "cluster",
+        "size",
+        "size_w1",
+        "size_w2",
+        "size_w3",
+        "size_w4",
+        "status",
+        "representative",
+        "top_model",
+        "top_version",
+        "top_category",
+        "owner",
+    ]);
+    for c in &r.clusters {
+        let mut row = vec![c.id.clone(), c.size.to_string()];
+        row.extend(c.history.iter().map(u64::to_string));
+        row.extend([
+            c.status.name().to_string(),
+            c.representative.clone(),
+            c.top_model.clone(),
+            c.top_version.clone(),
+            c.top_category.name().to_string(),
+            c.owner.clone(),
+        ]);
+        t.push(row);
+    }
+    t
+}
+
+/// `review_wow.csv`: each metric for all traffic, each model and each release, in the period
+/// and the one before, with rates as fractions of the scope's requests.
+pub fn wow_table(r: &ReviewReport) -> Table {
+    let mut t = Table::new([
+        "period",
+        "compared_to",
+        "dimension",
+        "value",
+        "metric",
+        "current",
+        "previous",
+        "change",
+        "requests",
+        "previous_requests",
+        "rate",
+        "previous_rate",
+        "rate_change",
+    ]);
+    for w in &r.wow {
+        let (rate, prev) = (w.rate(), w.previous_rate());
+        t.push(vec![
+            r.period_label.clone(),
+            r.previous_label.clone(),
+            w.dimension.to_string(),
+            w.value.clone(),
+            w.metric.to_string(),
+            w.current.to_string(),
+            w.previous.to_string(),
+            (w.current as i64 - w.previous as i64).to_string(),
+            w.requests.to_string(),
+            w.previous_requests.to_string(),
+            fmt_opt(rate),
+            fmt_opt(prev),
+            fmt_opt(rate.zip(prev).map(|(a, b)| a - b)),
+        ]);
+    }
+    t
+}

@@ -1,0 +1,553 @@
+//! `review.html`: the weekly failure review as one self-contained page — headline numbers,
+//! charts, owners, clusters, week over week and the cases to read first, all text masked.
+
+use super::svg::{self, Chart, Series};
+use super::{escape_html as esc, fmt_change, fmt_count, fmt_pct, fmt_rate_change, page};
+use crate::analysis::review::counts::Tally;
+use crate::analysis::review::report::{ClusterSummary, ReviewReport, WowRow};
+use crate::analysis::review::{Case, Reasons};
+use crate::record::time::format_rfc3339;
+use std::fmt::Write;
+
+/// Colours of the reasons, shared by charts and chips.
+pub const LOW_COLOR: &str = "#4e79a7";
+pub const NEG_COLOR: &str = "#f28e2b";
+pub const BOTH_COLOR: &str = "#b07aa1";
+pub const ERR_COLOR: &str = "#e15759";
+
+/// Clusters listed in the table and bars on the page; the CSV has all of them.
+const CLUSTERS_SHOWN: usize = 25;
+const CLUSTER_BARS: usize = 10;
+
+/// Renders the page. `files` names the inputs by `Location::file`.
+pub fn render(r: &ReviewReport, files: &[String]) -> String {
+    let title = if r.period_label.is_empty() {
+        "Failure review".to_string()
+    } else {
+        format!("Failure review {}", r.period_label)
+    };
+    let mut h = page::start(&title);
+    header(&mut h, r);
+    if !r.has_data {
+        h.push_str("<p class=\"note\">No record with a timestamp was found in the input, so there is no week to review.</p>");
+        h.push_str(&page::end(&footer(r)));
+        return h;
+    }
+    cards(&mut h, r);
+    charts(&mut h, r);
+    owners(&mut h, r);
+    clusters(&mut h, r);
+    week_over_week(&mut h, r);
+    top_cases(&mut h, r, files);
+    h.push_str(&page::end(&footer(r)));
+    h
+}
+
+fn header(h: &mut String, r: &ReviewReport) {
+    let _ = write!(
+        h,
+        "<header><h1>Failure review <span class=\"period\">{}</span></h1>",
+        esc(&r.period_label)
+    );
+    if r.has_data {
+        let last_day = crate::analysis::review::period::day_label(r.period_end - 1);
+        let first_day = crate::analysis::review::period::day_label(r.period_start);
+        let _ = write!(
+            h,
+            "<p class=\"sub\">{} to {} (UTC) · chosen by {} · compared with {}</p>",
+            esc(&first_day),
+            esc(&last_day),
+            esc(r.selected_by),
+            esc(&r.previous_label)
+        );
+        let _ = write!(
+            h,
+            "<p class=\"sub small\">A case is a request with confidence below {}, feedback rating below {}{}. Every excerpt is masked for PII.</p>",
+            r.min_confidence,
+            r.negative_below,
+            if r.include_errors {
+                ", or a failed (non-2xx) status"
+            } else {
+                ""
+            }
+        );
+    }
+    h.push_str("</header>");
+    if r.has_data && !r.complete {
+        h.push_str("<p class=\"note\">The data does not cover a whole week yet: this is the latest, partial week.</p>");
+    }
+    if r.without_ts > 0 {
+        let _ = write!(
+            h,
+            "<p class=\"note\">{} records without a timestamp could not be placed in a week and are left out.</p>",
+            fmt_count(r.without_ts)
+        );
+    }
+}
+
+fn rate(n: u64, of: u64) -> Option<f64> {
+    (of > 0).then(|| n as f64 / of as f64)
+}
+
+/// A headline card: title, big number, and a line of context with a coloured change.
+fn card(h: &mut String, title: &str, value: &str, detail: &str, change: Option<(u64, u64)>) {
+    let delta = match change {
+        Some((cur, prev)) => {
+            let class = match cur.cmp(&prev) {
+                std::cmp::Ordering::Greater => "up",
+                std::cmp::Ordering::Less => "down",
+                std::cmp::Ordering::Equal => "",
+            };
+            format!(
+                "<span class=\"{class}\">{}</span> vs previous · ",
+                esc(&fmt_change(cur, prev))
+            )
+        }
+        None => String::new(),
+    };
+    let _ = write!(
+        h,
+        "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div><div class=\"d\">{delta}{}</div></div>",
+        esc(title),
+        esc(value),
+        esc(detail)
+    );
+}
+
+fn cards(h: &mut String, r: &ReviewReport) {
+    let (c, p) = (&r.current, &r.previous);
+    h.push_str("<section class=\"cards\">");
+    card(
+        h,
+        "Requests",
+        &fmt_count(c.requests),
+        &format!("{} before", fmt_count(p.requests)),
+        None,
+    );
+    card(
+        h,
+        "Cases",
+        &fmt_count(c.cases),
+        &format!("{} of requests", fmt_pct(rate(c.cases, c.requests))),
+        Some((c.cases, p.cases)),
+    );
+    card(
+        h,
+        "Low confidence",
+        &fmt_count(c.low_confidence),
+        &fmt_pct(rate(c.low_confidence, c.requests)),
+        Some((c.low_confidence, p.low_confidence)),
+    );
+    card(
+        h,
+        "Negative feedback",
+        &fmt_count(c.negative_feedback),
+        &fmt_pct(rate(c.negative_feedback, c.requests)),
+        Some((c.negative_feedback, p.negative_feedback)),
+    );
+    card(
+        h,
+        if r.include_errors {
+            "Errors"
+        } else {
+            "Failed requests"
+        },
+        &fmt_count(c.errors),
+        &if r.include_errors {
+            fmt_pct(rate(c.errors, c.requests))
+        } else {
+            "not cases (see --include-errors)".to_string()
+        },
+        Some((c.errors, p.errors)),
+    );
+    let count = |s: &str| r.clusters.iter().filter(|k| k.status.name() == s).count();
+    card(
+        h,
+        "Clusters",
+        &fmt_count(r.clusters.len() as u64),
+        &format!(
+            "{} new · {} growing · {} recurring",
+            count("new"),
+            count("growing"),
+            count("recurring")
+        ),
+        None,
+    );
+    h.push_str("</section>");
+}
+
+fn day_axis_label(start: i64, unit: &str, n: usize) -> String {
+    let label = crate::analysis::review::period::day_label(start);
+    if unit == "week" {
+        return crate::analysis::review::period::iso_week_label(start);
+    }
+    if n <= 14 {
+        let days = start.div_euclid(86_400 * crate::record::time::MICROS);
+        let name = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+            [crate::bucket::weekday(days) as usize];
+        format!("{name} {}", &label[8..])
+    } else {
+        label[5..].to_string()
+    }
+}
+
+fn charts(h: &mut String, r: &ReviewReport) {
+    let n = r.days.len();
+    let labels: Vec<String> = r
+        .days
+        .iter()
+        .map(|d| day_axis_label(d.start, r.day_unit, n))
+        .collect();
+    let pick = |f: fn(&crate::analysis::review::report::DayPoint) -> u64| {
+        r.days.iter().map(|d| f(d) as f64).collect::<Vec<f64>>()
+    };
+    let mut series = vec![
+        Series::new("low confidence", LOW_COLOR, pick(|d| d.low_confidence_only)),
+        Series::new(
+            "negative feedback",
+            NEG_COLOR,
+            pick(|d| d.negative_feedback_only),
+        ),
+        Series::new("both", BOTH_COLOR, pick(|d| d.both)),
+    ];
+    if r.include_errors {
+        series.push(Series::new("error", ERR_COLOR, pick(|d| d.errors)));
+    }
+    let daily = svg::stacked_bars(&Chart {
+        title: format!("Cases per {} by reason", r.day_unit),
+        labels,
+        series,
+        width: 560,
+        height: 250,
+    });
+    // Periods without any request are gaps, not zeros.
+    let t = |f: fn(&Tally) -> u64| {
+        r.trend
+            .iter()
+            .map(|p| {
+                if p.tally.requests == 0 {
+                    f64::NAN
+                } else {
+                    f(&p.tally) as f64
+                }
+            })
+            .collect()
+    };
+    let mut lines = vec![
+        Series::new("cases", "#333333", t(|t| t.cases)),
+        Series::new("low confidence", LOW_COLOR, t(|t| t.low_confidence)),
+        Series::new("negative feedback", NEG_COLOR, t(|t| t.negative_feedback)),
+    ];
+    if r.include_errors {
+        lines.push(Series::new("errors", ERR_COLOR, t(|t| t.errors)));
+    }
+    let trend = svg::line_chart(&Chart {
+        title: "Cases over the last 8 periods".into(),
+        labels: r.trend.iter().map(|p| p.axis.clone()).collect(),
+        series: lines,
+        width: 560,
+        height: 250,
+    });
+    let _ = write!(
+        h,
+        "<section class=\"grid2\"><figure><figcaption>Cases per {} by reason</figcaption><p class=\"hint\">Each case counted once: “both” is low confidence with negative feedback{}.</p>{daily}</figure><figure><figcaption>Trend over the last {} periods</figcaption><p class=\"hint\">Cases per period, by reason (a case with two reasons is in both lines); periods without data are left blank.</p>{trend}</figure></section>",
+        r.day_unit,
+        if r.include_errors { "; “error” is any failed request" } else { "" },
+        r.trend.len()
+    );
+    if !r.clusters.is_empty() {
+        let rows: Vec<(String, f64, String)> = r
+            .clusters
+            .iter()
+            .take(CLUSTER_BARS)
+            .map(|c| {
+                (
+                    format!("{} · {}", c.id, c.representative),
+                    c.size as f64,
+                    status_color(c).to_string(),
+                )
+            })
+            .collect();
+        let _ = write!(
+            h,
+            "<section><h2>Top clusters</h2><p class=\"muted small\">Cases grouped by a normalized prompt signature. <span class=\"badge b-new\">new</span> <span class=\"badge b-growing\">growing</span> <span class=\"badge b-recurring\">recurring</span> compare with the previous four periods.</p><figure>{}</figure></section>",
+            svg::horizontal_bars("Largest clusters this period", &rows, 1100)
+        );
+    }
+}
+
+fn status_color(c: &ClusterSummary) -> &'static str {
+    match c.status.name() {
+        "new" => "#4e79a7",
+        "growing" => "#e15759",
+        _ => "#8c7b70",
+    }
+}
+
+fn owners(h: &mut String, r: &ReviewReport) {
+    h.push_str("<section><h2>Owners</h2><table><thead><tr><th>Owner</th><th>Categories</th><th class=\"n\">Cases</th><th class=\"n\">Share</th><th class=\"n\">Low confidence</th><th class=\"n\">Negative feedback</th>");
+    if r.include_errors {
+        h.push_str("<th class=\"n\">Errors</th>");
+    }
+    h.push_str("<th class=\"n\">Clusters</th></tr></thead><tbody>");
+    let total = r.cases.len() as u64;
+    for o in &r.owners {
+        let cats: Vec<String> = o
+            .by_category
+            .iter()
+            .map(|(c, n)| format!("{} {}", c.name(), fmt_count(*n)))
+            .collect();
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"#owner-{}\">{}</a></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+            slug(&o.owner),
+            esc(&o.owner),
+            esc(&cats.join(" · ")),
+            fmt_count(o.cases),
+            fmt_pct(rate(o.cases, total)),
+            fmt_count(o.low_confidence),
+            fmt_count(o.negative_feedback)
+        );
+        if r.include_errors {
+            let _ = write!(h, "<td class=\"n\">{}</td>", fmt_count(o.errors));
+        }
+        let _ = write!(h, "<td class=\"n\">{}</td></tr>", fmt_count(o.clusters));
+    }
+    if r.owners.is_empty() {
+        h.push_str("<tr><td colspan=\"8\" class=\"muted\">No cases in this period.</td></tr>");
+    }
+    h.push_str("</tbody></table></section>");
+}
+
+/// An HTML id fragment for an owner name.
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn clusters(h: &mut String, r: &ReviewReport) {
+    if r.clusters.is_empty() {
+        return;
+    }
+    // Axis labels of the previous four periods, most recent first.
+    let prev: Vec<String> = r
+        .trend
+        .iter()
+        .rev()
+        .skip(1)
+        .take(4)
+        .map(|p| p.axis.clone())
+        .collect();
+    h.push_str("<section><h2>Clusters</h2><table><thead><tr><th>Cluster</th><th>Status</th><th class=\"n\">Cases</th>");
+    for l in &prev {
+        let _ = write!(h, "<th class=\"n\">{}</th>", esc(l));
+    }
+    h.push_str("<th>Category · owner</th><th>Model · release</th><th>Representative (masked)</th></tr></thead><tbody>");
+    for c in r.clusters.iter().take(CLUSTERS_SHOWN) {
+        let _ = write!(
+            h,
+            "<tr id=\"{id}\"><td><code>{id}</code></td><td><span class=\"badge b-{st}\">{st}</span></td><td class=\"n\"><b>{}</b></td>",
+            fmt_count(c.size),
+            id = esc(&c.id),
+            st = c.status.name()
+        );
+        for n in c.history.iter().take(prev.len()) {
+            let _ = write!(h, "<td class=\"n\">{}</td>", fmt_count(*n));
+        }
+        let _ = write!(
+            h,
+            "<td>{} · {}</td><td>{} · {}</td><td class=\"x\">{}</td></tr>",
+            c.top_category.name(),
+            esc(&c.owner),
+            esc(&c.top_model),
+            esc(&c.top_version),
+            esc(&c.representative)
+        );
+    }
+    h.push_str("</tbody></table>");
+    if r.clusters.len() > CLUSTERS_SHOWN {
+        let _ = write!(
+            h,
+            "<p class=\"muted small\">{} more clusters (most of them single cases) are listed in failure_clusters.csv.</p>",
+            fmt_count((r.clusters.len() - CLUSTERS_SHOWN) as u64)
+        );
+    }
+    h.push_str("</section>");
+}
+
+fn wow_table(h: &mut String, first: &str, rows: &[&WowRow], label_of: impl Fn(&WowRow) -> String) {
+    let _ = write!(
+        h,
+        "<table><thead><tr><th>{}</th><th class=\"n\">This period</th><th class=\"n\">Previous</th><th class=\"n\">Change</th><th class=\"n\">Rate</th><th class=\"n\">Previous rate</th><th class=\"n\">Rate change</th><th class=\"n\">Requests</th></tr></thead><tbody>",
+        esc(first)
+    );
+    for w in rows {
+        let class = match w.rate().zip(w.previous_rate()) {
+            Some((a, b)) if a > b + 1e-12 => "up",
+            Some((a, b)) if a + 1e-12 < b => "down",
+            _ => "",
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n {class}\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&label_of(w)),
+            fmt_count(w.current),
+            fmt_count(w.previous),
+            esc(&fmt_change(w.current, w.previous)),
+            fmt_pct(w.rate()),
+            fmt_pct(w.previous_rate()),
+            esc(&fmt_rate_change(w.rate(), w.previous_rate())),
+            fmt_count(w.requests)
+        );
+    }
+    h.push_str("</tbody></table>");
+}
+
+fn week_over_week(h: &mut String, r: &ReviewReport) {
+    let _ = write!(
+        h,
+        "<section><h2>Week over week</h2><p class=\"muted small\">{} compared with {}. Rates are shares of all requests of the same scope; red means a higher rate than before.</p><h3>By reason</h3>",
+        esc(&r.period_label),
+        esc(&r.previous_label)
+    );
+    let all: Vec<&WowRow> = r.wow.iter().filter(|w| w.dimension == "all").collect();
+    wow_table(h, "Reason", &all, |w| w.metric.replace('_', " "));
+    for (dim, title) in [("model", "By model"), ("version", "By release")] {
+        let rows: Vec<&WowRow> = r
+            .wow
+            .iter()
+            .filter(|w| w.dimension == dim && w.metric == "cases")
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            h,
+            "<h3>{title} <span class=\"muted small\">(all cases)</span></h3>"
+        );
+        wow_table(
+            h,
+            if dim == "model" { "Model" } else { "Release" },
+            &rows,
+            |w| {
+                if w.value.is_empty() {
+                    "(none)".into()
+                } else {
+                    w.value.clone()
+                }
+            },
+        );
+    }
+    h.push_str("</section>");
+}
+
+fn reason_chips(reasons: Reasons) -> String {
+    let mut s = String::new();
+    for (r, class, name) in [
+        (Reasons::LOW_CONFIDENCE, "c-low", "low confidence"),
+        (Reasons::NEGATIVE_FEEDBACK, "c-neg", "negative feedback"),
+        (Reasons::ERROR, "c-err", "error"),
+    ] {
+        if reasons.contains(r) {
+            let _ = write!(s, "<span class=\"chip {class}\">{name}</span>");
+        }
+    }
+    s
+}
+
+fn case_card(h: &mut String, c: &Case, r: &ReviewReport, files: &[String]) {
+    let cluster = r.clusters.get(c.cluster).map_or("", |k| k.id.as_str());
+    let color = if c.reasons.contains(Reasons::ERROR) {
+        ERR_COLOR
+    } else if c.reasons.contains(Reasons::NEGATIVE_FEEDBACK) {
+        NEG_COLOR
+    } else {
+        LOW_COLOR
+    };
+    let mut meta = vec![
+        format!("<a href=\"#{0}\">{0}</a>", esc(cluster)),
+        esc(&format_rfc3339(c.ts)),
+        format!("<code>{}</code>", esc(&c.request_id)),
+    ];
+    let model = [c.model.as_deref(), c.version.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !model.is_empty() {
+        meta.push(esc(&model));
+    }
+    if let Some(s) = c.status {
+        meta.push(format!("status {s}"));
+    }
+    if let Some(x) = c.confidence {
+        meta.push(format!("confidence {}", svg::fmt_value(x)));
+    }
+    if let Some(x) = c.rating {
+        meta.push(format!("rating {}", svg::fmt_value(x)));
+    }
+    meta.push(c.category.name().to_string());
+    let file = files.get(c.loc.file as usize).map_or("?", String::as_str);
+    let _ = write!(
+        h,
+        "<div class=\"case\" style=\"border-left-color:{color}\"><div class=\"meta\">{} {} · <span class=\"small\">{}:{}</span></div>",
+        reason_chips(c.reasons),
+        meta.join(" · "),
+        esc(file),
+        c.loc.line
+    );
+    for (name, text) in [
+        ("Prompt", &c.prompt_excerpt),
+        ("Response", &c.response_excerpt),
+        ("Comment", &c.comment),
+        ("Error", &c.error),
+    ] {
+        if !text.is_empty() {
+            let _ = write!(h, "<p><b>{name}</b> {}</p>", esc(text));
+        }
+    }
+    h.push_str("</div>");
+}
+
+fn top_cases(h: &mut String, r: &ReviewReport, files: &[String]) {
+    if r.owners.is_empty() {
+        return;
+    }
+    h.push_str("<section><h2>Cases to read first</h2><p class=\"muted small\">Per owner, the worst case of each of its largest clusters: negative feedback with a comment first, then the lowest confidence.</p>");
+    for o in &r.owners {
+        let _ = write!(
+            h,
+            "<h3 id=\"owner-{}\">{} <span class=\"muted small\">{} cases in {} clusters</span></h3>",
+            slug(&o.owner),
+            esc(&o.owner),
+            fmt_count(o.cases),
+            fmt_count(o.clusters)
+        );
+        for &i in &o.top_cases {
+            if let Some(c) = r.cases.get(i) {
+                case_card(h, c, r, files);
+            }
+        }
+    }
+    h.push_str("</section>");
+}
+
+fn footer(r: &ReviewReport) -> String {
+    let mut f = String::from("<p>Files next to this page: failures.csv (every case), failure_clusters.csv (every cluster), review_wow.csv (week over week). Weeks are ISO weeks in UTC.</p>");
+    if let (Some(a), Some(b)) = (r.data_from, r.data_to) {
+        let _ = write!(
+            f,
+            "<p>Data from {} to {}.</p>",
+            esc(&format_rfc3339(a)),
+            esc(&format_rfc3339(b))
+        );
+    }
+    f
+}

@@ -1,0 +1,401 @@
+//! `review.md`: the weekly failure review as Markdown (tables, text bars and sparklines), for
+//! wikis, tickets and terminals. Same content as the HTML page, all text masked.
+
+use super::{fmt_change, fmt_count, fmt_pct, fmt_rate_change};
+use crate::analysis::review::counts::Tally;
+use crate::analysis::review::period::day_label;
+use crate::analysis::review::report::{ReviewReport, WowRow};
+use crate::analysis::review::Reasons;
+use crate::record::time::format_rfc3339;
+use std::fmt::Write;
+
+const CLUSTERS_SHOWN: usize = 25;
+
+/// Escapes text for a Markdown table cell or list item: markup characters and pipes are
+/// backslash-escaped, angle brackets become entities (no raw HTML reaches the renderer).
+pub fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A sparkline of block characters scaled to the largest value.
+pub fn sparkline(values: &[u64]) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = values.iter().copied().max().unwrap_or(0).max(1);
+    values
+        .iter()
+        .map(|&v| BLOCKS[((v as f64 / max as f64) * 7.0).round() as usize])
+        .collect()
+}
+
+/// A horizontal text bar of up to `width` cells.
+fn bar(v: u64, max: u64, width: usize) -> String {
+    let n = if max == 0 {
+        0
+    } else {
+        ((v as f64 / max as f64) * width as f64).round() as usize
+    };
+    "█".repeat(n)
+}
+
+fn rate(n: u64, of: u64) -> Option<f64> {
+    (of > 0).then(|| n as f64 / of as f64)
+}
+
+/// Renders the Markdown page. `files` names the inputs by `Location::file`.
+pub fn render(r: &ReviewReport, files: &[String]) -> String {
+    let mut m = String::new();
+    let _ = writeln!(m, "# Failure review {}\n", escape_md(&r.period_label));
+    if !r.has_data {
+        m.push_str(
+            "No record with a timestamp was found in the input, so there is no week to review.\n",
+        );
+        return m;
+    }
+    let _ = writeln!(
+        m,
+        "{} to {} (UTC) · chosen by {} · compared with {}\n",
+        day_label(r.period_start),
+        day_label(r.period_end - 1),
+        escape_md(r.selected_by),
+        escape_md(&r.previous_label)
+    );
+    let _ = writeln!(
+        m,
+        "A case is a request with confidence below {}, feedback rating below {}{}. Every excerpt is masked for PII.\n",
+        r.min_confidence,
+        r.negative_below,
+        if r.include_errors { ", or a failed (non-2xx) status" } else { "" }
+    );
+    if !r.complete {
+        m.push_str(
+            "> The data does not cover a whole week yet: this is the latest, partial week.\n\n",
+        );
+    }
+    if r.without_ts > 0 {
+        let _ = writeln!(
+            m,
+            "> {} records without a timestamp are left out.\n",
+            fmt_count(r.without_ts)
+        );
+    }
+    headline(&mut m, r);
+    days(&mut m, r);
+    trend(&mut m, r);
+    owners(&mut m, r);
+    clusters(&mut m, r);
+    wow(&mut m, r);
+    cases(&mut m, r, files);
+    m
+}
+
+fn headline(m: &mut String, r: &ReviewReport) {
+    let (c, p) = (&r.current, &r.previous);
+    m.push_str("## Headline\n\n| | This period | Previous | Change | Share of requests |\n|---|---:|---:|---:|---:|\n");
+    let _ = writeln!(
+        m,
+        "| Requests | {} | {} | {} | |",
+        fmt_count(c.requests),
+        fmt_count(p.requests),
+        fmt_change(c.requests, p.requests)
+    );
+    let errors = if r.include_errors {
+        "Errors"
+    } else {
+        "Failed requests (not cases)"
+    };
+    for (name, get) in [
+        ("Cases", (|t: &Tally| t.cases) as fn(&Tally) -> u64),
+        ("Low confidence", |t| t.low_confidence),
+        ("Negative feedback", |t| t.negative_feedback),
+        (errors, |t| t.errors),
+    ] {
+        let _ = writeln!(
+            m,
+            "| {name} | {} | {} | {} | {} |",
+            fmt_count(get(c)),
+            fmt_count(get(p)),
+            fmt_change(get(c), get(p)),
+            fmt_pct(rate(get(c), c.requests))
+        );
+    }
+    let count = |s: &str| r.clusters.iter().filter(|k| k.status.name() == s).count();
+    let _ = writeln!(
+        m,
+        "| Clusters | {} | | {} new · {} growing · {} recurring | |\n",
+        r.clusters.len(),
+        count("new"),
+        count("growing"),
+        count("recurring")
+    );
+}
+
+fn days(m: &mut String, r: &ReviewReport) {
+    let _ = writeln!(
+        m,
+        "## Cases per {}\n\n| {} | Low confidence | Negative feedback | Both | {}Total | |\n|---|---:|---:|---:|{}---:|---|",
+        r.day_unit,
+        if r.day_unit == "week" { "Week" } else { "Day" },
+        if r.include_errors { "Errors | " } else { "" },
+        if r.include_errors { "---:|" } else { "" }
+    );
+    let total = |d: &crate::analysis::review::report::DayPoint| {
+        d.low_confidence_only + d.negative_feedback_only + d.both + d.errors
+    };
+    let max = r.days.iter().map(total).max().unwrap_or(0);
+    for d in &r.days {
+        let _ = write!(
+            m,
+            "| {} | {} | {} | {} | ",
+            d.label, d.low_confidence_only, d.negative_feedback_only, d.both
+        );
+        if r.include_errors {
+            let _ = write!(m, "{} | ", d.errors);
+        }
+        let _ = writeln!(m, "{} | {} |", total(d), bar(total(d), max, 24));
+    }
+    m.push('\n');
+}
+
+fn trend(m: &mut String, r: &ReviewReport) {
+    let cases: Vec<u64> = r.trend.iter().map(|p| p.tally.cases).collect();
+    let _ = writeln!(
+        m,
+        "## Trend over the last {} periods\n\nCases: `{}`\n\n| Period | Requests | Cases | Case rate | Low confidence | Negative feedback | Failed |\n|---|---:|---:|---:|---:|---:|---:|",
+        r.trend.len(),
+        sparkline(&cases)
+    );
+    for p in &r.trend {
+        let t = &p.tally;
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            escape_md(&p.label),
+            fmt_count(t.requests),
+            fmt_count(t.cases),
+            fmt_pct(rate(t.cases, t.requests)),
+            fmt_count(t.low_confidence),
+            fmt_count(t.negative_feedback),
+            fmt_count(t.errors)
+        );
+    }
+    m.push('\n');
+}
+
+fn owners(m: &mut String, r: &ReviewReport) {
+    let _ = writeln!(
+        m,
+        "## Owners\n\n| Owner | Categories | Cases | Share | Low confidence | Negative feedback | {}Clusters |\n|---|---|---:|---:|---:|---:|{}---:|",
+        if r.include_errors { "Errors | " } else { "" },
+        if r.include_errors { "---:|" } else { "" }
+    );
+    let total = r.cases.len() as u64;
+    for o in &r.owners {
+        let cats: Vec<String> = o
+            .by_category
+            .iter()
+            .map(|(c, n)| format!("{} {n}", c.name()))
+            .collect();
+        let _ = write!(
+            m,
+            "| {} | {} | {} | {} | {} | {} | ",
+            escape_md(&o.owner),
+            cats.join(", "),
+            fmt_count(o.cases),
+            fmt_pct(rate(o.cases, total)),
+            fmt_count(o.low_confidence),
+            fmt_count(o.negative_feedback)
+        );
+        if r.include_errors {
+            let _ = write!(m, "{} | ", fmt_count(o.errors));
+        }
+        let _ = writeln!(m, "{} |", fmt_count(o.clusters));
+    }
+    if r.owners.is_empty() {
+        m.push_str("| (no cases) | | | | | | |\n");
+    }
+    m.push('\n');
+}
+
+fn clusters(m: &mut String, r: &ReviewReport) {
+    if r.clusters.is_empty() {
+        return;
+    }
+    let prev: Vec<String> = r
+        .trend
+        .iter()
+        .rev()
+        .skip(1)
+        .take(4)
+        .map(|p| p.axis.clone())
+        .collect();
+    let _ = write!(m, "## Clusters\n\n| Cluster | Status | Cases |");
+    for l in &prev {
+        let _ = write!(m, " {} |", escape_md(l));
+    }
+    m.push_str(" Category | Owner | Model | Release | Representative (masked) |\n|---|---|---:|");
+    m.push_str(&"---:|".repeat(prev.len()));
+    m.push_str("---|---|---|---|---|\n");
+    for c in r.clusters.iter().take(CLUSTERS_SHOWN) {
+        let _ = write!(m, "| {} | {} | {} |", c.id, c.status.name(), c.size);
+        for n in c.history.iter().take(prev.len()) {
+            let _ = write!(m, " {n} |");
+        }
+        let _ = writeln!(
+            m,
+            " {} | {} | {} | {} | {} |",
+            c.top_category.name(),
+            escape_md(&c.owner),
+            escape_md(&c.top_model),
+            escape_md(&c.top_version),
+            escape_md(&c.representative)
+        );
+    }
+    if r.clusters.len() > CLUSTERS_SHOWN {
+        let _ = writeln!(
+            m,
+            "\n{} more clusters are listed in failure_clusters.csv.",
+            r.clusters.len() - CLUSTERS_SHOWN
+        );
+    }
+    m.push('\n');
+}
+
+fn wow_rows(m: &mut String, first: &str, rows: &[&WowRow], label: impl Fn(&WowRow) -> String) {
+    let _ = writeln!(
+        m,
+        "| {first} | This period | Previous | Change | Rate | Previous rate | Rate change | Requests |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for w in rows {
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            escape_md(&label(w)),
+            fmt_count(w.current),
+            fmt_count(w.previous),
+            fmt_change(w.current, w.previous),
+            fmt_pct(w.rate()),
+            fmt_pct(w.previous_rate()),
+            fmt_rate_change(w.rate(), w.previous_rate()),
+            fmt_count(w.requests)
+        );
+    }
+    m.push('\n');
+}
+
+fn wow(m: &mut String, r: &ReviewReport) {
+    let _ = writeln!(
+        m,
+        "## Week over week\n\n{} compared with {}.\n\n### By reason\n",
+        escape_md(&r.period_label),
+        escape_md(&r.previous_label)
+    );
+    let all: Vec<&WowRow> = r.wow.iter().filter(|w| w.dimension == "all").collect();
+    wow_rows(m, "Reason", &all, |w| w.metric.replace('_', " "));
+    for (dim, title, first) in [
+        ("model", "By model", "Model"),
+        ("version", "By release", "Release"),
+    ] {
+        let rows: Vec<&WowRow> = r
+            .wow
+            .iter()
+            .filter(|w| w.dimension == dim && w.metric == "cases")
+            .collect();
+        if !rows.is_empty() {
+            let _ = writeln!(m, "### {title} (all cases)\n");
+            wow_rows(m, first, &rows, |w| {
+                if w.value.is_empty() {
+                    "(none)".into()
+                } else {
+                    w.value.clone()
+                }
+            });
+        }
+    }
+}
+
+fn cases(m: &mut String, r: &ReviewReport, files: &[String]) {
+    if r.owners.is_empty() {
+        return;
+    }
+    m.push_str("## Cases to read first\n\n");
+    for o in &r.owners {
+        let _ = writeln!(
+            m,
+            "### {} — {} cases in {} clusters\n",
+            escape_md(&o.owner),
+            fmt_count(o.cases),
+            fmt_count(o.clusters)
+        );
+        for &i in &o.top_cases {
+            let Some(c) = r.cases.get(i) else { continue };
+            let mut meta = vec![
+                format!(
+                    "**{}**",
+                    r.clusters.get(c.cluster).map_or("", |k| k.id.as_str())
+                ),
+                format_rfc3339(c.ts),
+                format!("`{}`", c.request_id.replace('`', "'")),
+            ];
+            for v in [&c.model, &c.version].into_iter().flatten() {
+                meta.push(escape_md(v));
+            }
+            let reasons: Vec<&str> = Reasons::ALL
+                .iter()
+                .filter(|(x, _)| c.reasons.contains(*x))
+                .map(|(_, n)| *n)
+                .collect();
+            meta.push(escape_md(&reasons.join(", ")));
+            if let Some(x) = c.confidence {
+                meta.push(format!("confidence {x}"));
+            }
+            if let Some(x) = c.rating {
+                meta.push(format!("rating {x}"));
+            }
+            meta.push(c.category.name().to_string());
+            let file = files.get(c.loc.file as usize).map_or("?", String::as_str);
+            meta.push(format!("{}:{}", escape_md(file), c.loc.line));
+            let _ = writeln!(m, "- {}", meta.join(" · "));
+            for (name, text) in [
+                ("Prompt", &c.prompt_excerpt),
+                ("Response", &c.response_excerpt),
+                ("Comment", &c.comment),
+                ("Error", &c.error),
+            ] {
+                if !text.is_empty() {
+                    let _ = writeln!(m, "  - {name}: {}", escape_md(text));
+                }
+            }
+        }
+        m.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_bars() {
+        assert_eq!(
+            escape_md("j***@x.io | <b>_a_"),
+            "j\\*\\*\\*@x.io \\| &lt;b&gt;\\_a\\_"
+        );
+        assert_eq!(sparkline(&[0, 5, 10]), "▁▅█");
+        assert_eq!(sparkline(&[]), "");
+        assert_eq!(bar(5, 10, 4), "██");
+        assert_eq!(bar(0, 0, 4), "");
+    }
+}

@@ -3,6 +3,8 @@
 use super::cost::{CostAnalysis, CostReport, NEGATIVE_BELOW};
 use super::group::GroupSpec;
 use super::pii::{PiiAudit, PiiContext, PiiReport};
+use super::review::report::ReviewReport;
+use super::review::{Review, ReviewOptions};
 use super::sli::{Sli, SliReport};
 use super::slo::{Slo, SloPlan, SloReport};
 use super::{Analysis, Line};
@@ -18,6 +20,7 @@ pub struct AllAnalyses<'d> {
     pub pii: PiiAudit<'d>,
     pub slo: Slo,
     pub cost: CostAnalysis,
+    pub review: Review,
 }
 
 /// The finished reports.
@@ -27,10 +30,16 @@ pub struct AllReports {
     pub pii: PiiReport,
     pub slo: SloReport,
     pub cost: CostReport,
+    pub review: ReviewReport,
 }
 
 impl<'d> AllAnalyses<'d> {
-    pub fn new(by: &GroupSpec, pii: &'d PiiContext<'d>, slo: &Arc<SloPlan>) -> Self {
+    pub fn new(
+        by: &GroupSpec,
+        pii: &'d PiiContext<'d>,
+        slo: &Arc<SloPlan>,
+        review: &Arc<ReviewOptions>,
+    ) -> Self {
         AllAnalyses {
             sli: Sli::new(by.clone()),
             daily: Sli::new(GroupSpec {
@@ -40,6 +49,7 @@ impl<'d> AllAnalyses<'d> {
             pii: PiiAudit::new(pii),
             slo: Slo::new(Arc::clone(slo)),
             cost: CostAnalysis::new(by.clone(), NEGATIVE_BELOW),
+            review: Review::new(Arc::clone(review)),
         }
     }
 }
@@ -53,6 +63,7 @@ impl Analysis for AllAnalyses<'_> {
         self.pii.observe(rec, line);
         self.slo.observe(rec, line);
         self.cost.observe(rec, line);
+        self.review.observe(rec, line);
     }
 
     fn observe_line(&mut self, line: &Line<'_>, rec: Option<&Record<'_>>) {
@@ -65,6 +76,7 @@ impl Analysis for AllAnalyses<'_> {
         self.pii.merge(other.pii);
         self.slo.merge(other.slo);
         self.cost.merge(other.cost);
+        self.review.merge(other.review);
     }
 
     fn finish(self) -> AllReports {
@@ -74,6 +86,7 @@ impl Analysis for AllAnalyses<'_> {
             pii: self.pii.finish(),
             slo: self.slo.finish(),
             cost: self.cost.finish(),
+            review: self.review.finish(),
         }
     }
 }

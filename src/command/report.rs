@@ -3,19 +3,24 @@
 
 use super::cost::{unpriced_note, CostTables};
 use super::pii::{classes_table, findings_table, summary_table, PiiSetup};
+use super::review::{clusters_table, failures_table, wow_table};
 use super::sli::sli_table;
 use super::slo::{alerts_table, compare_table, slo_table};
 use super::{check_skips, skipped_table, sources, Common, Outcome};
 use crate::analysis::all::{AllAnalyses, AllReports};
 use crate::analysis::group::GroupSpec;
 use crate::analysis::pii::DataClass;
+use crate::analysis::review::{Masker, ReviewOptions, Selection};
 use crate::analysis::slo::config::Severity;
 use crate::analysis::slo::SloPlan;
 use crate::analysis::Analysis;
 use crate::output::{OutputSet, Table};
 use crate::record::Dim;
+use crate::report::index_html::{render as render_index, Overview};
+use crate::report::{review_html, review_md};
 use crate::scan::{scan, ScanSummary};
 use anyhow::bail;
+use anyhow::Context;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -39,8 +44,15 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     let pii_ctx = setup.context();
     let sources = sources(common)?;
     let slo_plan = Arc::new(SloPlan::new(&common.config, Some(Dim::Version)));
+    let review = Arc::new(ReviewOptions {
+        config: common.config.review.clone(),
+        owners: common.config.owners.clone(),
+        selection: Selection::LatestWeek,
+        include_errors: false,
+        masker: Masker::new(&common.config.pii).context("config [pii]")?,
+    });
     let (acc, summary) = scan(&sources, &common.scan, || {
-        AllAnalyses::new(&req.by, &pii_ctx, &slo_plan)
+        AllAnalyses::new(&req.by, &pii_ctx, &slo_plan, &review)
     })?;
     check_skips(common, &summary)?;
     let reports = acc.finish();
@@ -86,16 +98,44 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     if let Some(c) = &reports.slo.compare {
         tables.push(("compare.csv", compare_table(&c.rows)));
     }
+    tables.push((
+        "failures.csv",
+        failures_table(&reports.review, &summary.files),
+    ));
+    tables.push(("failure_clusters.csv", clusters_table(&reports.review)));
+    tables.push(("review_wow.csv", wow_table(&reports.review)));
     let mut set = OutputSet::new();
     for (name, t) in &tables {
         set.add(&dir.join(name), &t.to_csv())?;
     }
-    let files: Vec<&str> = tables.iter().map(|(n, _)| *n).collect();
+    set.add(
+        &dir.join("review.md"),
+        review_md::render(&reports.review, &summary.files).as_bytes(),
+    )?;
+    set.add(
+        &dir.join("review.html"),
+        review_html::render(&reports.review, &summary.files).as_bytes(),
+    )?;
+    let mut files: Vec<&str> = tables.iter().map(|(n, _)| *n).collect();
+    files.extend(["review.md", "review.html", "summary.json"]);
     let summary_json = summary_json(common, &summary, &reports, &files);
     set.add(
         &dir.join("summary.json"),
         serde_json::to_string_pretty(&summary_json)?.as_bytes(),
     )?;
+    let alerts = &tables
+        .iter()
+        .find(|(n, _)| *n == "alerts.csv")
+        .expect("alerts table")
+        .1;
+    let page = render_index(&overview(
+        &reports,
+        &summary_json,
+        alerts,
+        &cost.anomalies,
+        &files,
+    ));
+    set.add(&dir.join("index.html"), page.as_bytes())?;
     set.commit()?;
     Ok(Outcome {
         findings: !reports.pii.findings.is_empty(),
@@ -105,6 +145,123 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
             .iter()
             .any(|a| a.severity.at_least(req.min_severity)),
     })
+}
+
+/// The data of `index.html`, from the finished reports and tables.
+fn overview(
+    r: &AllReports,
+    summary: &serde_json::Value,
+    alerts: &Table,
+    anomalies: &Table,
+    files: &[&str],
+) -> Overview {
+    let day =
+        |k: &crate::analysis::group::GroupKey| r.daily.spec.bucket.label(k.bucket).to_string();
+    let h = &summary["headline"];
+    let col = |t: &Table, name: &str| t.columns.iter().position(|c| c == name);
+    let mut anomaly_days = Vec::new();
+    if let (Some(b), Some(s)) = (col(anomalies, "bucket"), col(anomalies, "scope")) {
+        for row in &anomalies.rows {
+            if row[s] == "total" || row[s] == "all" {
+                anomaly_days.push(row[b].clone());
+            }
+        }
+    }
+    let pick = |row: &Vec<String>, name: &str| {
+        col(alerts, name)
+            .map(|i| row[i].clone())
+            .unwrap_or_default()
+    };
+    let mut alert_rows: Vec<[String; 5]> = alerts
+        .rows
+        .iter()
+        .map(|row| {
+            [
+                pick(row, "bucket"),
+                pick(row, "alert"),
+                pick(row, "severity"),
+                pick(row, "scope"),
+                pick(row, "owner"),
+            ]
+        })
+        .collect();
+    // Most urgent first, then most recent.
+    alert_rows.sort_by(|a, b| a[2].cmp(&b[2]).then(b[0].cmp(&a[0])));
+    let clusters = r
+        .review
+        .clusters
+        .iter()
+        .take(10)
+        .map(|c| {
+            (
+                c.representative.chars().take(60).collect::<String>(),
+                c.size as f64,
+                // New and growing problems stand out in orange.
+                match c.status.name() {
+                    "recurring" => crate::report::svg::PALETTE[0].to_string(),
+                    _ => crate::report::svg::PALETTE[1].to_string(),
+                },
+            )
+        })
+        .collect();
+    Overview {
+        cards: vec![
+            (
+                "Requests".into(),
+                h["requests"].to_string(),
+                format!("{} days", h["days"]),
+            ),
+            (
+                "Success rate".into(),
+                format!("{:.3} %", h["success_rate"].as_f64().unwrap_or(0.0) * 100.0),
+                format!("{} 5xx", h["errors_5xx"]),
+            ),
+            (
+                "Cost".into(),
+                format!("${:.2}", h["cost_usd"].as_f64().unwrap_or(0.0)),
+                format!("{} anomaly rows", anomalies.rows.len()),
+            ),
+            (
+                "Alerts".into(),
+                alerts.rows.len().to_string(),
+                format!("{} SLOs missed", h["slos_missed"]),
+            ),
+            (
+                "PII findings".into(),
+                r.pii.findings.len().to_string(),
+                format!("in {} lines", r.pii.records_affected()),
+            ),
+            (
+                "Failure cases".into(),
+                r.review.cases.len().to_string(),
+                format!(
+                    "{} clusters, {}",
+                    r.review.clusters.len(),
+                    r.review.period_label
+                ),
+            ),
+        ],
+        days: r.daily.rows.iter().map(|(k, _)| day(k)).collect(),
+        requests: r
+            .daily
+            .rows
+            .iter()
+            .map(|(_, v)| v.requests as f64)
+            .collect(),
+        success_rate: r.daily.rows.iter().map(|(_, v)| v.success_rate).collect(),
+        p95_ms: r
+            .daily
+            .rows
+            .iter()
+            .map(|(_, v)| v.p95_ms.unwrap_or(f64::NAN))
+            .collect(),
+        cost_usd: r.daily.rows.iter().map(|(_, v)| v.cost_usd).collect(),
+        anomaly_days,
+        pii_by_type: r.pii.by_type(),
+        clusters,
+        alerts: alert_rows,
+        files: files.iter().map(|f| f.to_string()).collect(),
+    }
 }
 
 /// `summary.json`: headline figures, counts, skipped lines, versions, timing and the config.

@@ -2,6 +2,7 @@
 //! Markdown, built from finished analyses. Charts come from [`svg`], the page shell and
 //! its print-friendly stylesheet from [`page`], so every page looks alike.
 
+pub mod index_html;
 pub mod page;
 pub mod review_html;
 pub mod review_md;

@@ -3,7 +3,13 @@
 use crate::util::{csv_rows, Env};
 
 /// The files every report writes.
-const FILES: [&str; 12] = [
+const FILES: [&str; 18] = [
+    "failures.csv",
+    "failure_clusters.csv",
+    "review_wow.csv",
+    "review.md",
+    "review.html",
+    "index.html",
     "cost.csv",
     "cost_anomalies.csv",
     "cost_forecast.csv",
@@ -45,6 +51,19 @@ fn one_scan_writes_every_file() {
     let pii = env.run(&["pii", "logs.jsonl", "-q"]);
     assert_eq!(env.read("out/pii_findings.csv"), pii.stdout);
     let findings = csv_rows(&env.read("out/pii_findings.csv"));
+    // The overview page is self-contained and links every file.
+    let index = env.read("out/index.html");
+    assert!(!index.contains("<script"));
+    assert!(
+        !index.contains("src=\"http") && !index.contains("href=\"http"),
+        "no network"
+    );
+    for f in FILES.iter().filter(|f| **f != "index.html") {
+        assert!(
+            index.contains(&format!("href=\"{f}\"")),
+            "index.html links {f}"
+        );
+    }
     assert_eq!(summary["pii"]["findings"], findings.len());
 }
 

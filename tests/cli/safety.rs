@@ -51,12 +51,20 @@ impl Drop for Unmount {
 fn disk_full_exit_2_and_previous_report_intact() {
     let env = Env::new();
     let fs = env.path("tiny");
-    if !mount_tmpfs(&fs, "96k") {
+    if !mount_tmpfs(&fs, "640k") {
         return;
     }
     let _guard = Unmount(fs.clone());
     env.run(&["gen", "--records", "40", "--seed", "2", "-o", "small.jsonl"]);
-    env.run(&["gen", "--records", "6000", "--seed", "2", "-o", "big.jsonl"]);
+    env.run(&[
+        "gen",
+        "--records",
+        "20000",
+        "--seed",
+        "2",
+        "-o",
+        "big.jsonl",
+    ]);
     let out = fs.join("out");
     let out = out.to_str().unwrap();
     let first = env.run(&["report", "small.jsonl", "-o", out, "-q"]);

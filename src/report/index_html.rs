@@ -1,0 +1,147 @@
+//! `index.html` of `logwarden report`: one self-contained page (inline CSS and SVG, no script)
+//! with the headline numbers, SLI and cost trends (anomaly days marked), PII counts by type,
+//! the week's failure clusters, the top alerts, and links to every file written.
+
+use super::escape_html as esc;
+use super::page;
+use super::svg::{horizontal_bars, line_chart, stacked_bars, Chart, Series, PALETTE};
+
+/// Everything the overview shows, already computed by the analyses.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    /// Headline cards: label, value, detail.
+    pub cards: Vec<(String, String, String)>,
+    /// Day labels of the trend charts.
+    pub days: Vec<String>,
+    pub requests: Vec<f64>,
+    pub success_rate: Vec<f64>,
+    pub p95_ms: Vec<f64>,
+    pub cost_usd: Vec<f64>,
+    /// Days flagged in `cost_anomalies.csv` (total scope).
+    pub anomaly_days: Vec<String>,
+    /// PII findings per type.
+    pub pii_by_type: Vec<(String, u64)>,
+    /// The week's largest failure clusters: label, size, bar colour.
+    pub clusters: Vec<(String, f64, String)>,
+    /// Alert rows: bucket, alert, severity, scope, owner.
+    pub alerts: Vec<[String; 5]>,
+    /// Files written next to the page.
+    pub files: Vec<String>,
+}
+
+/// Renders the page.
+pub fn render(o: &Overview) -> String {
+    let mut h = page::start("logwarden report");
+    h.push_str("<h1>logwarden report</h1>");
+    h.push_str("<section class=\"cards\">");
+    for (k, v, d) in &o.cards {
+        h.push_str(&format!(
+            "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div><div class=\"d\">{}</div></div>",
+            esc(k),
+            esc(v),
+            esc(d)
+        ));
+    }
+    h.push_str("</section>");
+
+    let chart = |title: &str, series: Vec<Series>| Chart {
+        title: title.to_string(),
+        labels: o.days.clone(),
+        series,
+        width: 640,
+        height: 220,
+    };
+    let sli = line_chart(&chart(
+        "Success rate per day",
+        vec![Series::new(
+            "success rate",
+            PALETTE[0],
+            o.success_rate.clone(),
+        )],
+    ));
+    let latency = line_chart(&chart(
+        "p95 latency per day (ms)",
+        vec![Series::new("p95 ms", PALETTE[1], o.p95_ms.clone())],
+    ));
+    // Anomaly days in red: each day's cost goes to exactly one of the two series.
+    let (normal, flagged): (Vec<f64>, Vec<f64>) = o
+        .days
+        .iter()
+        .zip(&o.cost_usd)
+        .map(|(d, c)| {
+            if o.anomaly_days.contains(d) {
+                (0.0, *c)
+            } else {
+                (*c, 0.0)
+            }
+        })
+        .unzip();
+    let cost = stacked_bars(&chart(
+        "Cost per day (USD)",
+        vec![
+            Series::new("cost", PALETTE[0], normal),
+            Series::new("anomaly", PALETTE[2], flagged),
+        ],
+    ));
+    let requests = stacked_bars(&chart(
+        "Requests per day",
+        vec![Series::new("requests", PALETTE[3], o.requests.clone())],
+    ));
+    h.push_str(&format!(
+        "<section class=\"grid2\"><figure><figcaption>SLI trend</figcaption>{sli}</figure><figure><figcaption>Latency trend</figcaption>{latency}</figure><figure><figcaption>Cost trend <span class=\"muted small\">(red: days in cost_anomalies.csv)</span></figcaption>{cost}</figure><figure><figcaption>Traffic</figcaption>{requests}</figure></section>"
+    ));
+
+    h.push_str("<section class=\"grid2\">");
+    let pii: Vec<(String, f64, String)> = o
+        .pii_by_type
+        .iter()
+        .map(|(t, n)| (t.clone(), *n as f64, PALETTE[2].to_string()))
+        .collect();
+    if pii.is_empty() {
+        h.push_str("<figure><figcaption>PII findings by type</figcaption><p class=\"muted\">No PII or secret found.</p></figure>");
+    } else {
+        h.push_str(&format!(
+            "<figure><figcaption>PII findings by type <span class=\"muted small\">(pii_findings.csv)</span></figcaption>{}</figure>",
+            horizontal_bars("PII findings by type", &pii, 640)
+        ));
+    }
+    if o.clusters.is_empty() {
+        h.push_str("<figure><figcaption>Failure clusters this week</figcaption><p class=\"muted\">No failure cases in the review week.</p></figure>");
+    } else {
+        h.push_str(&format!(
+            "<figure><figcaption>Failure clusters this week <span class=\"muted small\">(failure_clusters.csv, review.html)</span></figcaption>{}</figure>",
+            horizontal_bars("Failure clusters", &o.clusters, 640)
+        ));
+    }
+    h.push_str("</section>");
+
+    h.push_str("<section><h2>Alerts</h2>");
+    if o.alerts.is_empty() {
+        h.push_str("<p class=\"muted\">No alert fired.</p>");
+    } else {
+        h.push_str("<table><thead><tr><th>Bucket</th><th>Alert</th><th>Severity</th><th>Scope</th><th>Owner</th></tr></thead><tbody>");
+        for a in o.alerts.iter().take(25) {
+            h.push_str("<tr>");
+            for cell in a {
+                h.push_str(&format!("<td>{}</td>", esc(cell)));
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str("</tbody></table>");
+        if o.alerts.len() > 25 {
+            h.push_str(&format!(
+                "<p class=\"muted small\">{} more in alerts.csv.</p>",
+                o.alerts.len() - 25
+            ));
+        }
+    }
+    h.push_str("</section>");
+
+    h.push_str("<section><h2>Files</h2><ul>");
+    for f in &o.files {
+        h.push_str(&format!("<li><a href=\"{0}\">{0}</a></li>", esc(f)));
+    }
+    h.push_str("</ul></section>");
+    h.push_str(&page::end(""));
+    h
+}

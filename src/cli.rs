@@ -47,7 +47,7 @@ pub enum Cmd {
         #[arg(long, default_value = "tag")]
         mode: String,
     },
-    /// Everything in ONE scan of the input, for cron: every report file plus summary.json under -o DIR.
+    /// Everything in ONE scan of the input, for cron: every report file, summary.json and an index.html overview under -o DIR.
     Report {
         #[command(flatten)]
         common: CommonArgs,

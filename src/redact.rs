@@ -2,9 +2,8 @@
 //! or keyed hash) and every other byte of the line is kept, so the copy stays one valid JSON
 //! object per line with the same line count.
 
-use crate::pii::{redact_text, Detectors, Finding, Fingerprinter, RedactMode};
-use crate::record::unescape_into;
-use crate::record::walk::walk_strings;
+use crate::analysis::pii::LineScanner;
+use crate::pii::{redact_text, Detectors, Fingerprinter, RedactMode};
 use std::ops::Range;
 
 /// Rewrites lines with their findings redacted.
@@ -64,25 +63,11 @@ impl Redactor<'_> {
     /// Appends the redacted `line` (no newline) to `out`; returns the number of findings.
     fn redact_line(&self, line: &[u8], out: &mut Vec<u8>, stats: &mut RedactStats) -> u64 {
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-        let mut hits: Vec<Finding> = Vec::new();
-        let mut buf = String::new();
         let mut found = 0u64;
-        let walked = walk_strings(line, &mut |_, v| {
-            let text: &str = if v.escaped {
-                buf.clear();
-                unescape_into(v.raw, &mut buf);
-                &buf
-            } else {
-                v.raw
-            };
-            hits.clear();
-            self.detectors.scan(text, &mut hits);
-            if hits.is_empty() {
-                return;
-            }
+        let walked = LineScanner::default().scan(self.detectors, line, &mut |_, v, text, hits| {
             found += hits.len() as u64;
-            let clean = redact_text(text, &hits, self.detectors, self.mode, self.fingerprints);
-            edits.push((v.range, json_escape(&clean)));
+            let clean = redact_text(text, hits, self.detectors, self.mode, self.fingerprints);
+            edits.push((v.range.clone(), json_escape(&clean)));
         });
         if walked.is_err() {
             // Not JSON: redact it as plain text (valid UTF-8 runs only), so nothing leaks.

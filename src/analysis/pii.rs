@@ -3,7 +3,8 @@
 
 use super::{Analysis, Line};
 use crate::pii::{mask, redact_text, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
-use crate::record::walk::{format_path, walk_strings};
+use crate::record::json::JsonError;
+use crate::record::walk::{format_path, walk_strings, Seg, StringValue};
 use crate::record::{unescape_into, Location, Record};
 use std::collections::{BTreeMap, HashSet};
 
@@ -71,6 +72,46 @@ impl Classifier {
     }
 }
 
+/// What `LineScanner::scan` calls for each string with findings: its path, the value (raw text
+/// and byte range in the line), the decoded text, and the findings in it.
+pub type StringsWithFindings<'a, 'f> =
+    dyn FnMut(&[Seg<'a>], &StringValue<'a>, &str, &[Finding]) + 'f;
+
+/// Reusable buffers for running the detectors over every string of a line: the audit, the
+/// requests table's `pii_types` and redaction all see lines through it.
+#[derive(Debug, Default)]
+pub struct LineScanner {
+    text: String,
+    hits: Vec<Finding>,
+}
+
+impl LineScanner {
+    /// Calls `f(path, value, decoded text, findings)` for every string value of the JSON
+    /// `line` that holds findings, in document order. Fails on invalid JSON.
+    pub fn scan<'a>(
+        &mut self,
+        det: &Detectors,
+        line: &'a [u8],
+        f: &mut StringsWithFindings<'a, '_>,
+    ) -> Result<(), JsonError> {
+        let (text, hits) = (&mut self.text, &mut self.hits);
+        walk_strings(line, &mut |path, value| {
+            let s: &str = if value.escaped {
+                text.clear();
+                unescape_into(value.raw, text);
+                text
+            } else {
+                value.raw
+            };
+            hits.clear();
+            det.scan(s, hits);
+            if !hits.is_empty() {
+                f(path, &value, s, hits);
+            }
+        })
+    }
+}
+
 /// One finding, as reported: the raw value is gone by the time this exists.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PiiFinding {
@@ -98,8 +139,7 @@ pub struct PiiAudit<'d> {
     lines: u64,
     classes: [u64; 4],
     // Reused buffers: the audit sees every string of every line.
-    text: String,
-    hits: Vec<Finding>,
+    scanner: LineScanner,
 }
 
 /// The audit's result.
@@ -132,8 +172,7 @@ impl<'d> PiiAudit<'d> {
             findings: Vec::new(),
             lines: 0,
             classes: [0; 4],
-            text: String::new(),
-            hits: Vec::new(),
+            scanner: LineScanner::default(),
         }
     }
 }
@@ -148,39 +187,29 @@ impl Analysis for PiiAudit<'_> {
         let ctx = self.ctx;
         let mut class = ctx.classifier.default;
         let first = self.findings.len();
-        let text = &mut self.text;
-        let hits = &mut self.hits;
         let findings = &mut self.findings;
-        let _ = walk_strings(line.text.as_bytes(), &mut |path, value| {
-            let s: &str = if value.escaped {
-                text.clear();
-                unescape_into(value.raw, text);
-                text
-            } else {
-                value.raw
-            };
-            hits.clear();
-            ctx.detectors.scan(s, hits);
-            if hits.is_empty() {
-                return;
-            }
-            let field = format_path(path);
-            for h in hits.iter() {
-                let value = &s[h.start..h.end];
-                let name = ctx.detectors.type_name(h.type_id);
-                class = class.max(ctx.classifier.by_type[h.type_id as usize]);
-                findings.push(PiiFinding {
-                    loc: line.loc,
-                    request_id: None,
-                    ts: None,
-                    field: field.clone(),
-                    type_id: h.type_id,
-                    masked: mask(name, value),
-                    fingerprint: ctx.fingerprints.fingerprint(name, value),
-                    detector: h.detector,
-                });
-            }
-        });
+        let _ = self.scanner.scan(
+            ctx.detectors,
+            line.text.as_bytes(),
+            &mut |path, _, s, hits| {
+                let field = format_path(path);
+                for h in hits {
+                    let value = &s[h.start..h.end];
+                    let name = ctx.detectors.type_name(h.type_id);
+                    class = class.max(ctx.classifier.by_type[h.type_id as usize]);
+                    findings.push(PiiFinding {
+                        loc: line.loc,
+                        request_id: None,
+                        ts: None,
+                        field: field.clone(),
+                        type_id: h.type_id,
+                        masked: mask(name, value),
+                        fingerprint: ctx.fingerprints.fingerprint(name, value),
+                        detector: h.detector,
+                    });
+                }
+            },
+        );
         if self.findings.len() > first {
             let request_id = rec
                 .and_then(|r| r.request_id)
@@ -222,23 +251,9 @@ impl Analysis for PiiAudit<'_> {
 
 /// The PII types found anywhere in a JSON line, `;`-joined in type order (empty when none):
 /// the requests table's `pii_types` column. No masking or fingerprinting is needed for it.
-pub fn line_types(
-    det: &Detectors,
-    line: &str,
-    text: &mut String,
-    hits: &mut Vec<Finding>,
-) -> String {
+pub fn line_types(det: &Detectors, line: &str, scanner: &mut LineScanner) -> String {
     let mut seen: Vec<TypeId> = Vec::new();
-    let _ = walk_strings(line.as_bytes(), &mut |_, value| {
-        let s: &str = if value.escaped {
-            text.clear();
-            unescape_into(value.raw, text);
-            text
-        } else {
-            value.raw
-        };
-        hits.clear();
-        det.scan(s, hits);
+    let _ = scanner.scan(det, line.as_bytes(), &mut |_, _, _, hits| {
         seen.extend(hits.iter().map(|h| h.type_id));
     });
     seen.sort_unstable();

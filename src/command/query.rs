@@ -3,11 +3,11 @@
 
 use super::pii::PiiSetup;
 use super::{check_skips, sources, Common, Outcome};
-use crate::analysis::pii::line_types;
+use crate::analysis::pii::{line_types, LineScanner};
 use crate::analysis::reasons::FailureRules;
 use crate::analysis::{Analysis, Line};
 use crate::output::AtomicFile;
-use crate::pii::{Detectors, Finding};
+use crate::pii::Detectors;
 use crate::record::Record;
 use crate::scan::{scan, ScanSummary};
 use crate::table::schema::Col;
@@ -74,8 +74,7 @@ pub(crate) fn scan_table(
             table: RequestsTable::new(&ctx),
             detectors: &detectors,
             types: String::new(),
-            text: String::new(),
-            hits: Vec::new(),
+            scanner: LineScanner::default(),
         })?;
         (acc.table, summary)
     } else {
@@ -92,15 +91,14 @@ struct TableWithPii<'d> {
     detectors: &'d Detectors,
     /// The types of the current line, set before its records are observed.
     types: String,
-    text: String,
-    hits: Vec<Finding>,
+    scanner: LineScanner,
 }
 
 impl Analysis for TableWithPii<'_> {
     type Output = ();
 
     fn observe_line(&mut self, line: &Line<'_>, _rec: Option<&Record<'_>>) {
-        self.types = line_types(self.detectors, line.text, &mut self.text, &mut self.hits);
+        self.types = line_types(self.detectors, line.text, &mut self.scanner);
     }
 
     fn observe(&mut self, rec: &Record<'_>, line: &Line<'_>) {

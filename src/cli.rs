@@ -2,11 +2,14 @@
 //! types of `command`; nothing past `Cli::into_request` sees clap.
 
 use crate::analysis::group::GroupSpec;
-use crate::command::{Common, ExportRequest, FailOn, QueryRequest, Request};
+use crate::command::{Common, FailOn, Request};
+#[cfg(feature = "table")]
+use crate::command::{ExportRequest, QueryRequest};
 use crate::config::Config;
 use crate::record::format::FormatKind;
 use crate::record::time::parse_rfc3339;
 use crate::scan::ScanOptions;
+#[cfg(feature = "table")]
 use crate::table::write::TableFormat;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -95,6 +98,7 @@ pub enum Cmd {
     },
     /// Deterministic realistic sample logs (JSONL) with planted incidents, PII and decoys.
     Gen(GenArgs),
+    #[cfg(feature = "table")]
     /// SQL (polars SQL) over the normalized requests table, named `requests`: CSV on stdout or -o FILE.
     #[command(mut_arg("inputs", |a| a
         .value_name("[FILE.sql] INPUT")
@@ -103,6 +107,7 @@ pub enum Cmd {
         .value_name("FILE")
         .help("Write the result to FILE (atomically) instead of CSV on stdout.")))]
     Query(QueryArgs),
+    #[cfg(feature = "table")]
     /// The normalized requests table as a dataset partitioned by day: DIR/date=YYYY-MM-DD/part-0.parquet.
     #[command(mut_arg("output", |a| a
         .value_name("DIR")
@@ -111,6 +116,7 @@ pub enum Cmd {
     Export(ExportArgs),
 }
 
+#[cfg(feature = "table")]
 /// Options of `logwarden query`.
 #[derive(Debug, Args)]
 pub struct QueryArgs {
@@ -124,6 +130,7 @@ pub struct QueryArgs {
     pub output_format: Option<String>,
 }
 
+#[cfg(feature = "table")]
 /// Options of `logwarden export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -405,7 +412,9 @@ impl Cli {
                 }
             }
             Cmd::Gen(g) => Request::Gen(Box::new(g.into_request()?)),
+            #[cfg(feature = "table")]
             Cmd::Query(q) => q.into_request()?,
+            #[cfg(feature = "table")]
             Cmd::Export(e) => {
                 let format = match e.output_format.as_str() {
                     "parquet" => TableFormat::Parquet,
@@ -426,6 +435,7 @@ impl Cli {
     }
 }
 
+#[cfg(feature = "table")]
 impl QueryArgs {
     fn into_request(mut self) -> anyhow::Result<Request> {
         let format = self

@@ -20,4 +20,5 @@ pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod skip;
+#[cfg(feature = "table")]
 pub mod table;

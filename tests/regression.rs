@@ -3,16 +3,58 @@
 //! plus tests named after bugs found in this project.
 
 use logwarden::input::BlockReader;
-use logwarden::pii::{redact_text, Detectors, Fingerprinter, PiiConfig, RedactMode};
+use logwarden::pii::{redact_text, Fingerprinter, RedactMode};
 use logwarden::record::format::{Format, FormatKind};
 use logwarden::record::walk::walk_strings;
 use logwarden::redact::Redactor;
 use proptest::prelude::*;
-use std::sync::OnceLock;
 
-fn detectors() -> &'static Detectors {
-    static D: OnceLock<Detectors> = OnceLock::new();
-    D.get_or_init(|| Detectors::new(&PiiConfig::default()).expect("default detectors"))
+/// The fuzz targets' properties (fuzz/checks.rs), replayed here on every input the fuzzers
+/// found (fuzz/regressions/<target>/) so CI keeps them fixed without running a fuzzer.
+#[path = "../fuzz/checks.rs"]
+mod checks;
+use checks::{detectors, skeleton};
+
+fn replay(target: &str, check: fn(&[u8])) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{}: no regression inputs", dir.display());
+    for path in files {
+        let data = std::fs::read(&path).expect("read regression input");
+        if std::panic::catch_unwind(|| check(&data)).is_err() {
+            panic!("{target}: {} fails again", path.display());
+        }
+    }
+}
+
+#[test]
+fn fuzz_regressions_json_line() {
+    replay("json_line", checks::json_line);
+}
+
+#[test]
+fn fuzz_regressions_detectors() {
+    replay("detectors", |data| {
+        for chunk in data.utf8_chunks() {
+            checks::detector_text(chunk.valid());
+        }
+    });
+}
+
+#[test]
+fn fuzz_regressions_redaction() {
+    replay("redaction", checks::redaction);
+}
+
+#[test]
+fn fuzz_regressions_report() {
+    replay("report", checks::report);
 }
 
 /// Fragments that make random text interesting: PII, decoys, escapes, unicode, JSON syntax.
@@ -54,18 +96,6 @@ fn json_line() -> impl Strategy<Value = String> {
         })
         .to_string()
     })
-}
-
-fn skeleton(v: &serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::String(_) => Value::Null,
-        Value::Array(a) => Value::Array(a.iter().map(skeleton).collect()),
-        Value::Object(o) => {
-            Value::Object(o.iter().map(|(k, v)| (k.clone(), skeleton(v))).collect())
-        }
-        other => other.clone(),
-    }
 }
 
 fn redact(line: &[u8], mode: RedactMode) -> Vec<u8> {

@@ -154,9 +154,17 @@ impl<T: Default> Groups<T> {
         }
     }
 
-    /// The groups sorted by bucket, then dimension values.
+    /// The groups sorted by bucket, then dimension values; a value holding PII is scrubbed
+    /// (see `pii::scrub_key`) here, once per group, as every report writes these keys.
     pub fn into_sorted(self) -> Vec<(GroupKey, T)> {
         let mut rows: Vec<(GroupKey, T)> = self.keys.into_iter().zip(self.values).collect();
+        for (key, _) in &mut rows {
+            for v in key.dims.iter_mut().flatten() {
+                if let std::borrow::Cow::Owned(clean) = crate::pii::scrub_key(v) {
+                    *v = clean;
+                }
+            }
+        }
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         rows
     }

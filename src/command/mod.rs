@@ -3,9 +3,11 @@
 
 pub mod config;
 pub mod cost;
+#[cfg(feature = "table")]
 mod export;
 mod gen;
 pub mod pii;
+#[cfg(feature = "table")]
 mod query;
 mod redact;
 mod report;
@@ -13,8 +15,10 @@ pub mod review;
 pub mod sli;
 pub mod slo;
 
+#[cfg(feature = "table")]
 pub use export::ExportRequest;
 pub use gen::GenRequest;
+#[cfg(feature = "table")]
 pub use query::QueryRequest;
 pub use redact::RedactRequest;
 pub use report::ReportRequest;
@@ -74,10 +78,12 @@ pub enum Request {
     Redact(Box<RedactRequest>),
     Config(config::ConfigRequest, bool),
     Report(Box<ReportRequest>),
+    #[cfg(feature = "table")]
     Query {
         common: Box<Common>,
         query: QueryRequest,
     },
+    #[cfg(feature = "table")]
     Export {
         common: Box<Common>,
         export: ExportRequest,
@@ -122,13 +128,17 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
         Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),
         Request::Report(r) => Ok((report::run(&r)?, r.common.fail_on)),
         Request::Config(c, quiet) => Ok((config::run(&c, quiet)?, FailOn::Never)),
+        #[cfg(feature = "table")]
         Request::Query { common, query } => Ok((query::run(&common, &query)?, common.fail_on)),
+        #[cfg(feature = "table")]
         Request::Export { common, export } => Ok((export::run(&common, &export)?, common.fail_on)),
     }
 }
 
-/// Resolves the inputs of a command.
+/// Resolves the inputs of a command, and readies the scrubbing of row keys (`pii::scrub_key`)
+/// with the run's `[pii]` detectors and key.
 pub(crate) fn sources(common: &Common) -> anyhow::Result<Vec<Source>> {
+    crate::pii::configure_keys(&common.config.pii).map_err(|e| anyhow::anyhow!("[pii] {e}"))?;
     Ok(discover(&common.inputs)?)
 }
 

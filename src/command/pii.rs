@@ -11,10 +11,6 @@ use crate::skip::thousands;
 use anyhow::anyhow;
 use std::collections::BTreeMap;
 
-/// The fingerprint key used when neither the config nor the environment sets one. Fingerprints
-/// made with it are stable but not secret: anyone can recompute them for a guessed value.
-const DEFAULT_KEY: &[u8] = b"logwarden-default-fingerprint-key";
-
 /// Everything the audit needs besides the input: detectors, key and classification rules.
 pub struct PiiSetup {
     pub detectors: Detectors,
@@ -28,12 +24,8 @@ impl PiiSetup {
     /// Builds the detectors and rules from `[pii]`; errors name the config key.
     pub fn new(cfg: &PiiConfig) -> anyhow::Result<PiiSetup> {
         let detectors = Detectors::new(cfg).map_err(|e| anyhow!("[pii] {e}"))?;
-        let env_key = std::env::var("LOGWARDEN_PII_KEY")
-            .ok()
-            .filter(|k| !k.is_empty());
-        let key = cfg.key.clone().or(env_key);
-        let default_key = key.is_none();
-        let fingerprints = Fingerprinter::new(key.as_deref().map_or(DEFAULT_KEY, str::as_bytes));
+        let (key, default_key) = crate::pii::fingerprint_key(cfg);
+        let fingerprints = Fingerprinter::new(&key);
         let class = |name: &str, key: &str| {
             DataClass::parse(name).ok_or_else(|| {
                 anyhow!(

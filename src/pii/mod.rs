@@ -15,6 +15,7 @@ mod mask;
 mod pem;
 mod phone;
 mod redact;
+mod scrub;
 mod secrets;
 mod ssn;
 mod text;
@@ -26,6 +27,7 @@ pub use config::{CustomType, PiiConfig, PiiConfigError};
 pub use fingerprint::Fingerprinter;
 pub use mask::mask;
 pub use redact::{redact_text, RedactMode};
+pub use scrub::{configure_keys, fingerprint_key, scrub_key, DEFAULT_KEY};
 
 /// Index of a PII type: 0..14 are the built-in types in the order of BUILTIN_TYPES; custom types follow.
 pub type TypeId = u16;

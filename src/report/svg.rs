@@ -57,6 +57,9 @@ pub fn fmt_value(v: f64) -> String {
     }
 }
 
+/// More gridlines than this would be unreadable (and means the scale is degenerate).
+const MAX_TICKS: usize = 20;
+
 /// A "nice" axis maximum and tick step (1, 2 or 5 times a power of ten) covering `max`.
 fn nice_scale(max: f64, ticks: usize) -> (f64, f64) {
     if max.is_nan() || max <= 0.0 || !max.is_finite() {
@@ -70,7 +73,13 @@ fn nice_scale(max: f64, ticks: usize) -> (f64, f64) {
         .find(|s| *s >= raw - 1e-12)
         .unwrap_or(10.0 * mag);
     let step = if max >= 1.0 { step.max(1.0) } else { step };
-    ((max / step).ceil() * step, step)
+    let top = (max / step).ceil() * step;
+    if top.is_finite() {
+        (top, step)
+    } else {
+        // Near f64::MAX the rounded-up top overflows: use the data's own maximum.
+        (max, max / ticks.max(1) as f64)
+    }
 }
 
 fn open_svg(out: &mut String, c: &Chart) {
@@ -102,8 +111,10 @@ fn legend(out: &mut String, series: &[Series]) {
 fn y_axis(out: &mut String, c: &Chart, max: f64) -> f64 {
     let (top, step) = nice_scale(max, 4);
     let plot_h = c.height as f64 - TOP - BOTTOM;
-    let mut v = 0.0;
-    while v <= top + step * 1e-9 {
+    // Counted, not accumulated: a float loop bound could never be reached.
+    let n = ((top / step).round() as usize).min(MAX_TICKS);
+    for i in 0..=n {
+        let v = step * i as f64;
         let y = TOP + plot_h * (1.0 - v / top);
         let _ = write!(
             out,
@@ -113,7 +124,6 @@ fn y_axis(out: &mut String, c: &Chart, max: f64) -> f64 {
             y + 3.5,
             fmt_value(v)
         );
-        v += step;
     }
     top
 }

@@ -87,6 +87,26 @@ struct Part {
     /// The line of the last rows and how many rows it gave (for the PII hook).
     last_line: Option<Location>,
     rows_of_last_line: usize,
+    /// Dictionary codes of the raw text values seen in this part, after `pii::scrub_key`: each
+    /// distinct value is scanned for PII once per part.
+    scrubbed: std::collections::HashMap<Box<str>, u32>,
+}
+
+/// The dictionary code of a text value as it may be written: a value holding PII becomes its
+/// keyed hash tags (`pii::scrub_key`), like the row keys of every other report.
+fn scrubbed_code(
+    cache: &mut std::collections::HashMap<Box<str>, u32>,
+    dict: &Dictionary,
+    v: Option<crate::record::JsonStr<'_>>,
+) -> u32 {
+    let Some(v) = v else { return NULL_CODE };
+    let raw = v.get();
+    if let Some(&code) = cache.get(&*raw) {
+        return code;
+    }
+    let code = dict.code(&crate::pii::scrub_key(&raw));
+    cache.insert(raw.into(), code);
+    code
 }
 
 /// The requests-table fold: `observe` appends a row per record, `merge` appends the later
@@ -239,10 +259,6 @@ impl Analysis for RequestsTable {
         };
         let want = |c: Col| ctx.columns.contains(c);
         let dict = &ctx.dict;
-        let code_of = |v: Option<crate::record::JsonStr<'_>>| match v {
-            Some(s) => dict.code(&s.get()),
-            None => NULL_CODE,
-        };
         p.rows += 1;
         if p.last_line == Some(line.loc) {
             p.rows_of_last_line += 1;
@@ -254,8 +270,9 @@ impl Analysis for RequestsTable {
             p.ts.push(rec.ts);
         }
         if want(Col::RequestId) {
-            p.request_id
-                .push(rec.request_id.map(|s| s.get()).as_deref());
+            let id = rec.request_id.map(|s| s.get());
+            let id = id.as_deref().map(crate::pii::scrub_key);
+            p.request_id.push(id.as_deref());
         }
         if want(Col::Status) {
             p.status.push(rec.status.map(i32::from));
@@ -265,7 +282,8 @@ impl Analysis for RequestsTable {
         }
         for d in Dim::ALL {
             if want(Col::of_dim(d)) {
-                p.dims[d as usize].push(code_of(rec.dim(d)));
+                let code = scrubbed_code(&mut p.scrubbed, dict, rec.dim(d));
+                p.dims[d as usize].push(code);
             }
         }
         if want(Col::TokensIn) {
@@ -301,7 +319,8 @@ impl Analysis for RequestsTable {
                 .push(ctx.reasons[Reasons::of(rec, &ctx.rules).index()]);
         }
         if want(Col::ErrorType) {
-            p.error_type.push(code_of(rec.error.and_then(|e| e.kind)));
+            let code = scrubbed_code(&mut p.scrubbed, dict, rec.error.and_then(|e| e.kind));
+            p.error_type.push(code);
         }
         if want(Col::PiiTypes) {
             p.pii_types.push(ctx.no_pii);
@@ -320,7 +339,14 @@ impl Analysis for RequestsTable {
     }
 
     fn merge(&mut self, other: Self) {
-        self.parts.extend(other.parts);
+        // Merged parts take no more rows: their caches can go.
+        for p in &mut self.parts {
+            p.scrubbed = Default::default();
+        }
+        self.parts.extend(other.parts.into_iter().map(|mut p| {
+            p.scrubbed = Default::default();
+            p
+        }));
     }
 
     fn finish(self) -> PolarsResult<DataFrame> {

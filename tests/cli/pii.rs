@@ -236,3 +236,88 @@ fn redact_keeps_compression_and_never_overwrites_input() {
     // The invalid JSON line is redacted as text.
     assert!(text.contains("broken json <EMAIL_ADDRESS>"), "{text}");
 }
+
+/// Row keys are log content: a user id that is an email address, a model name holding a card
+/// number, never appear raw in any table, yet stay distinct keys matching the audit's
+/// fingerprints.
+#[test]
+fn row_keys_holding_pii_are_written_as_hash_tags() {
+    let env = Env::new();
+    let mut lines = String::new();
+    for (i, user) in ["john.doe@acme.io", "jane.roe@acme.io", "u-42"]
+        .iter()
+        .enumerate()
+    {
+        lines.push_str(&format!(
+            "{{\"ts\":\"2026-11-23T10:0{i}:00Z\",\"request_id\":\"r{i}\",\"status\":200,\"latency_ms\":100,\"model\":\"m 4111 1111 1111 1111\",\"user_id\":\"{user}\",\"tenant\":\"t\"}}\n"
+        ));
+    }
+    let input = env.write("logs.jsonl", &lines);
+    let out = env.path("out");
+    let r = env.run(&[
+        "report",
+        &input,
+        "-o",
+        out.to_str().unwrap(),
+        "--by",
+        "day,user_id,model",
+        "-q",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sli = env.read("out/sli.csv");
+    for raw in [
+        "john.doe@acme.io",
+        "jane.roe@acme.io",
+        "4111 1111 1111 1111",
+    ] {
+        for name in std::fs::read_dir(&out).unwrap() {
+            let path = name.unwrap().path();
+            let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+            assert!(!text.contains(raw), "{} holds a raw value", path.display());
+        }
+    }
+    let rows = csv_rows(&sli);
+    let users: Vec<&str> = rows.iter().map(|r| r["user_id"].as_str()).collect();
+    assert_eq!(
+        users.len(),
+        3,
+        "three distinct users stay three groups: {users:?}"
+    );
+    assert!(users.contains(&"u-42"), "a value without PII is unchanged");
+    let tags: Vec<&&str> = users
+        .iter()
+        .filter(|u| u.starts_with("<EMAIL_ADDRESS:"))
+        .collect();
+    assert_eq!(tags.len(), 2);
+    assert_ne!(tags[0], tags[1]);
+    assert!(rows
+        .iter()
+        .all(|r| r["model"].starts_with("m <CREDIT_CARD:")));
+    let q = env.run(&[
+        "query",
+        "--sql",
+        "SELECT user_id, model, request_id FROM requests",
+        &input,
+    ]);
+    assert_eq!(q.code, 0, "{}", q.stderr);
+    assert_eq!(csv_rows(&q.stdout).len(), 3);
+    assert!(
+        !q.stdout.contains("acme.io") && !q.stdout.contains("4111"),
+        "{}",
+        q.stdout
+    );
+    // The tag carries the same fingerprint as the audit's finding for that value.
+    let findings = csv_rows(&env.read("out/pii_findings.csv"));
+    let fp_of_user: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["field"] == "user_id")
+        .map(|f| f["fingerprint"].as_str())
+        .collect();
+    assert_eq!(fp_of_user.len(), 2);
+    for fp in fp_of_user {
+        assert!(
+            users.contains(&format!("<EMAIL_ADDRESS:{fp}>").as_str()),
+            "{fp}"
+        );
+    }
+}

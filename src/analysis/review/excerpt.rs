@@ -2,22 +2,9 @@
 //! comments, error messages, identifiers) goes through the PII detectors in mask mode here,
 //! so a person can recognise a value's shape (`j***@example.com`) without learning it.
 
-use crate::pii::{redact_text, Detectors, Fingerprinter, PiiConfig, PiiConfigError, RedactMode};
-
-/// The fingerprint key used when neither `[pii] key` nor `LOGWARDEN_PII_KEY` is set. Masks do
-/// not depend on the key; it only keys fingerprints, which the review does not write.
-pub const DEFAULT_PII_KEY: &str = "logwarden-default-pii-key";
-
-/// The fingerprint key: `[pii] key`, else `$LOGWARDEN_PII_KEY`, else [`DEFAULT_PII_KEY`].
-pub fn fingerprint_key(cfg: &PiiConfig) -> Vec<u8> {
-    if let Some(k) = &cfg.key {
-        return k.as_bytes().to_vec();
-    }
-    match std::env::var("LOGWARDEN_PII_KEY") {
-        Ok(k) if !k.is_empty() => k.into_bytes(),
-        _ => DEFAULT_PII_KEY.as_bytes().to_vec(),
-    }
-}
+use crate::pii::{
+    fingerprint_key, redact_text, Detectors, Fingerprinter, PiiConfig, PiiConfigError, RedactMode,
+};
 
 /// The PII detectors and fingerprinter, built once and shared by every chunk.
 pub struct Masker {
@@ -36,7 +23,7 @@ impl Masker {
     pub fn new(cfg: &PiiConfig) -> Result<Masker, PiiConfigError> {
         Ok(Masker {
             detectors: Detectors::new(cfg)?,
-            fingerprinter: Fingerprinter::new(&fingerprint_key(cfg)),
+            fingerprinter: Fingerprinter::new(&fingerprint_key(cfg).0),
         })
     }
 
@@ -165,14 +152,5 @@ mod tests {
         let m = masker();
         assert_eq!(m.blank_pii("reset for bob@corp.io now"), "reset for   now");
         assert_eq!(m.blank_pii("nothing here"), "nothing here");
-    }
-
-    #[test]
-    fn key_falls_back_to_the_default() {
-        let cfg = PiiConfig {
-            key: Some("k1".into()),
-            ..PiiConfig::default()
-        };
-        assert_eq!(fingerprint_key(&cfg), b"k1");
     }
 }

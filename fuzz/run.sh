@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs fuzz targets one after another, each for SECONDS (default 600), at low priority, with
+# the seed corpus from seed.sh. Crashes land in fuzz/artifacts/<target>/; move each into
+# fuzz/regressions/<target>/ once fixed, so `cargo test` replays it.
+#   fuzz/run.sh [SECONDS] [TARGET...]        (default: every target)
+set -uo pipefail
+cd "$(dirname "$0")"
+secs=${1:-600}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(json_line detectors redaction report)
+export CARGO_TARGET_DIR=${FUZZ_TARGET_DIR:-${CARGO_TARGET_DIR:-$PWD/target}}
+[ -d corpus/json_line ] || ./seed.sh
+for t in "${targets[@]}"; do
+    mkdir -p "corpus/$t" "artifacts/$t"
+    nice -n 19 cargo +nightly fuzz run -O "$t" "corpus/$t" -- \
+        -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
+        -artifact_prefix="artifacts/$t/" -print_final_stats=1 2>&1 | tee "artifacts/$t.log" \
+        | grep -E --line-buffered 'DONE|panicked|SUMMARY|Test unit written|stat::'
+done

@@ -24,8 +24,7 @@ fn main() -> ExitCode {
             }
         }
         Ok(Err(e)) => {
-            let msg = format!("{e:#}").replace('\n', " ");
-            eprintln!("logwarden: error: {msg}");
+            eprintln!("logwarden: error: {}", logwarden::command::one_line(&e));
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

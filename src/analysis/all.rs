@@ -2,6 +2,7 @@
 
 use super::cost::{CostAnalysis, CostReport, NEGATIVE_BELOW};
 use super::group::GroupSpec;
+use super::latency::SampleBudget;
 use super::pii::{PiiAudit, PiiContext, PiiReport};
 use super::review::report::ReviewReport;
 use super::review::{Review, ReviewOptions};
@@ -39,13 +40,17 @@ impl<'d> AllAnalyses<'d> {
         pii: &'d PiiContext<'d>,
         slo: &Arc<SloPlan>,
         review: &Arc<ReviewOptions>,
+        budgets: &[Arc<SampleBudget>; 2],
     ) -> Self {
         AllAnalyses {
-            sli: Sli::new(by.clone()),
-            daily: Sli::new(GroupSpec {
-                bucket: BucketKind::Day,
-                dims: Vec::new(),
-            }),
+            sli: Sli::with_budget(by.clone(), &budgets[0]),
+            daily: Sli::with_budget(
+                GroupSpec {
+                    bucket: BucketKind::Day,
+                    dims: Vec::new(),
+                },
+                &budgets[1],
+            ),
             pii: PiiAudit::new(pii),
             slo: Slo::new(Arc::clone(slo)),
             cost: CostAnalysis::new(by.clone(), NEGATIVE_BELOW),

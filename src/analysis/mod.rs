@@ -4,6 +4,7 @@
 pub mod all;
 pub mod cost;
 pub mod group;
+pub mod latency;
 pub mod pii;
 pub mod quantile;
 pub mod reasons;

@@ -1,10 +1,11 @@
-//! SLIs per time bucket and dimension: requests, success and error rates, exact latency
-//! percentiles, cost and tokens (`sli.csv`).
+//! SLIs per time bucket and dimension: requests, success and error rates, latency percentiles
+//! (exact within the run's memory budget, see `latency`), cost and tokens (`sli.csv`).
 
 use super::group::{GroupKey, GroupSpec, Groups};
-use super::quantile::quantiles;
+use super::latency::{Latencies, SampleBudget};
 use super::{Analysis, Line};
 use crate::record::Record;
+use std::sync::Arc;
 
 /// Running totals of one group.
 #[derive(Debug, Clone, Default)]
@@ -16,8 +17,8 @@ pub struct SliStats {
     pub cost_usd: f64,
     pub tokens_in: u64,
     pub tokens_out: u64,
-    /// Every latency seen, kept for exact percentiles.
-    pub latencies: Vec<f64>,
+    /// Every latency seen (or, past the memory budget, their histogram).
+    pub latencies: Latencies,
 }
 
 impl SliStats {
@@ -47,12 +48,13 @@ impl SliStats {
         self.cost_usd += other.cost_usd;
         self.tokens_in += other.tokens_in;
         self.tokens_out += other.tokens_out;
-        self.latencies.extend(other.latencies);
+        self.latencies.combine(other.latencies);
     }
 
-    /// Turns the totals into a finished row.
-    pub fn finish(mut self) -> SliValues {
-        let q = quantiles(&mut self.latencies, &[0.5, 0.95, 0.99]);
+    /// Turns the totals into a finished row; `approximate` when the run's latencies exceeded
+    /// the memory budget (see `latency`).
+    pub fn finish(self, approximate: bool) -> SliValues {
+        let q = self.latencies.quantiles(&[0.5, 0.95, 0.99], approximate);
         let n = self.requests.max(1) as f64;
         SliValues {
             requests: self.requests,
@@ -96,7 +98,15 @@ pub struct Sli {
     groups: Groups<SliStats>,
     /// Records left out because they have no timestamp.
     without_ts: u64,
+    budget: Arc<SampleBudget>,
+    /// Latencies kept by this part and not yet counted against the budget.
+    unspent: u64,
+    /// Latencies seen by this part and the parts merged into it.
+    samples: u64,
 }
+
+/// Latencies are counted against the budget in batches of this many.
+const SPEND_BATCH: u64 = 4096;
 
 /// The SLI table, sorted by bucket then dimensions.
 #[derive(Debug, Clone)]
@@ -104,13 +114,25 @@ pub struct SliReport {
     pub spec: GroupSpec,
     pub rows: Vec<(GroupKey, SliValues)>,
     pub without_ts: u64,
+    /// True when the latencies exceeded the memory budget: percentiles of groups past
+    /// `latency::SMALL` requests come from histograms (within `latency::RELATIVE_ERROR`).
+    pub approximate: bool,
 }
 
 impl Sli {
+    /// Exact percentiles whatever the input size.
     pub fn new(spec: GroupSpec) -> Self {
+        Sli::with_budget(spec, &Arc::new(SampleBudget::unlimited()))
+    }
+
+    /// Exact percentiles while the parts sharing `budget` keep at most its samples.
+    pub fn with_budget(spec: GroupSpec, budget: &Arc<SampleBudget>) -> Self {
         Sli {
             groups: Groups::new(spec),
             without_ts: 0,
+            budget: Arc::clone(budget),
+            unspent: 0,
+            samples: 0,
         }
     }
 }
@@ -119,28 +141,45 @@ impl Analysis for Sli {
     type Output = SliReport;
 
     fn observe(&mut self, rec: &Record<'_>, _line: &Line<'_>) {
-        match rec.ts {
-            Some(ts) => self.groups.entry(ts, rec).add(rec),
-            None => self.without_ts += 1,
+        let Some(ts) = rec.ts else {
+            self.without_ts += 1;
+            return;
+        };
+        let stats = self.groups.entry(ts, rec);
+        stats.add(rec);
+        if rec.latency_ms.is_some() {
+            self.samples += 1;
+            self.unspent += 1;
+            if self.unspent == SPEND_BATCH {
+                self.budget.spend(self.unspent);
+                self.unspent = 0;
+            }
+            if self.budget.is_over() {
+                stats.latencies.shrink();
+            }
         }
     }
 
     fn merge(&mut self, other: Self) {
         self.groups.merge(other.groups, SliStats::combine);
         self.without_ts += other.without_ts;
+        self.samples += other.samples;
     }
 
     fn finish(self) -> SliReport {
         let spec = self.groups.spec().clone();
+        // Decided from the exact total, so it never depends on chunking or threads.
+        let approximate = self.samples > self.budget.max();
         SliReport {
             spec,
             rows: self
                 .groups
                 .into_sorted()
                 .into_iter()
-                .map(|(k, s)| (k, s.finish()))
+                .map(|(k, s)| (k, s.finish(approximate)))
                 .collect(),
             without_ts: self.without_ts,
+            approximate,
         }
     }
 }

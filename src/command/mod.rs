@@ -51,6 +51,33 @@ pub struct Common {
     pub quiet: bool,
     pub fail_on: FailOn,
     pub config: Config,
+    /// Bytes the exact latency percentiles may keep (`--max-memory`).
+    pub max_memory: u64,
+}
+
+impl Common {
+    /// The sample budget of one of `analyses` percentile-keeping analyses of the run.
+    pub fn sample_budget(
+        &self,
+        analyses: u64,
+    ) -> std::sync::Arc<crate::analysis::latency::SampleBudget> {
+        use crate::analysis::latency::{SampleBudget, BYTES_PER_SAMPLE};
+        std::sync::Arc::new(SampleBudget::new(
+            self.max_memory / BYTES_PER_SAMPLE / analyses.max(1),
+        ))
+    }
+
+    /// Says (unless quiet) that percentiles are approximate because of `--max-memory`.
+    pub fn note_approximate(&self, approximate: bool) {
+        if approximate && !self.quiet {
+            eprintln!(
+                "logwarden: the latencies exceed --max-memory {} MiB: p50/p95/p99 of groups with more than {} requests come from histograms (within {} %)",
+                self.max_memory >> 20,
+                crate::analysis::latency::SMALL,
+                crate::analysis::latency::RELATIVE_ERROR * 100.0
+            );
+        }
+    }
 }
 
 /// What the user asked for.
@@ -133,6 +160,24 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
         #[cfg(feature = "table")]
         Request::Export { common, export } => Ok((export::run(&common, &export)?, common.fail_on)),
     }
+}
+
+/// An error and its causes as one stderr line: `context: cause: cause`, leaving out a cause
+/// whose text the line already holds (an I/O error wrapped with its own message would
+/// otherwise read `stream: incomplete deflate stream: incomplete deflate stream`).
+pub fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string().replace(['\n', '\r'], " ");
+        if line.contains(text.trim()) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(text.trim());
+    }
+    line
 }
 
 /// Resolves the inputs of a command, and readies the scrubbing of row keys (`pii::scrub_key`)
@@ -222,6 +267,24 @@ pub(crate) fn note_left_out(common: &Common, report: &str, n: u64, what: &str) {
         eprintln!(
             "logwarden: {report}: left out {} records without {what}",
             crate::skip::thousands(n)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_line_drops_repeated_causes() {
+        let io = std::io::Error::other("incomplete deflate stream");
+        let e = anyhow::Error::new(io).context("logs/a.jsonl.gz: incomplete deflate stream");
+        assert_eq!(
+            super::one_line(&e),
+            "logs/a.jsonl.gz: incomplete deflate stream"
+        );
+        let e = anyhow::anyhow!("disk full\nretry").context("out/sli.csv: cannot write");
+        assert_eq!(
+            super::one_line(&e),
+            "out/sli.csv: cannot write: disk full retry"
         );
     }
 }

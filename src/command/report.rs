@@ -51,11 +51,14 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
         include_errors: false,
         masker: Masker::new(&common.config.pii).context("config [pii]")?,
     });
+    // sli.csv and the daily totals each keep latencies: half the memory each.
+    let budgets = [common.sample_budget(2), common.sample_budget(2)];
     let (acc, summary) = scan(&sources, &common.scan, || {
-        AllAnalyses::new(&req.by, &pii_ctx, &slo_plan, &review)
+        AllAnalyses::new(&req.by, &pii_ctx, &slo_plan, &review, &budgets)
     })?;
     check_skips(common, &summary)?;
     let reports = acc.finish();
+    common.note_approximate(reports.sli.approximate || reports.daily.approximate);
     if !common.quiet {
         eprintln!("logwarden: {}", super::pii::paragraph(&reports.pii));
         if let Some(line) = unpriced_note(&reports.cost) {
@@ -324,6 +327,8 @@ fn summary_json(
             "unpriced": scan.unpriced,
             "elapsed_seconds": scan.elapsed.as_secs_f64(),
             "threads": common.scan.threads,
+            "max_memory_bytes": common.max_memory,
+            "approximate_percentiles": r.sli.approximate || r.daily.approximate,
         },
         "headline": {
             "requests": total.0,

@@ -10,9 +10,13 @@ use crate::scan::scan;
 /// Runs the SLI report.
 pub fn run(common: &Common, by: GroupSpec) -> anyhow::Result<Outcome> {
     let sources = sources(common)?;
-    let (acc, summary) = scan(&sources, &common.scan, || Sli::new(by.clone()))?;
+    let budget = common.sample_budget(1);
+    let (acc, summary) = scan(&sources, &common.scan, || {
+        Sli::with_budget(by.clone(), &budget)
+    })?;
     check_skips(common, &summary)?;
     let report = acc.finish();
+    common.note_approximate(report.approximate);
     note_left_out(common, "sli", report.without_ts, "a timestamp");
     let table = sli_table(&report);
     emit(common, &summary, &table, &[("sli.csv", &table)])?;

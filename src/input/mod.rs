@@ -42,6 +42,10 @@ pub enum InputError {
     NotFound(String),
     #[error("{0}: the glob pattern matched no file")]
     NoMatch(String),
+    #[error(
+        "{0}: no log files in this directory (*.jsonl, *.ndjson, *.json, *.log, also .gz/.zst)"
+    )]
+    EmptyDir(String),
     #[error("{0}: invalid glob pattern: {1}")]
     BadGlob(String, String),
     #[error("{0}: cannot read: {1}")]
@@ -126,7 +130,11 @@ pub fn discover(inputs: &[String]) -> Result<Vec<Source>, InputError> {
         }
         let path = Path::new(arg);
         if path.is_dir() {
+            let before = out.len();
             walk(path, &mut out)?;
+            if out.len() == before {
+                return Err(InputError::EmptyDir(arg.clone()));
+            }
         } else if path.exists() {
             out.push(file_source(path.to_path_buf()));
         } else if arg.contains(['*', '?', '[']) {

@@ -19,6 +19,38 @@ fn missing_file_exit_2_one_line() {
     assert!(run.stderr.contains("nope.jsonl"), "{}", run.stderr);
 }
 
+/// A directory without log files is like a glob matching nothing: exit 2, not an empty report
+/// that looks like a quiet day.
+#[test]
+fn directory_without_logs_exit_2() {
+    let env = Env::new();
+    env.write("logs/readme.txt", "not a log");
+    let run = env.run(&["sli", "logs"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("logs: no log files"), "{}", run.stderr);
+}
+
+/// A corrupt compressed file: exit 2, one line naming it, the cause said once.
+#[test]
+fn corrupt_compressed_input_one_line() {
+    let env = Env::new();
+    env.write("a.jsonl.zst", "not zstd at all");
+    env.write("b.jsonl.gz", [0x1f, 0x8b, 0x08, 0x00, 0x00]);
+    for name in ["a.jsonl.zst", "b.jsonl.gz"] {
+        let run = env.run(&["pii", name, "-q"]);
+        assert_eq!(run.code, 2, "{name}");
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        let line = run.stderr.trim();
+        assert!(
+            line.starts_with(&format!("logwarden: error: {name}: ")),
+            "{line}"
+        );
+        let cause = line.rsplit(": ").next().unwrap();
+        assert_eq!(line.matches(cause).count(), 1, "cause repeated: {line}");
+    }
+}
+
 #[test]
 fn unwritable_output_exit_2_and_old_report_kept() {
     let env = Env::new();

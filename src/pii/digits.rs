@@ -18,10 +18,20 @@ pub(super) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
             continue;
         }
         if prev.is_ascii_alphabetic() {
-            // A digit run glued to letters can only be an IBAN's check digits (`DE89…`).
+            // A digit run glued to letters is an IBAN's check digits (`DE89…`), or the first
+            // group of a card typed without a space (`Card:4111 1111…` is found anyway;
+            // `Contact4111 1111 1111 1111` too): grouped, Luhn and issuer checks leave no doubt.
+            // An ungrouped run glued to letters (`order4111111111111111`) is an identifier.
             if en.on(IBAN) && p >= 2 && b[p - 2].is_ascii_alphabetic() {
                 if let Some(e) = iban::match_at(text, p - 2) {
                     push(out, p - 2, e, IBAN, "mod97");
+                    i = i.max(e);
+                    continue;
+                }
+            }
+            if en.on(CARD) && run == 4 && matches!(next, b' ' | b'-') {
+                if let Some(e) = card::match_at(text, p) {
+                    push(out, p, e, CARD, "luhn+iin");
                     i = i.max(e);
                 }
             }
@@ -95,6 +105,37 @@ fn digit_shapes(text: &str, p: usize, run: usize, en: &Enabled, out: &mut Vec<Fi
 mod tests {
     use super::super::{Detectors, PiiConfig};
     use super::*;
+
+    #[test]
+    fn grouped_card_glued_to_a_word_is_found_but_not_an_identifier() {
+        let d = Detectors::new(&PiiConfig::default()).unwrap();
+        let found = |s: &str| {
+            let mut h = Vec::new();
+            d.scan(s, &mut h);
+            h.iter()
+                .map(|f| {
+                    (
+                        d.type_name(f.type_id).to_string(),
+                        s[f.start..f.end].to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found("Contact4111 1111 1111 1111 thanks"),
+            [("CREDIT_CARD".to_string(), "4111 1111 1111 1111".to_string())]
+        );
+        assert_eq!(found("id4111-1111-1111-1111").len(), 1);
+        assert!(found("order4111111111111111 shipped").is_empty());
+        assert!(
+            found("build1234 5678 9012 3456").is_empty(),
+            "fails Luhn/issuer"
+        );
+        // An IBAN still wins over a card-shaped slice of it.
+        let iban = found("DE89 3704 0044 0532 0130 00");
+        assert_eq!(iban.len(), 1);
+        assert_eq!(iban[0].0, "IBAN_CODE");
+    }
 
     #[test]
     fn prose_numbers_are_discarded_early() {

@@ -38,9 +38,9 @@ for n in "${SIZES[@]}"; do
   f="$DATA/mem-$n.jsonl"
   [ -s "$f" ] || "$BIN" gen --records "$n" --seed 3 -o "$f"
   size=$(awk "BEGIN{printf \"%.1f GB\", $(stat -L -c %s "$f")/1e9}")
-  for cmd in "sli --by day,model" "pii" "report"; do
+  for cmd in "sli --by day,model" "sli --by day,model --max-memory 4M" "pii" "report" "report --max-memory 4M"; do
     out=""
-    [ "$cmd" = "report" ] && out="-o $DATA/mem-report"
+    case $cmd in report*) out="-o $DATA/mem-report" ;; esac
     # shellcheck disable=SC2086
     read -r rss anon secs < <(peak "$BIN" $cmd "$f" -q $out)
     echo "| $size | $n | \`$cmd\` | $((rss / 1024)) MB | $((anon / 1024)) MB | ${secs} s |"

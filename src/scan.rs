@@ -170,29 +170,34 @@ where
                 chunks.push((c, kind));
             }
         }
-        let results: Vec<(A, ChunkTotals)> = chunks
-            .par_iter()
-            .map(|(c, kind)| {
-                let out = fold_chunk(
-                    &ChunkInput {
-                        file: c.file,
-                        data: c.data,
-                        first_line: c.first_line,
-                        at_file_start: c.at_file_start,
-                        too_long: &[],
-                    },
-                    format_of(*kind),
-                    opts,
-                    &make,
-                );
-                let done = bytes_done.fetch_add(c.data.len() as u64, Ordering::Relaxed);
-                progress.update(done + c.data.len() as u64);
-                out
-            })
-            .collect();
-        for (a, t) in results {
-            acc.merge(a);
-            totals.merge(t);
+        // A batch of chunks at a time, merged in order: the per-chunk states of the whole input
+        // are never held at once (they would grow with its size), and the order never changes.
+        let batch = pool.current_num_threads().max(1) * 32;
+        for group in chunks.chunks(batch) {
+            let results: Vec<(A, ChunkTotals)> = group
+                .par_iter()
+                .map(|(c, kind)| {
+                    let out = fold_chunk(
+                        &ChunkInput {
+                            file: c.file,
+                            data: c.data,
+                            first_line: c.first_line,
+                            at_file_start: c.at_file_start,
+                            too_long: &[],
+                        },
+                        format_of(*kind),
+                        opts,
+                        &make,
+                    );
+                    let done = bytes_done.fetch_add(c.data.len() as u64, Ordering::Relaxed);
+                    progress.update(done + c.data.len() as u64);
+                    out
+                })
+                .collect();
+            for (a, t) in results {
+                acc.merge(a);
+                totals.merge(t);
+            }
         }
         // A file that shrank while it was read gave NULs for its lost tail: the run failed.
         if let Some((i, _)) = maps.iter().find(|(_, b)| b.truncated()) {

@@ -173,6 +173,11 @@ impl<T: Default> Groups<T> {
         self.keys.len()
     }
 
+    /// The accumulators, in no particular order.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.values.iter_mut()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }

@@ -164,6 +164,12 @@ impl Analysis for Sli {
         self.groups.merge(other.groups, SliStats::combine);
         self.without_ts += other.without_ts;
         self.samples += other.samples;
+        // A chunk rarely reaches a spending batch: what it kept is counted as it is merged.
+        self.budget.spend(other.unspent);
+        // Merged groups grow past what any one chunk held: shrink them here too.
+        if self.budget.is_over() {
+            self.groups.values_mut().for_each(|s| s.latencies.shrink());
+        }
     }
 
     fn finish(self) -> SliReport {
@@ -181,5 +187,49 @@ impl Analysis for Sli {
             without_ts: self.without_ts,
             approximate,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::latency::SMALL;
+    use crate::record::Location;
+
+    /// Chunks too small to reach a spending batch still count against the budget when merged,
+    /// so the merged groups switch to histograms and memory stays bounded.
+    #[test]
+    fn small_parts_spend_the_budget_when_merged() {
+        let budget = Arc::new(SampleBudget::new(500));
+        let spec = GroupSpec::parse("month").unwrap();
+        let line = Line {
+            loc: Location { file: 0, line: 1 },
+            text: "{}",
+        };
+        let mut acc = Sli::with_budget(spec.clone(), &budget);
+        for part in 0..100 {
+            let mut s = Sli::with_budget(spec.clone(), &budget);
+            for i in 0..50 {
+                let rec = Record {
+                    ts: Some(1_795_400_000_000_000),
+                    status: Some(200),
+                    latency_ms: Some(f64::from(part * 50 + i)),
+                    ..Record::default()
+                };
+                s.observe(&rec, &line);
+            }
+            acc.merge(s);
+        }
+        assert!(budget.is_over());
+        let held: Vec<bool> = acc
+            .groups
+            .values_mut()
+            .map(|g| matches!(g.latencies, Latencies::Sketch(_)))
+            .collect();
+        assert_eq!(held, [true], "5,000 samples > {SMALL}: kept as a histogram");
+        let report = acc.finish();
+        assert!(report.approximate);
+        let p50 = report.rows[0].1.p50_ms.unwrap();
+        assert!((p50 - 2499.5).abs() <= 0.005 * 2499.5, "{p50}");
     }
 }

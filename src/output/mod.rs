@@ -90,6 +90,12 @@ impl AtomicFile {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        if dir.exists() && !dir.is_dir() {
+            return Err(out_err(
+                dir,
+                io::Error::other("it is a file, and this output needs a directory there"),
+            ));
+        }
         fs::create_dir_all(dir).map_err(|e| out_err(dir, e))?;
         let name = dest
             .file_name()

@@ -15,6 +15,8 @@ for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
     nice -n 19 cargo +nightly fuzz run -O "$t" "corpus/$t" -- \
         -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
-        -artifact_prefix="artifacts/$t/" -print_final_stats=1 2>&1 | tee "artifacts/$t.log" \
-        | grep -E --line-buffered 'DONE|panicked|SUMMARY|Test unit written|stat::'
+        -artifact_prefix="artifacts/$t/" -print_final_stats=1 > "artifacts/$t.log" 2>&1
+    runs=$(awk '/stat::number_of_executed_units/{print $2}' "artifacts/$t.log")
+    echo "$(date -u +%FT%TZ) $t ${secs}s executions=${runs:-?} $(grep -m1 -E 'panicked|SUMMARY' "artifacts/$t.log")" \
+        | tee -a artifacts/runs.log
 done

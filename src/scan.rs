@@ -3,12 +3,11 @@
 //! the result never depends on the number of threads.
 
 use crate::analysis::{Analysis, Line};
-use crate::input::{open_file, open_stream, split_chunks, BlockReader, Source};
+use crate::input::{open_file, open_stream, ordered_batches, split_chunks, BlockReader, Source};
 use crate::prices::PriceTable;
 use crate::record::format::{detect, Field, Format, FormatKind};
 use crate::record::{CostSource, Dim, Location};
 use crate::skip::{SkipLog, SkipReason};
-use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -173,32 +172,32 @@ where
         // A batch of chunks at a time, merged in order: the per-chunk states of the whole input
         // are never held at once (they would grow with its size), and the order never changes.
         let batch = pool.current_num_threads().max(1) * 32;
-        for group in chunks.chunks(batch) {
-            let results: Vec<(A, ChunkTotals)> = group
-                .par_iter()
-                .map(|(c, kind)| {
-                    let out = fold_chunk(
-                        &ChunkInput {
-                            file: c.file,
-                            data: c.data,
-                            first_line: c.first_line,
-                            at_file_start: c.at_file_start,
-                            too_long: &[],
-                        },
-                        format_of(*kind),
-                        opts,
-                        &make,
-                    );
-                    let done = bytes_done.fetch_add(c.data.len() as u64, Ordering::Relaxed);
-                    progress.update(done + c.data.len() as u64);
-                    out
-                })
-                .collect();
-            for (a, t) in results {
+        ordered_batches(
+            &chunks,
+            batch,
+            |(c, kind)| {
+                let out = fold_chunk(
+                    &ChunkInput {
+                        file: c.file,
+                        data: c.data,
+                        first_line: c.first_line,
+                        at_file_start: c.at_file_start,
+                        too_long: &[],
+                    },
+                    format_of(*kind),
+                    opts,
+                    &make,
+                );
+                let done = bytes_done.fetch_add(c.data.len() as u64, Ordering::Relaxed);
+                progress.update(done + c.data.len() as u64);
+                out
+            },
+            |_, (a, t)| {
                 acc.merge(a);
                 totals.merge(t);
-            }
-        }
+                Ok::<(), ScanError>(())
+            },
+        )?;
         // A file that shrank while it was read gave NULs for its lost tail: the run failed.
         if let Some((i, _)) = maps.iter().find(|(_, b)| b.truncated()) {
             return Err(ScanError {
@@ -222,21 +221,16 @@ where
             let mut blocks = BlockReader::new(reader, opts.chunk_bytes, opts.max_line_bytes);
             let mut kind = opts.format;
             loop {
-                let mut pending = Vec::with_capacity(batch);
-                while pending.len() < batch {
-                    match blocks.next_block().map_err(err)? {
-                        Some(b) => pending.push(b),
-                        None => break,
-                    }
-                }
+                let pending = blocks.next_batch(batch).map_err(err)?;
                 if pending.is_empty() {
                     break;
                 }
                 let k = *kind.get_or_insert_with(|| detect_bytes(&pending[0].data));
                 summary.formats[i] = k;
-                let results: Vec<(A, ChunkTotals)> = pending
-                    .par_iter()
-                    .map(|b| {
+                ordered_batches(
+                    &pending,
+                    batch,
+                    |b| {
                         fold_chunk(
                             &ChunkInput {
                                 file: i as u32,
@@ -249,13 +243,14 @@ where
                             opts,
                             &make,
                         )
-                    })
-                    .collect();
-                for (b, (a, t)) in pending.iter().zip(results) {
-                    summary.bytes += b.data.len() as u64;
-                    acc.merge(a);
-                    totals.merge(t);
-                }
+                    },
+                    |b, (a, t)| {
+                        summary.bytes += b.data.len() as u64;
+                        acc.merge(a);
+                        totals.merge(t);
+                        Ok::<(), ScanError>(())
+                    },
+                )?;
                 progress.update(bytes_done.fetch_add(0, Ordering::Relaxed) + summary.bytes);
             }
         }

@@ -2,13 +2,14 @@
 //! compressed like its input, staged and renamed into place; it never writes over an input.
 
 use super::{Common, Outcome};
-use crate::input::{discover, open_file, open_stream, split_chunks, BlockReader, Encoding, Source};
+use crate::input::{
+    discover, open_file, open_stream, ordered_batches, split_chunks, BlockReader, Encoding, Source,
+};
 use crate::output::{AtomicFile, OutputSet};
 use crate::pii::RedactMode;
 use crate::redact::{RedactStats, Redactor};
 use crate::skip::thousands;
 use anyhow::{bail, Context};
-use rayon::prelude::*;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
@@ -170,27 +171,25 @@ fn redact_source(
 ) -> io::Result<RedactStats> {
     let batch = rayon::current_num_threads().max(1) * 4;
     let mut total = RedactStats::default();
-    let mut write_batch = |parts: Vec<(Vec<u8>, RedactStats)>| -> io::Result<()> {
-        for (bytes, stats) in parts {
-            out.write_all(&bytes)?;
-            total.add(stats);
-        }
+    let redact = |data: &[u8], at_file_start: bool| {
+        let mut v = Vec::with_capacity(data.len() + 64);
+        let s = r.redact_lines(data, at_file_start, &mut v);
+        (v, s)
+    };
+    let mut write = |(bytes, stats): (Vec<u8>, RedactStats)| -> io::Result<()> {
+        out.write_all(&bytes)?;
+        total.add(stats);
         Ok(())
     };
     if !source.is_stream() {
         let bytes = open_file(source.path.as_deref().expect("plain sources have a path"))?;
         let chunks = split_chunks(0, &bytes, common.scan.chunk_bytes);
-        for group in chunks.chunks(batch) {
-            let parts: Vec<(Vec<u8>, RedactStats)> = group
-                .par_iter()
-                .map(|c| {
-                    let mut v = Vec::with_capacity(c.data.len() + 64);
-                    let s = r.redact_lines(c.data, c.at_file_start, &mut v);
-                    (v, s)
-                })
-                .collect();
-            write_batch(parts)?;
-        }
+        ordered_batches(
+            &chunks,
+            batch,
+            |c| redact(c.data, c.at_file_start),
+            |_, r| write(r),
+        )?;
         if bytes.truncated() {
             return Err(io::Error::other("the file was truncated while being read"));
         }
@@ -201,25 +200,16 @@ fn redact_source(
             common.scan.max_line_bytes,
         );
         loop {
-            let mut pending = Vec::with_capacity(batch);
-            while pending.len() < batch {
-                match blocks.next_block()? {
-                    Some(b) => pending.push(b),
-                    None => break,
-                }
-            }
+            let pending = blocks.next_batch(batch)?;
             if pending.is_empty() {
                 break;
             }
-            let parts: Vec<(Vec<u8>, RedactStats)> = pending
-                .par_iter()
-                .map(|b| {
-                    let mut v = Vec::with_capacity(b.data.len() + 64);
-                    let s = r.redact_lines(&b.data, b.at_file_start, &mut v);
-                    (v, s)
-                })
-                .collect();
-            write_batch(parts)?;
+            ordered_batches(
+                &pending,
+                batch,
+                |b| redact(&b.data, b.at_file_start),
+                |_, r| write(r),
+            )?;
         }
     }
     Ok(total)

@@ -6,6 +6,26 @@ mod guard;
 mod stream;
 
 pub use chunk::{split_chunks, Chunk};
+
+/// Maps `f` over `items` in parallel, `batch` items at a time, handing each result with its
+/// item to `sink` in input order: results come out in a fixed order (so folds merge
+/// deterministically and copies write in order) with at most one batch of them held at once.
+/// Call it inside the thread pool that should do the work.
+pub fn ordered_batches<T: Sync, R: Send, E>(
+    items: &[T],
+    batch: usize,
+    f: impl Fn(&T) -> R + Sync,
+    mut sink: impl FnMut(&T, R) -> Result<(), E>,
+) -> Result<(), E> {
+    use rayon::prelude::*;
+    for group in items.chunks(batch.max(1)) {
+        let results: Vec<R> = group.par_iter().map(&f).collect();
+        for (item, r) in group.iter().zip(results) {
+            sink(item, r)?;
+        }
+    }
+    Ok(())
+}
 pub use stream::{open_stream, BlockReader};
 
 use std::fs;
@@ -218,6 +238,38 @@ pub fn open_file(path: &Path) -> std::io::Result<FileBytes> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ordered_batches_keep_input_order_and_stop_at_an_error() {
+        let items: Vec<u32> = (0..1000).collect();
+        let mut seen = Vec::new();
+        let r: Result<(), ()> = super::ordered_batches(
+            &items,
+            7,
+            |x| x * 2,
+            |x, y| {
+                seen.push((*x, y));
+                Ok(())
+            },
+        );
+        assert!(r.is_ok());
+        assert_eq!(seen, items.iter().map(|&x| (x, x * 2)).collect::<Vec<_>>());
+        let mut n = 0;
+        let r = super::ordered_batches(
+            &items,
+            0,
+            |x| *x,
+            |_, y| {
+                n += 1;
+                if y == 10 {
+                    Err(y)
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!((r, n), (Err(10), 11));
+    }
+
     use super::*;
 
     #[test]

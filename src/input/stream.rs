@@ -59,6 +59,18 @@ impl<R: Read> BlockReader<R> {
     }
 
     /// Returns the next block, or `None` at the end of the stream.
+    /// Up to `n` next blocks, in order; empty at the end of the input.
+    pub fn next_batch(&mut self, n: usize) -> io::Result<Vec<Block>> {
+        let mut blocks = Vec::with_capacity(n);
+        while blocks.len() < n {
+            match self.next_block()? {
+                Some(b) => blocks.push(b),
+                None => break,
+            }
+        }
+        Ok(blocks)
+    }
+
     pub fn next_block(&mut self) -> io::Result<Option<Block>> {
         if self.eof && self.carry.is_empty() {
             return Ok(None);

@@ -207,9 +207,9 @@ pub fn redaction(bytes: &[u8]) {
 }
 
 /// Bytes as a log file through `logwarden report` (every analysis and every output file), with
-/// the format preset picked by the first byte: the run succeeds (bad lines are skipped and
-/// counted, never fatal), every CSV parses with a constant column count, no number is NaN, and
-/// nothing the detectors flag in the input appears in any output.
+/// the format preset and the `--by` grouping picked by the first byte: the run succeeds (bad
+/// lines are skipped and counted, never fatal), every CSV parses with a constant column count,
+/// no number is NaN, and nothing the detectors flag in the input appears in any output.
 pub fn report(bytes: &[u8]) {
     use clap::Parser;
     const FORMATS: [&str; 6] = [
@@ -220,9 +220,19 @@ pub fn report(bytes: &[u8]) {
         "litellm",
         "otel",
     ];
-    let (format, data) = match bytes.split_first() {
-        Some((&b, rest)) => (FORMATS[b as usize % FORMATS.len()], rest),
-        None => ("auto", bytes),
+    const GROUPINGS: [&str; 4] = [
+        "day,model",
+        "hour,version,endpoint,stage,tenant,user_id",
+        "week,tenant",
+        "month",
+    ];
+    let (format, by, data) = match bytes.split_first() {
+        Some((&b, rest)) => (
+            FORMATS[b as usize % FORMATS.len()],
+            GROUPINGS[(b as usize / FORMATS.len()) % GROUPINGS.len()],
+            rest,
+        ),
+        None => ("auto", "day,model", bytes),
     };
     let dir = scratch_dir();
     let input = dir.join("in.jsonl");
@@ -236,6 +246,8 @@ pub fn report(bytes: &[u8]) {
         "1",
         "--format",
         format,
+        "--by",
+        by,
         input.to_str().expect("utf-8 path"),
         "-o",
         out.to_str().expect("utf-8 path"),

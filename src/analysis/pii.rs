@@ -192,7 +192,8 @@ impl Analysis for PiiAudit<'_> {
             ctx.detectors,
             line.text.as_bytes(),
             &mut |path, _, s, hits| {
-                let field = format_path(path);
+                // Keys are log content too: a path through a key holding PII is masked.
+                let field = safe_text(ctx, &format_path(path));
                 for h in hits {
                     let value = &s[h.start..h.end];
                     let name = ctx.detectors.type_name(h.type_id);

@@ -321,3 +321,23 @@ fn row_keys_holding_pii_are_written_as_hash_tags() {
         );
     }
 }
+
+/// A key is log content too: the `field` path of a finding under a key holding PII is masked.
+#[test]
+fn field_path_through_a_pii_key_is_masked() {
+    let env = Env::new();
+    let input = env.write(
+        "k.jsonl",
+        "{\"ts\":\"2026-11-23T10:00:00Z\",\"status\":200,\"notes\":{\"john.doe@acme.io\":\"ssn 123-45-6789\"}}\n",
+    );
+    let r = env.run(&["pii", &input, "-o", "out", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let findings = csv_rows(&env.read("out/pii_findings.csv"));
+    assert_eq!(findings.len(), 1);
+    let field = &findings[0]["field"];
+    assert!(
+        field.starts_with("notes.") && !field.contains("john.doe@acme.io"),
+        "{field}"
+    );
+    assert!(!env.read("out/pii_summary.csv").contains("john.doe@acme.io"));
+}

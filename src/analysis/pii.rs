@@ -4,7 +4,7 @@
 use super::{Analysis, Line};
 use crate::pii::{mask, redact_text, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
 use crate::record::json::JsonError;
-use crate::record::walk::{format_path, walk_strings, Seg, StringValue};
+use crate::record::walk::{format_path_with, walk_strings, Seg, StringValue};
 use crate::record::{unescape_into, Location, Record};
 use std::collections::{BTreeMap, HashSet};
 
@@ -192,8 +192,8 @@ impl Analysis for PiiAudit<'_> {
             ctx.detectors,
             line.text.as_bytes(),
             &mut |path, _, s, hits| {
-                // Keys are log content too: a path through a key holding PII is masked.
-                let field = safe_text(ctx, &format_path(path));
+                // Keys are log content too: a key holding PII is masked in the path.
+                let field = format_path_with(path, |k| safe_text(ctx, k));
                 for h in hits {
                     let value = &s[h.start..h.end];
                     let name = ctx.detectors.type_name(h.type_id);

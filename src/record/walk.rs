@@ -13,6 +13,11 @@ pub enum Seg<'a> {
 
 /// Formats a path as the contract writes it: keys joined by dots, indices in brackets.
 pub fn format_path(path: &[Seg<'_>]) -> String {
+    format_path_with(path, |k| k.to_string())
+}
+
+/// Like [`format_path`], with each (unescaped) key passed through `key` first.
+pub fn format_path_with(path: &[Seg<'_>], mut key: impl FnMut(&str) -> String) -> String {
     let mut out = String::new();
     for seg in path {
         match seg {
@@ -21,9 +26,9 @@ pub fn format_path(path: &[Seg<'_>]) -> String {
                     out.push('.');
                 }
                 if *escaped {
-                    out.push_str(&super::unescape(k));
+                    out.push_str(&key(&super::unescape(k)));
                 } else {
-                    out.push_str(k);
+                    out.push_str(&key(k));
                 }
             }
             Seg::Index(i) => {

@@ -162,7 +162,12 @@ pub(super) fn match_at(text: &str, p: usize) -> Option<usize> {
         // Grouped cards are printed 4-4-4-1, 4-6-4, 4-6-5, 4-4-4-4 or 4-4-4-4-3; other
         // lengths are a card followed by an unrelated number (`… 1111 51 items`).
         let printed = matches!(count, 13 | 14 | 15 | 16 | 19);
-        if printed && digits_right_ok(text, end) && valid(&digits[..count]) {
+        // A letter right after a grouped card does not make it a word (`…1111thanks` is a
+        // card typed without a space); a digit or a `-./:` and a digit still continue a number.
+        let right_ok = !b.get(end).is_some_and(u8::is_ascii_digit)
+            && !(matches!(byte(b, end), b'-' | b'.' | b'/' | b':')
+                && b.get(end + 1).is_some_and(u8::is_ascii_digit));
+        if printed && right_ok && valid(&digits[..count]) {
             return Some(end);
         }
     }

@@ -107,7 +107,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn grouped_card_glued_to_a_word_is_found_but_not_an_identifier() {
+    fn grouped_card_glued_to_words_is_found_but_not_an_identifier() {
         let d = Detectors::new(&PiiConfig::default()).unwrap();
         let found = |s: &str| {
             let mut h = Vec::new();
@@ -126,6 +126,12 @@ mod tests {
             [("CREDIT_CARD".to_string(), "4111 1111 1111 1111".to_string())]
         );
         assert_eq!(found("id4111-1111-1111-1111").len(), 1);
+        assert_eq!(
+            found("Card: 4111 1111 1111 1111Ltthanks"),
+            [("CREDIT_CARD".to_string(), "4111 1111 1111 1111".to_string())]
+        );
+        assert!(found("4111 1111 1111 11112").is_empty(), "a longer number");
+        assert!(found("4111 1111 1111 1111.5").is_empty(), "a decimal");
         assert!(found("order4111111111111111 shipped").is_empty());
         assert!(
             found("build1234 5678 9012 3456").is_empty(),

@@ -1,7 +1,7 @@
 //! CREDIT_CARD detection: 13–19 digits, compact or consistently grouped by spaces or dashes,
 //! that pass the Luhn check and carry a known issuer prefix (IIN) valid for their length.
 
-use super::text::{byte, digit_run, digits_right_ok};
+use super::text::{byte, digit_at, digit_run, digits_right_ok};
 
 const MIN_LEN: usize = 13;
 const MAX_LEN: usize = 19;
@@ -164,10 +164,9 @@ pub(super) fn match_at(text: &str, p: usize) -> Option<usize> {
         let printed = matches!(count, 13 | 14 | 15 | 16 | 19);
         // A letter right after a grouped card does not make it a word (`…1111thanks` is a
         // card typed without a space); a digit or a `-./:` and a digit still continue a number.
-        let right_ok = !b.get(end).is_some_and(u8::is_ascii_digit)
-            && !(matches!(byte(b, end), b'-' | b'.' | b'/' | b':')
-                && b.get(end + 1).is_some_and(u8::is_ascii_digit));
-        if printed && right_ok && valid(&digits[..count]) {
+        let continues = digit_at(b, end)
+            || (matches!(byte(b, end), b'-' | b'.' | b'/' | b':') && digit_at(b, end + 1));
+        if printed && !continues && valid(&digits[..count]) {
             return Some(end);
         }
     }

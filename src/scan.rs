@@ -110,6 +110,9 @@ struct ChunkInput<'a> {
     too_long: &'a [u64],
 }
 
+/// Plain files opened (memory-mapped) at a time: as many as the SIGBUS guard protects at once.
+const FILES_PER_GROUP: usize = crate::input::GUARDED_MAPS;
+
 /// Runs analysis `A` over `sources` in one pass and returns its accumulated state.
 pub fn scan<A, F>(
     sources: &[Source],
@@ -147,65 +150,70 @@ where
     let mut totals = ChunkTotals::default();
 
     pool.install(|| -> Result<(), ScanError> {
-        // Memory-mapped files: all chunks of all files in one parallel pass.
-        let mut maps = Vec::new();
-        for (i, s) in sources.iter().enumerate() {
-            if s.is_stream() {
-                continue;
+        // Memory-mapped files, a group of files at a time (their chunks in one parallel pass):
+        // a directory of a million small files never holds a million mappings (the kernel
+        // allows about 65k) nor, past that, their bytes read into memory.
+        let plain: Vec<usize> = (0..sources.len())
+            .filter(|&i| !sources[i].is_stream())
+            .collect();
+        for group in plain.chunks(FILES_PER_GROUP) {
+            let mut maps = Vec::with_capacity(group.len());
+            for &i in group {
+                let s = &sources[i];
+                let path = s.path.as_deref().expect("plain sources have a path");
+                let bytes = open_file(path).map_err(|e| ScanError {
+                    name: s.name.clone(),
+                    source: e,
+                })?;
+                maps.push((i, bytes));
             }
-            let path = s.path.as_deref().expect("plain sources have a path");
-            let bytes = open_file(path).map_err(|e| ScanError {
-                name: s.name.clone(),
-                source: e,
-            })?;
-            maps.push((i, bytes));
-        }
-        let mut chunks = Vec::new();
-        for (i, bytes) in &maps {
-            let kind = opts.format.unwrap_or_else(|| detect_bytes(bytes));
-            summary.formats[*i] = kind;
-            summary.bytes += bytes.len() as u64;
-            for c in split_chunks(*i as u32, bytes, opts.chunk_bytes) {
-                chunks.push((c, kind));
+            let mut chunks = Vec::new();
+            for (i, bytes) in &maps {
+                let kind = opts.format.unwrap_or_else(|| detect_bytes(bytes));
+                summary.formats[*i] = kind;
+                summary.bytes += bytes.len() as u64;
+                for c in split_chunks(*i as u32, bytes, opts.chunk_bytes) {
+                    chunks.push((c, kind));
+                }
             }
+            // A batch of chunks at a time, merged in order: the per-chunk states of the whole input
+            // are never held at once (they would grow with its size), and the order never changes.
+            let batch = pool.current_num_threads().max(1) * 32;
+            ordered_batches(
+                &chunks,
+                batch,
+                |(c, kind)| {
+                    let out = fold_chunk(
+                        &ChunkInput {
+                            file: c.file,
+                            data: c.data,
+                            first_line: c.first_line,
+                            at_file_start: c.at_file_start,
+                            too_long: &[],
+                        },
+                        format_of(*kind),
+                        opts,
+                        &make,
+                    );
+                    let done = bytes_done.fetch_add(c.data.len() as u64, Ordering::Relaxed);
+                    progress.update(done + c.data.len() as u64);
+                    out
+                },
+                |_, (a, t)| {
+                    acc.merge(a);
+                    totals.merge(t);
+                    Ok::<(), ScanError>(())
+                },
+            )?;
+            // A file that shrank while it was read gave NULs for its lost tail: the run failed.
+            if let Some((i, _)) = maps.iter().find(|(_, b)| b.truncated()) {
+                return Err(ScanError {
+                    name: sources[*i].name.clone(),
+                    source: std::io::Error::other("the file was truncated while being read"),
+                });
+            }
+            drop(maps);
         }
-        // A batch of chunks at a time, merged in order: the per-chunk states of the whole input
-        // are never held at once (they would grow with its size), and the order never changes.
-        let batch = pool.current_num_threads().max(1) * 32;
-        ordered_batches(
-            &chunks,
-            batch,
-            |(c, kind)| {
-                let out = fold_chunk(
-                    &ChunkInput {
-                        file: c.file,
-                        data: c.data,
-                        first_line: c.first_line,
-                        at_file_start: c.at_file_start,
-                        too_long: &[],
-                    },
-                    format_of(*kind),
-                    opts,
-                    &make,
-                );
-                let done = bytes_done.fetch_add(c.data.len() as u64, Ordering::Relaxed);
-                progress.update(done + c.data.len() as u64);
-                out
-            },
-            |_, (a, t)| {
-                acc.merge(a);
-                totals.merge(t);
-                Ok::<(), ScanError>(())
-            },
-        )?;
-        // A file that shrank while it was read gave NULs for its lost tail: the run failed.
-        if let Some((i, _)) = maps.iter().find(|(_, b)| b.truncated()) {
-            return Err(ScanError {
-                name: sources[*i].name.clone(),
-                source: std::io::Error::other("the file was truncated while being read"),
-            });
-        }
-        drop(maps);
 
         // Streams (stdin, compressed): blocks read in order, folded a batch at a time.
         let batch = pool.current_num_threads().max(1) * 2;
@@ -458,6 +466,63 @@ mod tests {
             findings.len(),
             first_line_sum,
         )
+    }
+
+    /// More files than are mapped at once: every group is read, and results and skip
+    /// locations equal those of the same lines in one file.
+    #[test]
+    fn more_files_than_one_mapping_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = Vec::new();
+        let cfg = crate::gen::GenConfig {
+            records: FILES_PER_GROUP as u64 * 2 + 7,
+            ..Default::default()
+        };
+        crate::gen::generate(&cfg, &mut bytes).unwrap();
+        let lines: Vec<&[u8]> = bytes
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .collect();
+        for (i, line) in lines.iter().enumerate() {
+            let mut l = line.to_vec();
+            if i == lines.len() - 3 {
+                l = b"not json".to_vec();
+            }
+            std::fs::write(
+                dir.path().join(format!("f{i:06}.jsonl")),
+                [&l[..], b"\n"].concat(),
+            )
+            .unwrap();
+        }
+        let one = tempfile::tempdir().unwrap();
+        let whole: Vec<u8> = (0..lines.len())
+            .flat_map(|i| std::fs::read(dir.path().join(format!("f{i:06}.jsonl"))).unwrap())
+            .collect();
+        std::fs::write(one.path().join("all.jsonl"), whole).unwrap();
+        let spec = GroupSpec::parse("day,model").unwrap();
+        let table = |path: &std::path::Path| {
+            let sources = discover(&[path.display().to_string()]).unwrap();
+            let (sli, s) =
+                scan(&sources, &ScanOptions::default(), || Sli::new(spec.clone())).unwrap();
+            let skipped: Vec<_> = s
+                .skipped
+                .listed
+                .iter()
+                .map(|(l, r)| (s.files[l.file as usize].clone(), l.line, *r))
+                .collect();
+            let csv = crate::command::sli::sli_table(&sli.finish()).to_csv();
+            (csv, s.lines, skipped)
+        };
+        let (csv, n, skipped) = table(dir.path());
+        let (csv1, n1, skipped1) = table(one.path());
+        assert_eq!(n, lines.len() as u64);
+        assert_eq!((&csv, n), (&csv1, n1));
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped1.len(), 1);
+        assert!(skipped[0]
+            .0
+            .ends_with(&format!("f{:06}.jsonl", lines.len() - 3)));
+        assert_eq!((skipped[0].1, skipped1[0].1), (1, lines.len() as u64 - 2));
     }
 
     proptest! {

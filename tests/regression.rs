@@ -16,7 +16,9 @@ mod checks;
 use checks::{detectors, skeleton};
 
 fn replay(target: &str, check: fn(&[u8])) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
         .join("fuzz/regressions")
         .join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)

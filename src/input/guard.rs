@@ -6,7 +6,8 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Once;
 
-const SLOTS: usize = 256;
+/// Mappings that can be protected at once: the scan opens at most this many files at a time.
+pub const SLOTS: usize = 1024;
 
 /// Registered mappings: start address and length (0 = free slot). Read from the signal
 /// handler, so only atomics.

@@ -3,6 +3,7 @@
 
 mod chunk;
 mod guard;
+pub use guard::SLOTS as GUARDED_MAPS;
 mod stream;
 
 pub use chunk::{split_chunks, Chunk};

@@ -2,7 +2,7 @@
 //! round trip through DuckDB, which must return the same numbers as `logwarden query`.
 
 use crate::saved_queries::saved;
-use crate::util::{csv_rows, Env};
+use crate::util::{csv_rows, manifest_dir, Env};
 use logwarden::record::time::parse_rfc3339;
 use polars::prelude::*;
 use std::process::Command;
@@ -193,7 +193,7 @@ fn duckdb_reads_the_export_and_agrees_with_query() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     let mut queries: Vec<String> =
-        std::fs::read_dir(format!("{}/queries", env!("CARGO_MANIFEST_DIR")))
+        std::fs::read_dir(format!("{}/queries", manifest_dir().display()))
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "sql"))

@@ -4,7 +4,7 @@
 //! `saved_queries_time`.
 
 use crate::table_ref::{assert_rows, load, mean, quantile, Req, V};
-use crate::util::Env;
+use crate::util::{manifest_dir, Env};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// 20,000 generated records in a temp dir, and their reference parse.
@@ -20,7 +20,7 @@ pub fn setup() -> (Env, String, Vec<Req>) {
 
 /// The path of a saved query.
 pub fn saved(name: &str) -> String {
-    format!("{}/queries/{name}.sql", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/queries/{name}.sql", manifest_dir().display())
 }
 
 /// Runs a saved query and returns its CSV.
@@ -36,7 +36,7 @@ pub fn opt(s: &Option<String>) -> String {
 
 #[test]
 fn every_saved_query_has_a_one_line_comment_header_and_a_test() {
-    let dir = format!("{}/queries", env!("CARGO_MANIFEST_DIR"));
+    let dir = format!("{}/queries", manifest_dir().display());
     let mut names = BTreeSet::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -65,7 +65,7 @@ fn every_saved_query_has_a_one_line_comment_header_and_a_test() {
 #[test]
 fn readme_documents_every_saved_query_and_column() {
     let readme =
-        std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        std::fs::read_to_string(format!("{}/README.md", manifest_dir().display())).unwrap();
     for name in TESTED {
         let path = format!("queries/{name}.sql");
         let header = std::fs::read_to_string(saved(name)).unwrap();

@@ -1,7 +1,7 @@
 //! A tiny harness: a temp dir per test, the real binary, and CSV parsing helpers.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 /// A scratch directory with helpers to run logwarden inside it.
@@ -39,9 +39,7 @@ impl Env {
 
     /// Copies a fixture from tests/fixtures into the temp dir.
     pub fn fixture(&self, name: &str) -> String {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
+        let src = manifest_dir().join("tests/fixtures").join(name);
         self.write(
             name,
             std::fs::read(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display())),
@@ -127,4 +125,13 @@ pub fn assert_num(row: &HashMap<String, String>, col: &str, want: f64) {
         .unwrap_or_else(|_| panic!("{col}={:?} is not a number", row[col]));
     let tol = 1e-9 * want.abs().max(1.0);
     assert!((got - want).abs() <= tol, "{col}: got {got}, want {want}");
+}
+
+/// The package directory, read when the tests run: cargo sets it then, and a test binary kept
+/// fresh in a shared target directory may have been compiled in another clone (CI reuses one
+/// target directory across clean clones, and `env!` would name the old, maybe deleted, clone).
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

@@ -265,8 +265,9 @@ pub(crate) fn emit(
 pub(crate) fn note_left_out(common: &Common, report: &str, n: u64, what: &str) {
     if n > 0 && !common.quiet {
         eprintln!(
-            "logwarden: {report}: left out {} records without {what}",
-            crate::skip::thousands(n)
+            "logwarden: {report}: left out {} record{} without {what}",
+            crate::skip::thousands(n),
+            if n == 1 { "" } else { "s" }
         );
     }
 }

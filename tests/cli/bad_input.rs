@@ -8,6 +8,37 @@ fn no_input_is_a_usage_error() {
     let env = Env::new();
     let run = env.run(&["sli"]);
     assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "logwarden: error: the following required arguments were not provided: <INPUT>... \
+         (see 'logwarden sli --help')\n"
+    );
+}
+
+#[test]
+fn usage_errors_are_one_line_and_help_is_not_an_error() {
+    let env = Env::new();
+    for (args, names) in [
+        (&["query", "x.jsonl", "-e", "1"][..], "'-e'"),
+        (&["sli", "--threads", "abc", "x.jsonl"][..], "'abc'"),
+        (&["nope"][..], "'nope'"),
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("logwarden: error: "),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(names), "{}", run.stderr);
+        assert!(run.stderr.contains("--help')"), "{}", run.stderr);
+    }
+    for args in [&["--help"][..], &["sli", "--help"][..], &["--version"][..]] {
+        let run = env.run(args);
+        assert_eq!(run.code, 0, "{args:?}");
+        assert!(run.stderr.is_empty() && !run.stdout.is_empty(), "{args:?}");
+    }
 }
 
 #[test]

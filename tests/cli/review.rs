@@ -595,7 +595,7 @@ fn bad_usage_and_config_exit_2() {
     let r = env.run(&["review", "odd.jsonl", "--include-errors"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr.contains("left out 1 records without a timestamp"),
+        r.stderr.contains("left out 1 record without a timestamp"),
         "{}",
         r.stderr
     );

@@ -78,8 +78,7 @@ fn by_day_model_hand_computed() {
     );
     assert!(run.stderr.contains(":11"), "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("left out 1 records without a timestamp"),
+        run.stderr.contains("left out 1 record without a timestamp"),
         "{}",
         run.stderr
     );

@@ -101,19 +101,29 @@ pub(super) fn match_nanp(text: &str, p: usize) -> Option<usize> {
 
 /// Matches `(AAA) EEE-SSSS` whose opening parenthesis is at `q`.
 pub(super) fn match_paren(text: &str, q: usize) -> Option<usize> {
-    if word_before(text, q) {
+    if digit_before(text, q) {
         return None;
     }
     let end = nanp_core(text.as_bytes(), q)?;
     finish(text, end)
 }
 
+/// True when an ASCII digit sits right before `q` (`3+44 …` is arithmetic, `12(415) …` a
+/// longer number). A letter there is allowed, as libphonenumber allows it before a leading `+`
+/// or `(`: `tel+44 20 7946 0958` and `call(415) 555-0132` are phone numbers.
+fn digit_before(text: &str, q: usize) -> bool {
+    q > 0 && text.as_bytes()[q - 1].is_ascii_digit()
+}
+
 /// Matches a `+`-prefixed number whose `+` is at `q`. `+1` numbers must be valid NANP.
 pub(super) fn match_plus(text: &str, q: usize) -> Option<usize> {
-    if word_before(text, q) {
+    if digit_before(text, q) {
         return None;
     }
     let b = text.as_bytes();
+    // Glued to a word, only a number written with separators: base64 and other encodings hold
+    // `+` among letters and digits, never a spaced or dashed number.
+    let glued = word_before(text, q);
     let p = q + 1;
     let end = if byte(b, p) == b'1' {
         let n = byte(b, p + 1);
@@ -129,6 +139,9 @@ pub(super) fn match_plus(text: &str, q: usize) -> Option<usize> {
     } else {
         international(b, p)?
     };
+    if glued && !b[p..end].iter().any(|&c| is_sep(c) || c == b'(') {
+        return None;
+    }
     finish(text, end)
 }
 
@@ -283,6 +296,10 @@ mod tests {
         assert_eq!(phones("+44 20 7946 0958 2026 12 34"), ["+44 20 7946 0958"]);
         assert_eq!(phones("+44 20 7946 0958 51 items"), ["+44 20 7946 0958"]);
         assert_eq!(phones("+33 1 23 45 67 89 12"), ["+33 1 23 45 67 89"]);
+        // Glued to a word before its `+` or `(`, a number written with separators is still one.
+        assert_eq!(phones("call h+44 20 7946 0958"), ["+44 20 7946 0958"]);
+        assert_eq!(phones("tel+1-415-555-0132"), ["+1-415-555-0132"]);
+        assert_eq!(phones("call(415) 555-0132"), ["(415) 555-0132"]);
     }
 
     #[test]
@@ -315,7 +332,10 @@ mod tests {
             "+2.5%",
             "+1234567.89",
             "+0 123 456 789",
-            "a+44 20 7946 0958",
+            "3+44 20 7946 0958",
+            "12(415) 555-0132",
+            "a+919876543210",
+            "iVBOR+14155550132/xyz",
             "+44-20-7946-0958-1234-99",
             "café415-555-0132",
             "ISBN 978-0-306-40615-7",

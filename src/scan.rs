@@ -468,6 +468,61 @@ mod tests {
         )
     }
 
+    /// Findings written out of memory (spilled) give the same `pii_findings.csv` and summary,
+    /// byte for byte, as findings kept in memory, with a compressed file (read after the mapped
+    /// ones) before plain ones, and any chunking.
+    #[test]
+    fn spilled_findings_equal_findings_in_memory() {
+        use std::io::Write;
+        let (_, one) = sample();
+        let text = std::fs::read(one[0].path.as_deref().unwrap()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&text).unwrap();
+        std::fs::write(dir.path().join("a.jsonl.gz"), gz.finish().unwrap()).unwrap();
+        std::fs::write(dir.path().join("b.jsonl"), &text).unwrap();
+        std::fs::write(dir.path().join("c.jsonl"), &text[..text.len() / 2]).unwrap();
+        let sources = discover(&[dir.path().display().to_string()]).unwrap();
+        let det = Detectors::new(&PiiConfig::default()).unwrap();
+        let fp = Fingerprinter::new(b"k");
+        let cls = Classifier::new(&det, DataClass::Internal, &Default::default());
+        let ctx = PiiContext {
+            detectors: &det,
+            fingerprints: &fp,
+            classifier: &cls,
+        };
+        let audit = |after: usize, chunk_bytes: usize| {
+            let opts = ScanOptions {
+                chunk_bytes,
+                ..ScanOptions::default()
+            };
+            let (acc, s) =
+                scan(&sources, &opts, || PiiAudit::new(&ctx).spill_after(after)).unwrap();
+            let report = acc.finish();
+            let mut csv = Vec::new();
+            report.write_findings(&s.files, &mut csv).unwrap();
+            let summary = crate::command::pii::summary_table(&report).to_csv();
+            (
+                report.spill.is_some(),
+                String::from_utf8(csv).unwrap(),
+                summary,
+                report.count(),
+                report.records_affected(),
+            )
+        };
+        let (spilled, csv, summary, n, records) = audit(usize::MAX, usize::MAX / 2);
+        assert!(!spilled);
+        assert!(n > 20, "the sample has findings: {n}");
+        assert_eq!(csv.lines().count() as u64, n + 1);
+        assert!(csv.lines().nth(1).unwrap().contains("a.jsonl.gz"));
+        for (after, chunk) in [(1, 4096), (2, 1000), (5, usize::MAX / 2)] {
+            let (spilled, csv2, summary2, n2, records2) = audit(after, chunk);
+            assert!(spilled);
+            assert_eq!(csv2, csv, "spill_after {after}, chunk {chunk}");
+            assert_eq!((summary2, n2, records2), (summary.clone(), n, records));
+        }
+    }
+
     /// More files than are mapped at once: every group is read, and results and skip
     /// locations equal those of the same lines in one file.
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod all;
 pub mod cost;
+pub mod findings;
 pub mod group;
 pub mod latency;
 pub mod pii;

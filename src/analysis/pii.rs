@@ -1,12 +1,13 @@
 //! The PII / secret audit: every JSON string value of every line, unescaped, through the
 //! detectors; findings located by file, line and field path, masked and fingerprinted, never raw.
 
+use super::findings::{self, Spill, Tally};
 use super::{Analysis, Line};
 use crate::pii::{mask, redact_text, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
 use crate::record::json::JsonError;
 use crate::record::walk::{format_path_with, walk_strings, Seg, StringValue};
 use crate::record::{unescape_into, Location, Record};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Data classes, from least to most sensitive; a record takes the most sensitive class of its
 /// findings.
@@ -132,10 +133,17 @@ pub struct PiiContext<'d> {
     pub classifier: &'d Classifier,
 }
 
+/// Findings an accumulator holds before it writes them to its spill file.
+pub const SPILL_AFTER: usize = 4096;
+
 /// The audit fold.
 pub struct PiiAudit<'d> {
     ctx: &'d PiiContext<'d>,
     findings: Vec<PiiFinding>,
+    /// Findings already written out of memory, and counts over them.
+    spill: Option<Spill>,
+    tally: Tally,
+    spill_after: usize,
     lines: u64,
     classes: [u64; 4],
     // Reused buffers: the audit sees every string of every line.
@@ -143,10 +151,13 @@ pub struct PiiAudit<'d> {
 }
 
 /// The audit's result.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct PiiReport {
-    /// Findings in input order (file, line, position in the line).
+    /// Findings in input order (file, line, position in the line), when they stayed in memory;
+    /// past `SPILL_AFTER` they are all in `spill` instead. `tally` counts them either way.
     pub findings: Vec<PiiFinding>,
+    pub spill: Option<Spill>,
+    pub tally: Tally,
     /// Lines (records) audited.
     pub lines: u64,
     /// Records per data class, indexed like `DataClass::ALL`.
@@ -170,10 +181,31 @@ impl<'d> PiiAudit<'d> {
         PiiAudit {
             ctx,
             findings: Vec::new(),
+            spill: None,
+            tally: Tally::default(),
+            spill_after: SPILL_AFTER,
             lines: 0,
             classes: [0; 4],
             scanner: LineScanner::default(),
         }
+    }
+
+    /// Sets how many findings are held before they are written out of memory (for tests).
+    pub fn spill_after(mut self, n: usize) -> Self {
+        self.spill_after = n.max(1);
+        self
+    }
+
+    /// Counts the held findings and writes them to the spill, in the order held.
+    fn spill_out(&mut self) {
+        let det = self.ctx.detectors;
+        for f in &self.findings {
+            self.tally.add(f, det.is_secret(f.type_id));
+        }
+        self.spill
+            .get_or_insert_with(Spill::create)
+            .write(&self.findings, |t| det.type_name(t).to_string());
+        self.findings.clear();
     }
 }
 
@@ -225,7 +257,13 @@ impl Analysis for PiiAudit<'_> {
     }
 
     fn merge(&mut self, other: Self) {
+        // Merges come in input order (chunks of a file in order, each file's chunks together),
+        // so findings can leave memory as they arrive and be copied out file by file later.
+        debug_assert!(other.spill.is_none(), "only the running total spills");
         self.findings.extend(other.findings);
+        if self.findings.len() >= self.spill_after {
+            self.spill_out();
+        }
         self.lines += other.lines;
         for (a, b) in self.classes.iter_mut().zip(other.classes) {
             *a += b;
@@ -233,11 +271,23 @@ impl Analysis for PiiAudit<'_> {
     }
 
     fn finish(mut self) -> PiiReport {
-        // Chunks of streamed files are merged after mapped ones: restore input order.
-        self.findings.sort_by_key(|f| f.loc);
         let det = self.ctx.detectors;
+        if self.spill.is_some() {
+            self.spill_out();
+            if let Some(s) = self.spill.as_mut() {
+                s.close();
+            }
+        } else {
+            // Chunks of streamed files are merged after mapped ones: restore input order.
+            self.findings.sort_by_key(|f| f.loc);
+            for f in &self.findings {
+                self.tally.add(f, det.is_secret(f.type_id));
+            }
+        }
         PiiReport {
             findings: self.findings,
+            spill: self.spill,
+            tally: self.tally,
             lines: self.lines,
             classes: self.classes,
             type_names: (0..det.type_count() as TypeId)
@@ -277,28 +327,22 @@ fn safe_text(ctx: &PiiContext<'_>, s: &str) -> String {
 }
 
 impl PiiReport {
-    /// Findings, records affected and distinct values per type and field, sorted by type
+    /// Findings in all.
+    pub fn count(&self) -> u64 {
+        self.tally.total
+    }
+
+    /// Findings per type and field, with records affected and distinct values, sorted by type
     /// (in the contract's order) then field.
     pub fn summary(&self) -> Vec<PiiSummaryRow> {
-        #[derive(Default)]
-        struct Acc<'a> {
-            findings: u64,
-            records: HashSet<Location>,
-            values: HashSet<&'a str>,
-        }
-        let mut by: BTreeMap<(TypeId, &str), Acc<'_>> = BTreeMap::new();
-        for f in &self.findings {
-            let a = by.entry((f.type_id, f.field.as_str())).or_default();
-            a.findings += 1;
-            a.records.insert(f.loc);
-            a.values.insert(&f.fingerprint);
-        }
-        by.into_iter()
+        self.tally
+            .keys
+            .iter()
             .map(|((t, field), a)| PiiSummaryRow {
-                pii_type: self.type_names[t as usize].clone(),
-                field: field.to_string(),
+                pii_type: self.type_names[*t as usize].clone(),
+                field: field.clone(),
                 findings: a.findings,
-                records: a.records.len() as u64,
+                records: a.records,
                 distinct_values: a.values.len() as u64,
             })
             .collect()
@@ -306,28 +350,41 @@ impl PiiReport {
 
     /// Findings per type name, in type order, only types found.
     pub fn by_type(&self) -> Vec<(String, u64)> {
-        let mut counts = vec![0u64; self.type_names.len()];
-        for f in &self.findings {
-            counts[f.type_id as usize] += 1;
-        }
-        counts
-            .into_iter()
+        self.tally
+            .by_type
+            .iter()
             .enumerate()
-            .filter(|(_, n)| *n > 0)
-            .map(|(i, n)| (self.type_names[i].clone(), n))
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (self.type_names[i].clone(), *n))
             .collect()
     }
 
     /// Number of distinct records with at least one finding.
     pub fn records_affected(&self) -> u64 {
-        let mut n = 0;
-        let mut last = None;
-        for f in &self.findings {
-            if last != Some(f.loc) {
-                n += 1;
-                last = Some(f.loc);
-            }
+        self.tally.records
+    }
+
+    /// Writes `pii_findings.csv` (header and every finding in input order) to `out`; `files`
+    /// names the sources by index.
+    pub fn write_findings<W: std::io::Write>(
+        &self,
+        files: &[String],
+        out: W,
+    ) -> std::io::Result<()> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out);
+        w.write_record(findings::COLUMNS)
+            .map_err(findings::io_error)?;
+        if let Some(s) = &self.spill {
+            s.copy_into(files, &mut w)?;
         }
-        n
+        for f in &self.findings {
+            let file = files.get(f.loc.file as usize).cloned().unwrap_or_default();
+            let cells = findings::cells(f, &self.type_names[f.type_id as usize]);
+            w.write_record(std::iter::once(file).chain(cells))
+                .map_err(findings::io_error)?;
+        }
+        w.flush()
     }
 }

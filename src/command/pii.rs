@@ -1,14 +1,13 @@
 //! `logwarden pii`: the retroactive PII / secret audit (`pii_findings.csv`, `pii_summary.csv`,
 //! `pii_classes.csv`) and the one-paragraph summary on stderr.
 
-use super::{check_skips, emit, sources, Common, Outcome};
+use super::{check_skips, sources, Common, Outcome};
 use crate::analysis::pii::{Classifier, DataClass, PiiAudit, PiiContext, PiiReport};
 use crate::analysis::Analysis;
-use crate::output::Table;
+use crate::output::{AtomicFile, OutputSet, Table};
 use crate::pii::{Detectors, Fingerprinter, PiiConfig};
-use crate::record::time::format_rfc3339;
 use crate::skip::thousands;
-use anyhow::anyhow;
+use anyhow::{anyhow, Context};
 use std::collections::BTreeMap;
 
 /// Everything the audit needs besides the input: detectors, key and classification rules.
@@ -73,50 +72,75 @@ pub fn run(common: &Common) -> anyhow::Result<Outcome> {
         }
         eprintln!("logwarden: {}", paragraph(&report));
     }
-    let findings = findings_table(&report, &summary.files);
-    emit(
+    write_outputs(
         common,
-        &summary,
-        &findings,
+        &report,
+        &summary.files,
         &[
-            ("pii_findings.csv", &findings),
             ("pii_summary.csv", &summary_table(&report)),
             ("pii_classes.csv", &classes_table(&report)),
+            ("skipped.csv", &super::skipped_table(&summary)),
         ],
     )?;
     Ok(Outcome {
-        findings: !report.findings.is_empty(),
+        findings: report.count() > 0,
         ..Outcome::default()
     })
 }
 
-/// `pii_findings.csv`: file, line, request_id, ts, field, pii_type, masked, fingerprint, detector.
-pub fn findings_table(report: &PiiReport, files: &[String]) -> Table {
-    let mut t = Table::new([
-        "file",
-        "line",
-        "request_id",
-        "ts",
-        "field",
-        "pii_type",
-        "masked",
-        "fingerprint",
-        "detector",
-    ]);
-    for f in &report.findings {
-        t.push(vec![
-            files.get(f.loc.file as usize).cloned().unwrap_or_default(),
-            f.loc.line.to_string(),
-            f.request_id.clone().unwrap_or_default(),
-            f.ts.map(format_rfc3339).unwrap_or_default(),
-            f.field.clone(),
-            report.type_names[f.type_id as usize].clone(),
-            f.masked.clone(),
-            f.fingerprint.clone(),
-            f.detector.to_string(),
-        ]);
+/// Writes `pii_findings.csv` streamed from the report (its findings may be spilled to disk) to
+/// stdout, or with the other tables under `-o DIR`, all committed together.
+fn write_outputs(
+    common: &Common,
+    report: &PiiReport,
+    files: &[String],
+    tables: &[(&str, &Table)],
+) -> anyhow::Result<()> {
+    match &common.output {
+        None => {
+            let out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            match report.write_findings(files, out) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("stdout"),
+                _ => Ok(()),
+            }
+        }
+        Some(dir) => {
+            let mut set = OutputSet::new();
+            add_findings(&mut set, &dir.join("pii_findings.csv"), report, files)?;
+            for (name, table) in tables {
+                set.add(&dir.join(name), &table.to_csv())?;
+            }
+            set.commit()?;
+            Ok(())
+        }
     }
-    t
+}
+
+/// Stages `pii_findings.csv` at `path` in `set`, streamed from the report.
+pub fn add_findings(
+    set: &mut OutputSet,
+    path: &std::path::Path,
+    report: &PiiReport,
+    files: &[String],
+) -> anyhow::Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    report
+        .write_findings(files, &mut f)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    set.add_file(f)?;
+    Ok(())
+}
+
+/// `pii_findings.csv` as a table (every finding in memory: for small reports and tests).
+pub fn findings_table(report: &PiiReport, files: &[String]) -> anyhow::Result<Table> {
+    let mut bytes = Vec::new();
+    report.write_findings(files, &mut bytes)?;
+    let mut rows = csv::Reader::from_reader(&bytes[..]);
+    let mut t = Table::new(rows.headers()?.iter());
+    for r in rows.records() {
+        t.push(r?.iter().map(String::from).collect());
+    }
+    Ok(t)
 }
 
 /// `pii_summary.csv`: per type and field, findings, records affected and distinct values.
@@ -154,7 +178,7 @@ pub fn classes_table(report: &PiiReport) -> Table {
 
 /// The stderr paragraph: totals, types, secrets, classes.
 pub fn paragraph(report: &PiiReport) -> String {
-    let n = report.findings.len() as u64;
+    let n = report.count();
     if n == 0 {
         return format!(
             "PII audit: no findings in {} records.",
@@ -166,11 +190,7 @@ pub fn paragraph(report: &PiiReport) -> String {
         .iter()
         .map(|(t, c)| format!("{t} {}", thousands(*c)))
         .collect();
-    let secrets: u64 = report
-        .findings
-        .iter()
-        .filter(|f| report.secret[f.type_id as usize])
-        .count() as u64;
+    let secrets = report.tally.secrets;
     let classes: Vec<String> = DataClass::ALL
         .iter()
         .rev()

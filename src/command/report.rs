@@ -2,7 +2,7 @@
 //! files, `summary.json` and `index.html` under `-o DIR`, replaced atomically together.
 
 use super::cost::{unpriced_note, CostTables};
-use super::pii::{classes_table, findings_table, summary_table, PiiSetup};
+use super::pii::{add_findings, classes_table, summary_table, PiiSetup};
 use super::review::{clusters_table, failures_table, wow_table};
 use super::sli::sli_table;
 use super::slo::{alerts_table, compare_table, slo_table};
@@ -90,10 +90,6 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
         ("cost_anomalies.csv", cost.anomalies.clone()),
         ("cost_forecast.csv", cost.forecast.clone()),
         ("quality_trend.csv", cost.quality.clone()),
-        (
-            "pii_findings.csv",
-            findings_table(&reports.pii, &summary.files),
-        ),
         ("pii_summary.csv", summary_table(&reports.pii)),
         ("pii_classes.csv", classes_table(&reports.pii)),
         ("skipped.csv", skipped_table(&summary)),
@@ -108,6 +104,13 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     tables.push(("failure_clusters.csv", clusters_table(&reports.review)));
     tables.push(("review_wow.csv", wow_table(&reports.review)));
     let mut set = OutputSet::new();
+    // The findings are streamed (they may be spilled to disk), not built as a table.
+    add_findings(
+        &mut set,
+        &dir.join("pii_findings.csv"),
+        &reports.pii,
+        &summary.files,
+    )?;
     for (name, t) in &tables {
         set.add(&dir.join(name), &t.to_csv())?;
     }
@@ -119,7 +122,13 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
         &dir.join("review.html"),
         review_html::render(&reports.review, &summary.files).as_bytes(),
     )?;
-    let mut files: Vec<&str> = tables.iter().map(|(n, _)| *n).collect();
+    let mut files: Vec<&str> = Vec::new();
+    for (n, _) in &tables {
+        if *n == "pii_summary.csv" {
+            files.push("pii_findings.csv");
+        }
+        files.push(n);
+    }
     files.extend(["review.md", "review.html", "summary.json"]);
     let summary_json = summary_json(common, &summary, &reports, &files);
     set.add(
@@ -141,7 +150,7 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     set.add(&dir.join("index.html"), page.as_bytes())?;
     set.commit()?;
     Ok(Outcome {
-        findings: !reports.pii.findings.is_empty(),
+        findings: reports.pii.count() > 0,
         alerts: reports
             .slo
             .alerts
@@ -231,7 +240,7 @@ fn overview(
             ),
             (
                 "PII findings".into(),
-                r.pii.findings.len().to_string(),
+                r.pii.count().to_string(),
                 format!("in {} lines", r.pii.records_affected()),
             ),
             (
@@ -342,7 +351,7 @@ fn summary_json(
             "slos_missed": r.slo.objectives.iter().filter(|o| o.met == Some(false)).count(),
         },
         "pii": {
-            "findings": r.pii.findings.len(),
+            "findings": r.pii.count(),
             "records_affected": r.pii.records_affected(),
             "by_type": r.pii.by_type().into_iter().map(|(k, v)| (k, json!(v))).collect::<serde_json::Map<_, _>>(),
             "classes": classes,

@@ -341,3 +341,74 @@ fn field_path_through_a_pii_key_is_masked() {
     );
     assert!(!env.read("out/pii_summary.csv").contains("john.doe@acme.io"));
 }
+
+/// Lines of two distinct emails each: more findings than the audit keeps in memory.
+fn many_findings(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| {
+            format!(
+                "{{\"ts\":\"2026-11-20T10:00:00Z\",\"request_id\":\"r{i}\",\"status\":200,\
+                 \"prompt\":\"mail user{i}@example.com or user{i}x@example.org\"}}\n"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn many_findings_are_streamed_in_input_order() {
+    use std::io::Write;
+    let env = Env::new();
+    // A compressed file sorts first but is read after the plain ones: its rows still come
+    // first, each file's in line order.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(many_findings(0, 3000).as_bytes()).unwrap();
+    env.write("logs/a.jsonl.gz", gz.finish().unwrap());
+    env.write("logs/b.jsonl", many_findings(3000, 3000));
+    let run = env.run(&["pii", "-q", "logs", "-o", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = env.read("out/pii_findings.csv");
+    let rows = csv_rows(&text);
+    assert_eq!(rows.len(), 12_000);
+    let order: Vec<(String, u64)> = rows
+        .iter()
+        .map(|r| (r["file"].clone(), r["line"].parse().unwrap()))
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+    assert!(order[0].0.ends_with("a.jsonl.gz") && order[11_999].0.ends_with("b.jsonl"));
+    assert_eq!(rows[6000]["request_id"], "r3000");
+    let summary = csv_rows(&env.read("out/pii_summary.csv"));
+    assert_eq!(summary.len(), 1);
+    assert_eq!(
+        (&summary[0]["findings"][..], &summary[0]["records"][..]),
+        ("12000", "6000")
+    );
+    assert_eq!(summary[0]["distinct_values"], "12000");
+    // stdout gets the same table.
+    let run = env.run(&["pii", "-q", "logs"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, text);
+}
+
+#[test]
+fn a_failed_findings_spill_is_exit_2_and_keeps_the_old_report() {
+    let env = Env::new();
+    env.write("big.jsonl", many_findings(0, 6000));
+    assert_eq!(env.run(&["pii", "-q", "big.jsonl", "-o", "out"]).code, 0);
+    let before = env.read("out/pii_findings.csv");
+    let run = env.run_env(
+        &["pii", "-q", "big.jsonl", "-o", "out"],
+        &[("TMPDIR", "/nonexistent/tmp")],
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("pii_findings.csv"), "{}", run.stderr);
+    assert!(!run.stderr.contains("@example"), "{}", run.stderr);
+    assert_eq!(env.read("out/pii_findings.csv"), before);
+    let names: Vec<_> = std::fs::read_dir(env.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+}

@@ -56,8 +56,18 @@ impl Env {
     }
 
     pub fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
+        self.run_with(args, stdin, &[])
+    }
+
+    /// Runs with extra environment variables.
+    pub fn run_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        self.run_with(args, None, vars)
+    }
+
+    fn run_with(&self, args: &[&str], stdin: Option<&[u8]>, vars: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_logwarden"));
         cmd.args(args)
+            .envs(vars.iter().copied())
             .current_dir(self.dir.path())
             .env_remove("LOGWARDEN_CONFIG")
             .env_remove("LOGWARDEN_PII_KEY")

@@ -1,0 +1,285 @@
+//! Where the audit's findings go once there are many: counted as they pass (`Tally`) and
+//! written out of memory to a temporary file (`Spill`), so the audit's memory does not grow with
+//! the number of findings. `pii_findings.csv` is then copied out of the spill in input order.
+
+use super::pii::PiiFinding;
+use crate::pii::TypeId;
+use crate::record::time::format_rfc3339;
+use crate::record::Location;
+use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+
+/// The columns of `pii_findings.csv`.
+pub const COLUMNS: [&str; 9] = [
+    "file",
+    "line",
+    "request_id",
+    "ts",
+    "field",
+    "pii_type",
+    "masked",
+    "fingerprint",
+    "detector",
+];
+
+/// The cells of a finding's row after `file`.
+pub fn cells(f: &PiiFinding, type_name: &str) -> [String; 8] {
+    [
+        f.loc.line.to_string(),
+        f.request_id.clone().unwrap_or_default(),
+        f.ts.map(format_rfc3339).unwrap_or_default(),
+        f.field.clone(),
+        type_name.to_string(),
+        f.masked.clone(),
+        f.fingerprint.clone(),
+        f.detector.to_string(),
+    ]
+}
+
+/// The I/O error inside a CSV error, so a closed pipe stays a closed pipe.
+pub fn io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        k => io::Error::other(format!("{k:?}")),
+    }
+}
+
+/// Running counts over findings seen in input order (a record's findings together): totals,
+/// per type, and per type and field the findings, records and distinct fingerprints.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    pub total: u64,
+    pub by_type: Vec<u64>,
+    pub secrets: u64,
+    /// Records with at least one finding.
+    pub records: u64,
+    last: Option<Location>,
+    pub(crate) keys: BTreeMap<(TypeId, String), KeyTally>,
+}
+
+/// Counts for one type and field.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct KeyTally {
+    pub findings: u64,
+    pub records: u64,
+    last: Option<Location>,
+    /// Fingerprints as 64-bit numbers (they are 16 hex digits): 8 bytes per distinct value.
+    pub values: HashSet<u64>,
+}
+
+impl Tally {
+    pub fn add(&mut self, f: &PiiFinding, secret: bool) {
+        self.total += 1;
+        let t = f.type_id as usize;
+        if self.by_type.len() <= t {
+            self.by_type.resize(t + 1, 0);
+        }
+        self.by_type[t] += 1;
+        self.secrets += u64::from(secret);
+        if self.last != Some(f.loc) {
+            self.records += 1;
+            self.last = Some(f.loc);
+        }
+        let k = match self.keys.get_mut(&(f.type_id, f.field.clone())) {
+            Some(k) => k,
+            None => self.keys.entry((f.type_id, f.field.clone())).or_default(),
+        };
+        k.findings += 1;
+        if k.last != Some(f.loc) {
+            k.records += 1;
+            k.last = Some(f.loc);
+        }
+        k.values.insert(fingerprint_bits(&f.fingerprint));
+    }
+}
+
+fn fingerprint_bits(fp: &str) -> u64 {
+    u64::from_str_radix(fp, 16).unwrap_or_else(|_| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        fp.hash(&mut h);
+        h.finish()
+    })
+}
+
+/// A run of spilled rows from one input file: its file index and byte range in the spill.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    file: u32,
+    start: u64,
+    end: u64,
+}
+
+/// A file writer that counts the bytes written through it.
+#[derive(Debug)]
+struct Counting {
+    file: BufWriter<File>,
+    bytes: u64,
+}
+
+impl Write for Counting {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Findings written to a temporary file (removed when this is dropped) as CSV rows without
+/// their `file` cell, in runs of one input file each.
+#[derive(Debug)]
+pub struct Spill {
+    out: Option<csv::Writer<Counting>>,
+    path: PathBuf,
+    segments: Vec<Segment>,
+    /// The first write error: the spill stops, and writing the findings reports it.
+    error: Option<String>,
+}
+
+impl Spill {
+    /// Creates the spill file under the temporary directory (`TMPDIR`).
+    pub fn create() -> Spill {
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "logwarden-findings-{}-{n}.spill",
+            std::process::id()
+        ));
+        let opened = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path);
+        let (out, error) = match opened {
+            Ok(f) => {
+                // Unlinked at once where the system allows it: nothing is left behind even if
+                // the process is killed.
+                #[cfg(unix)]
+                let _ = std::fs::remove_file(&path);
+                let file = BufWriter::with_capacity(1 << 20, f);
+                let w = csv::WriterBuilder::new()
+                    .terminator(csv::Terminator::Any(b'\n'))
+                    .from_writer(Counting { file, bytes: 0 });
+                (Some(w), None)
+            }
+            Err(e) => (None, Some(format!("{}: {e}", path.display()))),
+        };
+        Spill {
+            out,
+            path,
+            segments: Vec::new(),
+            error,
+        }
+    }
+
+    /// Appends findings, in the order given.
+    pub fn write(&mut self, findings: &[PiiFinding], type_name: impl Fn(TypeId) -> String) {
+        if self.error.is_some() {
+            return;
+        }
+        let Some(out) = self.out.as_mut() else {
+            return;
+        };
+        let mut run = 0;
+        while run < findings.len() {
+            // A run of one file's findings: one segment, bounded by flushed byte counts.
+            let file = findings[run].loc.file;
+            let end = findings[run..]
+                .iter()
+                .position(|f| f.loc.file != file)
+                .map_or(findings.len(), |n| run + n);
+            let written = (|| -> io::Result<(u64, u64)> {
+                out.flush()?;
+                let start = out.get_ref().bytes;
+                for f in &findings[run..end] {
+                    out.write_record(cells(f, &type_name(f.type_id)))?;
+                }
+                out.flush()?;
+                Ok((start, out.get_ref().bytes))
+            })();
+            match written {
+                Ok((start, stop)) => match self.segments.last_mut() {
+                    Some(s) if s.file == file && s.end == start => s.end = stop,
+                    _ => self.segments.push(Segment {
+                        file,
+                        start,
+                        end: stop,
+                    }),
+                },
+                Err(e) => {
+                    self.error = Some(format!("{}: {e}", self.path.display()));
+                    return;
+                }
+            }
+            run = end;
+        }
+    }
+
+    /// Flushes what is buffered: after this the spill is only read.
+    pub fn close(&mut self) {
+        if let Some(w) = self.out.as_mut() {
+            if let Err(e) = w.flush() {
+                self.error
+                    .get_or_insert_with(|| format!("{}: {e}", self.path.display()));
+            }
+        }
+    }
+
+    /// Copies every spilled row to `out`, file by file in file order (each file's rows in the
+    /// order they were written), with the file's name as the first cell. Call `close` first.
+    pub fn copy_into<W: Write>(
+        &self,
+        files: &[String],
+        out: &mut csv::Writer<W>,
+    ) -> io::Result<()> {
+        if let Some(e) = &self.error {
+            return Err(io::Error::other(format!("spilled findings: {e}")));
+        }
+        let Some(w) = self.out.as_ref() else {
+            return Ok(());
+        };
+        let mut file: &File = w.get_ref().file.get_ref();
+        let mut segments = self.segments.clone();
+        segments.sort_by_key(|s| s.file);
+        let mut rec = csv::ByteRecord::new();
+        let mut row = csv::ByteRecord::new();
+        for s in segments {
+            file.seek(SeekFrom::Start(s.start))?;
+            let mut rows = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(file.take(s.end - s.start));
+            let name = files.get(s.file as usize).map_or("", String::as_str);
+            while rows.read_byte_record(&mut rec).map_err(io_error)? {
+                row.clear();
+                row.push_field(name.as_bytes());
+                row.extend(rec.iter());
+                out.write_byte_record(&row).map_err(io_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Bytes spilled so far.
+    pub fn len(&self) -> u64 {
+        self.segments.last().map_or(0, |s| s.end)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        #[cfg(not(unix))]
+        {
+            self.out = None;
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}

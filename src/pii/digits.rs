@@ -37,15 +37,18 @@ pub(super) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
             }
             continue;
         }
+        // A `+` or `(` right after a finding is at a boundary whatever that finding ends with:
+        // once it is redacted, the number is there on its own (`…7946 09+44 19 7946 0958`).
+        let after_finding = out.last().is_some_and(|f: &Finding| f.end == p - 1);
         if prev == b'+' {
             if en.on(PHONE) {
-                if let Some(e) = phone::match_plus(text, p - 1) {
+                if let Some(e) = phone::match_plus(text, p - 1, after_finding) {
                     push(out, p - 1, e, PHONE, "phone-intl");
                 }
             }
         } else {
             if prev == b'(' && en.on(PHONE) {
-                if let Some(e) = phone::match_paren(text, p - 1) {
+                if let Some(e) = phone::match_paren(text, p - 1, after_finding) {
                     push(out, p - 1, e, PHONE, "phone-nanp");
                 }
             }
@@ -137,6 +140,17 @@ mod tests {
             found("build1234 5678 9012 3456").is_empty(),
             "fails Luhn/issuer"
         );
+        // After a word ending in a digit, a grouped card is a card; after a four-character
+        // group with a digit (the middle of an IBAN or a longer number), it is not.
+        for t in [
+            "Card5 4111 1111 1111 1111 thanks",
+            "x5 4111 1111 1111 1111",
+            "AB123 4111 1111 1111 1111",
+        ] {
+            assert_eq!(found(t).len(), 1, "{t}");
+        }
+        assert!(found("FR98 4111 1111 1111 1111").is_empty());
+        assert!(found("1234 4111 1111 1111 1111").is_empty());
         // An IBAN still wins over a card-shaped slice of it.
         let iban = found("DE89 3704 0044 0532 0130 00");
         assert_eq!(iban.len(), 1);

@@ -99,9 +99,10 @@ pub(super) fn match_nanp(text: &str, p: usize) -> Option<usize> {
     finish(text, end)
 }
 
-/// Matches `(AAA) EEE-SSSS` whose opening parenthesis is at `q`.
-pub(super) fn match_paren(text: &str, q: usize) -> Option<usize> {
-    if digit_before(text, q) {
+/// Matches `(AAA) EEE-SSSS` whose opening parenthesis is at `q`; `after_finding` when a
+/// finding ends at `q` (what comes before it then does not count).
+pub(super) fn match_paren(text: &str, q: usize, after_finding: bool) -> Option<usize> {
+    if digit_before(text, q) && !after_finding {
         return None;
     }
     let end = nanp_core(text.as_bytes(), q)?;
@@ -116,14 +117,15 @@ fn digit_before(text: &str, q: usize) -> bool {
 }
 
 /// Matches a `+`-prefixed number whose `+` is at `q`. `+1` numbers must be valid NANP.
-pub(super) fn match_plus(text: &str, q: usize) -> Option<usize> {
-    if digit_before(text, q) {
+/// `after_finding` when a finding ends at `q` (what comes before it then does not count).
+pub(super) fn match_plus(text: &str, q: usize, after_finding: bool) -> Option<usize> {
+    if digit_before(text, q) && !after_finding {
         return None;
     }
     let b = text.as_bytes();
     // Glued to a word, only a number written with separators: base64 and other encodings hold
     // `+` among letters and digits, never a spaced or dashed number.
-    let glued = word_before(text, q);
+    let glued = word_before(text, q) && !after_finding;
     let p = q + 1;
     let end = if byte(b, p) == b'1' {
         let n = byte(b, p + 1);
@@ -300,6 +302,14 @@ mod tests {
         assert_eq!(phones("call h+44 20 7946 0958"), ["+44 20 7946 0958"]);
         assert_eq!(phones("tel+1-415-555-0132"), ["+1-415-555-0132"]);
         assert_eq!(phones("call(415) 555-0132"), ["(415) 555-0132"]);
+        // Right after another phone, the digit before the `+` is that phone's: both are found
+        // (redacting the first would expose the second anyway).
+        let chain = "+44 20 7946 09".repeat(8);
+        assert_eq!(phones(&chain).len(), 8, "{:?}", phones(&chain));
+        assert_eq!(
+            phones("+1 415 555 0132(415) 555-0133"),
+            ["+1 415 555 0132", "(415) 555-0133"]
+        );
     }
 
     #[test]

@@ -39,6 +39,11 @@ pub fn fmt_pct(rate: Option<f64>) -> String {
     }
 }
 
+/// `n` and a noun, plural unless `n` is 1: `1 record`, `1,204 records`.
+pub fn plural(n: u64, noun: &str) -> String {
+    format!("{} {noun}{}", fmt_count(n), if n == 1 { "" } else { "s" })
+}
+
 /// A count with thousands separators, for pages (CSV keeps plain numbers).
 pub fn fmt_count(n: u64) -> String {
     crate::skip::thousands(n)

@@ -2,7 +2,7 @@
 //! charts, owners, clusters, week over week and the cases to read first, all text masked.
 
 use super::svg::{self, Chart, Series};
-use super::{escape_html as esc, fmt_change, fmt_count, fmt_pct, fmt_rate_change, page};
+use super::{escape_html as esc, fmt_change, fmt_count, fmt_pct, fmt_rate_change, page, plural};
 use crate::analysis::review::counts::Tally;
 use crate::analysis::review::report::{ClusterSummary, ReviewReport, WowRow};
 use crate::analysis::review::{Case, Reasons};
@@ -79,8 +79,9 @@ fn header(h: &mut String, r: &ReviewReport) {
     if r.without_ts > 0 {
         let _ = write!(
             h,
-            "<p class=\"note\">{} records without a timestamp could not be placed in a week and are left out.</p>",
-            fmt_count(r.without_ts)
+            "<p class=\"note\">{} without a timestamp could not be placed in a week and {} left out.</p>",
+            plural(r.without_ts, "record"),
+            if r.without_ts == 1 { "is" } else { "are" }
         );
     }
 }

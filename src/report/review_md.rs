@@ -1,7 +1,7 @@
 //! `review.md`: the weekly failure review as Markdown (tables, text bars and sparklines), for
 //! wikis, tickets and terminals. Same content as the HTML page, all text masked.
 
-use super::{fmt_change, fmt_count, fmt_pct, fmt_rate_change};
+use super::{fmt_change, fmt_count, fmt_pct, fmt_rate_change, plural};
 use crate::analysis::review::counts::Tally;
 use crate::analysis::review::period::day_label;
 use crate::analysis::review::report::{ReviewReport, WowRow};
@@ -87,8 +87,9 @@ pub fn render(r: &ReviewReport, files: &[String]) -> String {
     if r.without_ts > 0 {
         let _ = writeln!(
             m,
-            "> {} records without a timestamp are left out.\n",
-            fmt_count(r.without_ts)
+            "> {} without a timestamp {} left out.\n",
+            plural(r.without_ts, "record"),
+            if r.without_ts == 1 { "is" } else { "are" }
         );
     }
     headline(&mut m, r);

@@ -600,4 +600,12 @@ fn bad_usage_and_config_exit_2() {
         r.stderr
     );
     assert_eq!(csv_rows(&r.stdout).len(), 1);
+    let r = env.run(&["review", "-q", "odd.jsonl", "-o", "odd"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(env
+        .read("odd/review.md")
+        .contains("1 record without a timestamp is left out."));
+    assert!(env
+        .read("odd/review.html")
+        .contains("1 record without a timestamp could not be placed in a week and is left out."));
 }

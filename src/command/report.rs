@@ -5,7 +5,7 @@ use super::cost::{unpriced_note, CostTables};
 use super::pii::{add_findings, classes_table, summary_table, PiiSetup};
 use super::review::{clusters_table, failures_table, wow_table};
 use super::sli::sli_table;
-use super::slo::{alerts_table, compare_table, slo_table};
+use super::slo::{alerts_table, compare_table, push_quality_alerts, slo_table};
 use super::{check_skips, skipped_table, sources, Common, Outcome};
 use crate::analysis::all::{AllAnalyses, AllReports};
 use crate::analysis::group::GroupSpec;
@@ -67,21 +67,7 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     }
     let cost = CostTables::build(&reports.cost, &common.config);
     let mut alerts = alerts_table(&reports.slo.alerts);
-    // Declining quality trends are alerts too: same leading columns, the rest left empty.
-    for a in &cost.quality_alerts {
-        let mut row = vec![
-            a.bucket.clone(),
-            a.alert.clone(),
-            a.severity.name().to_string(),
-            a.scope.clone(),
-            a.metric.clone(),
-            crate::output::fmt_f64(a.value),
-            crate::output::fmt_f64(a.threshold),
-            a.owner.clone(),
-        ];
-        row.resize(alerts.columns.len(), String::new());
-        alerts.push(row);
-    }
+    push_quality_alerts(&mut alerts, &cost.quality_alerts);
     let mut tables: Vec<(&str, Table)> = vec![
         ("sli.csv", sli_table(&reports.sli)),
         ("slo.csv", slo_table(&reports.slo.objectives)),

@@ -65,6 +65,21 @@ fn one_scan_writes_every_file() {
         );
     }
     assert_eq!(summary["pii"]["findings"], findings.len());
+    // Declining quality trends join the SLO alerts in alerts.csv, the SLO-only columns empty.
+    let alerts = csv_rows(&env.read("out/alerts.csv"));
+    let quality: Vec<_> = alerts
+        .iter()
+        .filter(|a| a["alert"] == "quality_declining")
+        .collect();
+    assert!(!quality.is_empty(), "gen plants a quality decline");
+    for a in &quality {
+        assert!(
+            a["scope"].starts_with("model=") && !a["owner"].is_empty(),
+            "{a:?}"
+        );
+        assert!(a["window"].is_empty() && a["slo"].is_empty() && a["note"].is_empty());
+        assert!(a["value"].parse::<f64>().unwrap() < a["threshold"].parse::<f64>().unwrap());
+    }
 }
 
 #[test]

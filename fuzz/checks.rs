@@ -290,12 +290,21 @@ pub fn report(bytes: &[u8]) {
         // Short values (a bare IP, say) can appear in outputs by coincidence; long ones cannot,
         // unless they are only the tail or head of a longer number (`912-34-567` + `4111 1111
         // 1111 1111` is no card where it stands, and no detector could say otherwise).
+        // Likewise a one-word value (a key) that is only part of a longer word: `AKIA…EXAMPLE8`
+        // is no access key where it stands.
+        let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
         for s in secrets.iter().filter(|s| s.len() >= 12) {
             let b = s.as_bytes();
+            let one_word = b.iter().all(word);
             for at in memchr::memmem::find_iter(&text, b) {
-                let glued_before = b[0].is_ascii_digit() && at > 0 && text[at - 1].is_ascii_digit();
-                let glued_after = b[b.len() - 1].is_ascii_digit()
-                    && text.get(at + b.len()).is_some_and(u8::is_ascii_digit);
+                let before = at.checked_sub(1).map(|i| text[i]);
+                let after = text.get(at + b.len()).copied();
+                let glued_before = (b[0].is_ascii_digit()
+                    && before.is_some_and(|c| c.is_ascii_digit()))
+                    || (one_word && before.is_some_and(|c| word(&c)));
+                let glued_after = (b[b.len() - 1].is_ascii_digit()
+                    && after.is_some_and(|c| c.is_ascii_digit()))
+                    || (one_word && after.is_some_and(|c| word(&c)));
                 assert!(
                     glued_before || glued_after,
                     "{name}: a detected value leaked into the output"

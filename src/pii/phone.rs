@@ -109,9 +109,9 @@ pub(super) fn match_paren(text: &str, q: usize, after_finding: bool) -> Option<u
     finish(text, end)
 }
 
-/// True when an ASCII digit sits right before `q` (`3+44 …` is arithmetic, `12(415) …` a
-/// longer number). A letter there is allowed, as libphonenumber allows it before a leading `+`
-/// or `(`: `tel+44 20 7946 0958` and `call(415) 555-0132` are phone numbers.
+/// True when an ASCII digit sits right before `q` (`12(415) …` is a longer number). A letter
+/// there is allowed, as libphonenumber allows it before a leading `+` or `(`:
+/// `tel+44 20 7946 0958` and `call(415) 555-0132` are phone numbers.
 fn digit_before(text: &str, q: usize) -> bool {
     q > 0 && text.as_bytes()[q - 1].is_ascii_digit()
 }
@@ -119,13 +119,11 @@ fn digit_before(text: &str, q: usize) -> bool {
 /// Matches a `+`-prefixed number whose `+` is at `q`. `+1` numbers must be valid NANP.
 /// `after_finding` when a finding ends at `q` (what comes before it then does not count).
 pub(super) fn match_plus(text: &str, q: usize, after_finding: bool) -> Option<usize> {
-    if digit_before(text, q) && !after_finding {
-        return None;
-    }
     let b = text.as_bytes();
-    // Glued to a word, only a number written with separators: base64 and other encodings hold
-    // `+` among letters and digits, never a spaced or dashed number.
-    let glued = word_before(text, q) && !after_finding;
+    // Glued to a word or a number, only a number written with separators: base64 and other
+    // encodings hold `+` among letters and digits, and `3+919876543210` is a sum, but neither
+    // holds a spaced or dashed number (`call0+44 20 7946 0958` is a phone number).
+    let glued = (word_before(text, q) || digit_before(text, q)) && !after_finding;
     let p = q + 1;
     let end = if byte(b, p) == b'1' {
         let n = byte(b, p + 1);
@@ -300,6 +298,7 @@ mod tests {
         assert_eq!(phones("+33 1 23 45 67 89 12"), ["+33 1 23 45 67 89"]);
         // Glued to a word before its `+` or `(`, a number written with separators is still one.
         assert_eq!(phones("call h+44 20 7946 0958"), ["+44 20 7946 0958"]);
+        assert_eq!(phones("call0+44 20 7946 0958"), ["+44 20 7946 0958"]);
         assert_eq!(phones("tel+1-415-555-0132"), ["+1-415-555-0132"]);
         assert_eq!(phones("call(415) 555-0132"), ["(415) 555-0132"]);
         // Right after another phone, the digit before the `+` is that phone's: both are found
@@ -342,7 +341,7 @@ mod tests {
             "+2.5%",
             "+1234567.89",
             "+0 123 456 789",
-            "3+44 20 7946 0958",
+            "3+919876543210",
             "12(415) 555-0132",
             "a+919876543210",
             "iVBOR+14155550132/xyz",

@@ -1,7 +1,7 @@
 //! PHONE_NUMBER detection: NANP numbers in their common separated spellings and `+`-prefixed
 //! international (E.164) numbers. Bare digit runs are never phones: too many IDs look alike.
 
-use super::text::{byte, digit_run, digits_right_ok, exact_digits, word_before};
+use super::text::{byte, digit_run, digits_right_ok, exact_digits, word_at, word_before};
 
 /// Most digits an E.164 number can have.
 const E164_MAX: usize = 15;
@@ -139,10 +139,15 @@ pub(super) fn match_plus(text: &str, q: usize, after_finding: bool) -> Option<us
     } else {
         international(b, p)?
     };
-    if glued && !b[p..end].iter().any(|&c| is_sep(c) || c == b'(') {
+    let spaced = b[p..end].iter().any(|&c| is_sep(c) || c == b'(');
+    if glued && !spaced {
         return None;
     }
-    finish(text, end)
+    // A spaced `+` number followed directly by a word (`+44 20 7946 0958thanks`) is still
+    // visibly a phone number; unspaced, it is part of a longer token.
+    let end = with_extension(b, end);
+    let word_after = word_at(text, end) && !byte(b, end).is_ascii_digit();
+    (digits_right_ok(text, end) || (spaced && word_after)).then_some(end)
 }
 
 /// Returns the most digits (country code included) a number with a country code that is
@@ -299,6 +304,8 @@ mod tests {
         // Glued to a word before its `+` or `(`, a number written with separators is still one.
         assert_eq!(phones("call h+44 20 7946 0958"), ["+44 20 7946 0958"]);
         assert_eq!(phones("call0+44 20 7946 0958"), ["+44 20 7946 0958"]);
+        assert_eq!(phones("call +44 20 7946 0958thanks"), ["+44 20 7946 0958"]);
+        assert_eq!(phones("x+44-20-7946-0958ddd"), ["+44-20-7946-0958"]);
         assert_eq!(phones("tel+1-415-555-0132"), ["+1-415-555-0132"]);
         assert_eq!(phones("call(415) 555-0132"), ["(415) 555-0132"]);
         // Right after another phone, the digit before the `+` is that phone's: both are found
@@ -344,6 +351,7 @@ mod tests {
             "3+919876543210",
             "12(415) 555-0132",
             "a+919876543210",
+            "+919876543210abc",
             "iVBOR+14155550132/xyz",
             "+44-20-7946-0958-1234-99",
             "café415-555-0132",

@@ -50,16 +50,26 @@ fn match_at(text: &str, at: usize, floor: usize) -> Option<(usize, usize)> {
     if word_before(text, s) {
         return None;
     }
-    let e = domain_end(b, at + 1)?;
-    if word_at(text, e) {
+    let (e, glued_digits) = domain_end(b, at + 1)?;
+    if word_at(text, e) && !glued_digits {
         return None;
     }
     Some((s, e))
 }
 
+/// Common top-level domains: the only ones recognised with digits glued after them
+/// (`jane@example.org1111`), where a typo or a missing space is likelier than a host name such
+/// as `deploy@api.prod2`.
+const COMMON_TLDS: &[&[u8]] = &[
+    b"com", b"org", b"net", b"edu", b"gov", b"io", b"co", b"uk", b"de", b"fr", b"jp", b"cn", b"ru",
+    b"br", b"in", b"it", b"es", b"nl", b"ca", b"au", b"us", b"info", b"biz", b"me", b"ai", b"app",
+    b"dev",
+];
+
 /// Parses a domain starting at `start` and returns the end of its longest prefix that has at
-/// least two labels and ends in an alphabetic TLD of two or more letters.
-fn domain_end(b: &[u8], start: usize) -> Option<usize> {
+/// least two labels and ends in an alphabetic TLD of two or more letters, and whether that end
+/// splits a common TLD from digits glued after it (the address then ends before them).
+fn domain_end(b: &[u8], start: usize) -> Option<(usize, bool)> {
     let mut j = start;
     let mut labels = 0;
     let mut best = None;
@@ -78,8 +88,9 @@ fn domain_end(b: &[u8], start: usize) -> Option<usize> {
         }
         labels += 1;
         let label = &b[ls..le];
-        if labels >= 2 && label.len() >= 2 && label.iter().all(u8::is_ascii_alphabetic) {
-            best = Some(le);
+        let alpha = label.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        if labels >= 2 && label.len() >= 2 && alpha == label.len() {
+            best = Some((le, false));
         }
         if le != j {
             break;
@@ -87,6 +98,15 @@ fn domain_end(b: &[u8], start: usize) -> Option<usize> {
         if j + 1 < b.len() && b[j] == b'.' && b[j + 1].is_ascii_alphanumeric() {
             j += 1;
         } else {
+            // The last label: a common TLD with only digits after it.
+            let tld = &label[..alpha];
+            if labels >= 2
+                && alpha < label.len()
+                && label[alpha..].iter().all(u8::is_ascii_digit)
+                && COMMON_TLDS.iter().any(|t| t.eq_ignore_ascii_case(tld))
+            {
+                best = Some((ls + alpha, true));
+            }
             break;
         }
     }
@@ -123,6 +143,9 @@ mod tests {
         assert_eq!(emails("bob@corp.io-"), ["bob@corp.io"]);
         assert_eq!(emails("xjohn@example.comx"), ["xjohn@example.comx"]);
         assert_eq!(emails("bob@corp.io.123"), ["bob@corp.io"]);
+        // Digits glued after a common TLD end the address; after a host name they do not.
+        assert_eq!(emails("jane@example.org1111 1111"), ["jane@example.org"]);
+        assert_eq!(emails("x jane@example.COM42."), ["jane@example.COM"]);
     }
 
     #[test]
@@ -141,6 +164,9 @@ mod tests {
             "j***@example.com",
             "bob@corp.c",
             "x@-corp.io",
+            "deploy@api.prod2",
+            "root@web.node01",
+            "bob@corp.io1x",
         ] {
             assert!(emails(t).is_empty(), "{t:?} -> {:?}", emails(t));
         }

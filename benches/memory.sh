@@ -9,7 +9,7 @@ cargo build --release --quiet
 BIN=${CARGO_TARGET_DIR:-target}/release/logwarden
 DATA=${BENCH_DIR:-bench-data}
 mkdir -p "$DATA"
-SIZES=("${@:-450000 2250000}")
+if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(450000 2250000); fi
 
 # Runs a command, sampling /proc/PID/status every 20 ms; prints "peak_rss_kb peak_anon_kb secs".
 peak() {

@@ -411,10 +411,11 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
 mod tests {
     use super::*;
     use crate::analysis::group::GroupSpec;
-    use crate::analysis::pii::{Classifier, DataClass, PiiAudit, PiiContext};
+    use crate::analysis::pii::PiiAudit;
     use crate::analysis::sli::Sli;
+    use crate::command::pii::PiiSetup;
     use crate::input::discover;
-    use crate::pii::{Detectors, Fingerprinter, PiiConfig};
+    use crate::pii::PiiConfig;
     use proptest::prelude::*;
 
     /// A small generated log written once per test process.
@@ -447,14 +448,8 @@ mod tests {
             threads,
             ..ScanOptions::default()
         };
-        let det = Detectors::new(&PiiConfig::default()).unwrap();
-        let fp = Fingerprinter::new(b"k");
-        let cls = Classifier::new(&det, DataClass::Internal, &Default::default());
-        let ctx = PiiContext {
-            detectors: &det,
-            fingerprints: &fp,
-            classifier: &cls,
-        };
+        let setup = PiiSetup::new(&PiiConfig::default()).unwrap();
+        let ctx = setup.context();
         let spec = GroupSpec::parse("hour,model,version").unwrap();
         let (sli, s) = scan(sources, &opts, || Sli::new(spec.clone())).unwrap();
         let table = crate::command::sli::sli_table(&sli.finish()).to_csv();
@@ -483,14 +478,8 @@ mod tests {
         std::fs::write(dir.path().join("b.jsonl"), &text).unwrap();
         std::fs::write(dir.path().join("c.jsonl"), &text[..text.len() / 2]).unwrap();
         let sources = discover(&[dir.path().display().to_string()]).unwrap();
-        let det = Detectors::new(&PiiConfig::default()).unwrap();
-        let fp = Fingerprinter::new(b"k");
-        let cls = Classifier::new(&det, DataClass::Internal, &Default::default());
-        let ctx = PiiContext {
-            detectors: &det,
-            fingerprints: &fp,
-            classifier: &cls,
-        };
+        let setup = PiiSetup::new(&PiiConfig::default()).unwrap();
+        let ctx = setup.context();
         let audit = |after: usize, chunk_bytes: usize| {
             let opts = ScanOptions {
                 chunk_bytes,

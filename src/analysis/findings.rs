@@ -263,15 +263,6 @@ impl Spill {
         }
         Ok(())
     }
-
-    /// Bytes spilled so far.
-    pub fn len(&self) -> u64 {
-        self.segments.last().map_or(0, |s| s.end)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 impl Drop for Spill {

@@ -163,7 +163,6 @@ pub struct PiiReport {
     /// Records per data class, indexed like `DataClass::ALL`.
     pub classes: [u64; 4],
     pub type_names: Vec<String>,
-    pub secret: Vec<bool>,
 }
 
 /// One row of `pii_summary.csv`.
@@ -292,9 +291,6 @@ impl Analysis for PiiAudit<'_> {
             classes: self.classes,
             type_names: (0..det.type_count() as TypeId)
                 .map(|i| det.type_name(i).to_string())
-                .collect(),
-            secret: (0..det.type_count() as TypeId)
-                .map(|i| det.is_secret(i))
                 .collect(),
         }
     }

@@ -131,18 +131,6 @@ pub fn add_findings(
     Ok(())
 }
 
-/// `pii_findings.csv` as a table (every finding in memory: for small reports and tests).
-pub fn findings_table(report: &PiiReport, files: &[String]) -> anyhow::Result<Table> {
-    let mut bytes = Vec::new();
-    report.write_findings(files, &mut bytes)?;
-    let mut rows = csv::Reader::from_reader(&bytes[..]);
-    let mut t = Table::new(rows.headers()?.iter());
-    for r in rows.records() {
-        t.push(r?.iter().map(String::from).collect());
-    }
-    Ok(t)
-}
-
 /// `pii_summary.csv`: per type and field, findings, records affected and distinct values.
 pub fn summary_table(report: &PiiReport) -> Table {
     let mut t = Table::new([

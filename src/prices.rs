@@ -4,62 +4,6 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The `[prices]` section `logwarden config init` writes: public list prices (USD per 1M
-/// tokens, standard tier, no batch, cache or long-context rates) of common models, as editable
-/// examples. Globs with a leading `*` also match provider-prefixed ids such as Bedrock's
-/// `anthropic.claude-sonnet-4-20250514-v1:0` or OpenRouter's `anthropic/claude-3.5-haiku`.
-pub const DEFAULT_PRICES_TOML: &str = r#"# USD per 1M tokens (input, output), used for requests whose log line has no cost_usd.
-# Keys are exact model names or globs (* = any run, ? = one character); the longest
-# matching glob wins, so "gpt-4o-mini*" beats "gpt-4o*".
-# These are EXAMPLES: public list prices (standard tier, no batch, cached-input or
-# long-context rates) as published by the providers in 2025. Check your provider's
-# pricing page and your contract, edit, and add the models you use. A request that is
-# neither logged with a cost nor priced here is reported as unpriced, never as free.
-[prices]
-# OpenAI
-"gpt-5*" = { input = 1.25, output = 10.00 }
-"gpt-5-mini*" = { input = 0.25, output = 2.00 }
-"gpt-5-nano*" = { input = 0.05, output = 0.40 }
-"gpt-5-pro*" = { input = 15.00, output = 120.00 }
-"gpt-4.1*" = { input = 2.00, output = 8.00 }
-"gpt-4.1-mini*" = { input = 0.40, output = 1.60 }
-"gpt-4.1-nano*" = { input = 0.10, output = 0.40 }
-"gpt-4o*" = { input = 2.50, output = 10.00 }
-"gpt-4o-mini*" = { input = 0.15, output = 0.60 }
-"o1*" = { input = 15.00, output = 60.00 }
-"o1-mini*" = { input = 1.10, output = 4.40 }
-"o3*" = { input = 2.00, output = 8.00 }
-"o3-mini*" = { input = 1.10, output = 4.40 }
-"o3-pro*" = { input = 20.00, output = 80.00 }
-"o4-mini*" = { input = 1.10, output = 4.40 }
-"text-embedding-3-small" = { input = 0.02, output = 0.00 }
-"text-embedding-3-large" = { input = 0.13, output = 0.00 }
-"text-embedding-ada-002" = { input = 0.10, output = 0.00 }
-# Anthropic
-"*claude-opus-4*" = { input = 15.00, output = 75.00 }
-"*claude-opus-4-5*" = { input = 5.00, output = 25.00 }
-"*claude-sonnet-4*" = { input = 3.00, output = 15.00 }
-"*claude-3-7-sonnet*" = { input = 3.00, output = 15.00 }
-"*claude-3-5-sonnet*" = { input = 3.00, output = 15.00 }
-"*claude-haiku-4-5*" = { input = 1.00, output = 5.00 }
-"*claude-3-5-haiku*" = { input = 0.80, output = 4.00 }
-"*claude-3.5-haiku*" = { input = 0.80, output = 4.00 }
-"*claude-haiku-3.5*" = { input = 0.80, output = 4.00 }
-"*claude-3-haiku*" = { input = 0.25, output = 1.25 }
-# Google (prompts up to 200k tokens)
-"gemini-2.5-pro*" = { input = 1.25, output = 10.00 }
-"gemini-2.5-flash*" = { input = 0.30, output = 2.50 }
-"gemini-2.5-flash-lite*" = { input = 0.10, output = 0.40 }
-"gemini-2.0-flash*" = { input = 0.10, output = 0.40 }
-# Open-weight models: the price depends on the host (these are Groq's list prices).
-"*llama-3.1-8b*" = { input = 0.05, output = 0.08 }
-"*llama-3.1-70b*" = { input = 0.59, output = 0.79 }
-"*llama-3.3-70b*" = { input = 0.59, output = 0.79 }
-# Mistral
-"mistral-large*" = { input = 2.00, output = 6.00 }
-"mistral-small*" = { input = 0.10, output = 0.30 }
-"#;
-
 /// One model's list price.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -191,8 +135,8 @@ mod tests {
 
     #[test]
     fn default_prices_parse_and_resolve_common_ids() {
-        let cfg = crate::config::Config::parse(DEFAULT_PRICES_TOML, "default prices")
-            .expect("the default [prices] section parses");
+        let cfg = crate::config::Config::parse(crate::command::config::TEMPLATE, "template")
+            .expect("the template parses");
         let t = PriceTable::new(&cfg.prices);
         let price = |m: &str| t.lookup(m).map(|p| (p.input, p.output));
         assert_eq!(price("gpt-4o-2024-08-06"), Some((2.5, 10.0)));

@@ -8,30 +8,20 @@ use super::review::report::ReviewReport;
 use super::review::{Review, ReviewOptions};
 use super::sli::{Sli, SliReport};
 use super::slo::{Slo, SloPlan, SloReport};
-use super::{Analysis, Line};
 use crate::bucket::BucketKind;
-use crate::record::Record;
 use std::sync::Arc;
 
-/// The analyses of a full report, each fed every record of the one scan.
-pub struct AllAnalyses<'d> {
-    pub sli: Sli,
-    /// The daily totals behind the headline trend charts.
-    pub daily: Sli,
-    pub pii: PiiAudit<'d>,
-    pub slo: Slo,
-    pub cost: CostAnalysis,
-    pub review: Review,
-}
-
-/// The finished reports.
-pub struct AllReports {
-    pub sli: SliReport,
-    pub daily: SliReport,
-    pub pii: PiiReport,
-    pub slo: SloReport,
-    pub cost: CostReport,
-    pub review: ReviewReport,
+crate::composite_analysis! {
+    /// The analyses of a full report, each fed every record of the one scan.
+    pub struct AllAnalyses<'d> => AllReports {
+        sli: Sli => SliReport,
+        /// The daily totals behind the headline trend charts.
+        daily: Sli => SliReport,
+        pii: PiiAudit<'d> => PiiReport,
+        slo: Slo => SloReport,
+        cost: CostAnalysis => CostReport,
+        review: Review => ReviewReport,
+    }
 }
 
 impl<'d> AllAnalyses<'d> {
@@ -55,43 +45,6 @@ impl<'d> AllAnalyses<'d> {
             slo: Slo::new(Arc::clone(slo)),
             cost: CostAnalysis::new(by.clone(), NEGATIVE_BELOW),
             review: Review::new(Arc::clone(review)),
-        }
-    }
-}
-
-impl Analysis for AllAnalyses<'_> {
-    type Output = AllReports;
-
-    fn observe(&mut self, rec: &Record<'_>, line: &Line<'_>) {
-        self.sli.observe(rec, line);
-        self.daily.observe(rec, line);
-        self.pii.observe(rec, line);
-        self.slo.observe(rec, line);
-        self.cost.observe(rec, line);
-        self.review.observe(rec, line);
-    }
-
-    fn observe_line(&mut self, line: &Line<'_>, rec: Option<&Record<'_>>) {
-        self.pii.observe_line(line, rec);
-    }
-
-    fn merge(&mut self, other: Self) {
-        self.sli.merge(other.sli);
-        self.daily.merge(other.daily);
-        self.pii.merge(other.pii);
-        self.slo.merge(other.slo);
-        self.cost.merge(other.cost);
-        self.review.merge(other.review);
-    }
-
-    fn finish(self) -> AllReports {
-        AllReports {
-            sli: self.sli.finish(),
-            daily: self.daily.finish(),
-            pii: self.pii.finish(),
-            slo: self.slo.finish(),
-            cost: self.cost.finish(),
-            review: self.review.finish(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The analysis framework: every report is a fold over records (`observe` → `merge` → `finish`),
 //! run per chunk in parallel and merged in chunk order, so one scan can feed several analyses.
 
+pub mod alert;
 pub mod all;
 pub mod cost;
 pub mod findings;
@@ -44,4 +45,68 @@ pub trait Analysis: Send + Sized {
 
     /// Produces the report.
     fn finish(self) -> Self::Output;
+}
+
+/// Declares a struct of analyses that is itself one analysis: each field sees every record and
+/// line, merges with the same field of the other accumulator and finishes into the same-named
+/// field of the output struct. The list of analyses is written once, here, and `observe`,
+/// `merge` and `finish` follow from it (as BurntSushi's `rust-stats` `Commute` impls let xsv's
+/// `stats` merge field by field).
+///
+/// ```ignore
+/// composite_analysis! {
+///     /// Docs of the accumulator.
+///     pub struct Both<'d> => BothReports {
+///         /// Docs of the field.
+///         sli: Sli => SliReport,
+///         pii: PiiAudit<'d> => PiiReport,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! composite_analysis {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(<$lt:lifetime>)? => $out:ident {
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty => $oty:ty ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name $(<$lt>)? {
+            $( $(#[$fmeta])* pub $field: $ty, )+
+        }
+
+        /// The finished reports, one per analysis of the accumulator.
+        pub struct $out {
+            $( $(#[$fmeta])* pub $field: $oty, )+
+        }
+
+        impl $(<$lt>)? $crate::analysis::Analysis for $name $(<$lt>)? {
+            type Output = $out;
+
+            fn observe(
+                &mut self,
+                rec: &$crate::record::Record<'_>,
+                line: &$crate::analysis::Line<'_>,
+            ) {
+                $( self.$field.observe(rec, line); )+
+            }
+
+            fn observe_line(
+                &mut self,
+                line: &$crate::analysis::Line<'_>,
+                rec: Option<&$crate::record::Record<'_>>,
+            ) {
+                $( self.$field.observe_line(line, rec); )+
+            }
+
+            fn merge(&mut self, other: Self) {
+                $( self.$field.merge(other.$field); )+
+            }
+
+            fn finish(self) -> $out {
+                $out { $( $field: self.$field.finish(), )+ }
+            }
+        }
+    };
 }

@@ -51,7 +51,7 @@ impl Reasons {
         if rec.rating.is_some_and(|r| r < rules.negative_below) {
             bits |= Self::NEGATIVE_FEEDBACK.0;
         }
-        let failed_status = rec.status.is_some_and(|s| !(200..=299).contains(&s));
+        let failed_status = rec.status_class().is_failure();
         if failed_status || rec.error.is_some() {
             bits |= Self::ERROR.0;
         }

@@ -25,12 +25,10 @@ impl SliStats {
     /// Counts one record.
     pub fn add(&mut self, rec: &Record<'_>) {
         self.requests += 1;
-        match rec.status {
-            Some(200..=299) => self.success += 1,
-            Some(400..=499) => self.errors_4xx += 1,
-            Some(500..=599) => self.errors_5xx += 1,
-            _ => {}
-        }
+        let class = rec.status_class();
+        self.success += u64::from(class.is_success());
+        self.errors_4xx += u64::from(class.is_4xx());
+        self.errors_5xx += u64::from(class.is_5xx());
         self.cost_usd += rec.cost_usd;
         self.tokens_in += rec.tokens_in.unwrap_or(0);
         self.tokens_out += rec.tokens_out.unwrap_or(0);

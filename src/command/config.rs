@@ -84,7 +84,38 @@ mod tests {
         assert_eq!(cfg.slo, defaults.slo);
         assert_eq!(cfg.cost, defaults.cost);
         assert_eq!(cfg.quality, defaults.quality);
+        assert_eq!(cfg.review, defaults.review);
         assert!(cfg.fields.is_empty());
+        assert!(
+            cfg.prices.contains_key("gpt-4o*"),
+            "config init writes list prices"
+        );
+    }
+
+    /// Every section of `Config` appears in the template, so `config init` really writes them
+    /// all. The section names come from the type itself (serde lists every field it expects
+    /// when it rejects an unknown one), not from a hand list that could drift.
+    #[test]
+    fn template_has_every_section() {
+        let err = Config::parse("[no_such_section]\n", "probe")
+            .unwrap_err()
+            .to_string();
+        let expected = err.split("expected one of").nth(1).expect(&err);
+        let sections: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        assert!(sections.len() >= 9, "{err}");
+        let in_template: Vec<String> = TEMPLATE
+            .lines()
+            .filter_map(|l| l.strip_prefix('['))
+            .filter(|l| !l.starts_with('['))
+            .filter_map(|l| l.split(']').next())
+            .map(str::to_string)
+            .collect();
+        for key in &sections {
+            assert!(
+                in_template.iter().any(|s| s == key),
+                "[{key}] missing from the template"
+            );
+        }
     }
 
     #[test]
@@ -106,6 +137,11 @@ mod tests {
             .join("\n");
         let cfg = Config::parse(&uncommented, "uncommented").unwrap();
         assert_eq!(cfg.pii.custom.len(), 1);
+        assert!(
+            cfg.prices.contains_key("gpt-4o*"),
+            "the list prices are active"
+        );
+        assert_eq!(cfg.review.rules.len(), 1);
         assert_eq!(cfg.alerts.monthly_budget_usd, Some(10000.0));
         assert_eq!(cfg.fields.len(), 3);
     }

@@ -2,9 +2,10 @@
 //! forecast and quality drift, from one scan.
 
 use super::{check_skips, emit, note_left_out, sources, Common, Outcome};
+use crate::analysis::alert::{AlertList, Severity};
 use crate::analysis::cost::anomaly::{find_anomalies, Anomaly};
 use crate::analysis::cost::forecast::{forecast, ForecastRow};
-use crate::analysis::cost::quality::{quality_alerts, quality_trend, AlertRow, QualityRow};
+use crate::analysis::cost::quality::{quality_trend, QualityRow};
 use crate::analysis::cost::table::cost_rows;
 use crate::analysis::cost::{CostAnalysis, CostReport, NEGATIVE_BELOW};
 use crate::analysis::group::GroupSpec;
@@ -22,10 +23,9 @@ pub struct CostTables {
     pub anomalies: Table,
     pub forecast: Table,
     pub quality: Table,
-    /// The declining quality trends as `alerts.csv` rows, for the SLO and report layer.
-    pub quality_alerts: Vec<AlertRow>,
-    /// True when there is an anomaly or a declining quality trend (`--fail-on alerts`).
-    pub alerts: bool,
+    /// The anomalies and declining quality trends as alerts, in `alerts.csv` order: what
+    /// `--fail-on alerts` tests and what `report` adds to the SLO alerts.
+    pub alerts: AlertList,
 }
 
 impl CostTables {
@@ -46,13 +46,15 @@ impl CostTables {
             )
         });
         let quality_rows = quality_trend(report, &config.quality, &config.owners);
+        let mut alerts = AlertList::default();
+        alerts.extend_anomalies(&anomalies);
+        alerts.extend_quality(&quality_rows);
         CostTables {
             cost: cost_table(report),
-            alerts: !anomalies.is_empty() || quality_rows.iter().any(|r| r.declining),
             anomalies: anomalies_table(&anomalies),
             forecast: forecast_table(&forecast_rows),
             quality: quality_table(&quality_rows),
-            quality_alerts: quality_alerts(&quality_rows),
+            alerts,
         }
     }
 }
@@ -85,7 +87,8 @@ pub fn run(common: &Common, by: GroupSpec) -> anyhow::Result<Outcome> {
     )?;
     Ok(Outcome {
         findings: false,
-        alerts: tables.alerts,
+        // Every anomaly and decline counts: `cost` has no --min-severity.
+        alerts: tables.alerts.fires(Severity::P3),
     })
 }
 
@@ -124,17 +127,17 @@ pub fn unpriced_note(report: &CostReport) -> Option<String> {
 
 /// Rounds a ratio or score for reading (4 decimals).
 fn round4(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
+    crate::output::round_to(x, 4)
 }
 
 /// Rounds a USD amount to a nano-dollar, hiding float noise from summing days.
 fn round9(x: f64) -> f64 {
-    (x * 1e9).round() / 1e9
+    crate::output::round_to(x, 9)
 }
 
 /// Rounds a level or slope for reading (6 decimals).
 fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
+    crate::output::round_to(x, 6)
 }
 
 /// `cost.csv`: bucket, the `--by` dimensions, then the cost columns.

@@ -64,9 +64,13 @@ pub(crate) fn scan_table(
 ) -> anyhow::Result<(DataFrame, ScanSummary)> {
     let sources = sources(common)?;
     let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
-    // The review thresholds (`[review] min_confidence`, `negative_below`) will come from the
-    // config once the review report defines that section; until then, the shared defaults.
-    let ctx = TableContext::new(&names, FailureRules::default(), columns);
+    // The `reasons` column uses the review's thresholds, so `query` and `review` label a
+    // request the same way.
+    let rules = FailureRules {
+        min_confidence: common.config.review.min_confidence,
+        negative_below: common.config.review.negative_below,
+    };
+    let ctx = TableContext::new(&names, rules, columns);
     let (table, summary) = if columns.contains(Col::PiiTypes) {
         // Only a query that reads `pii_types` pays for auditing every string.
         let detectors = PiiSetup::new(&common.config.pii)?.detectors;

@@ -5,8 +5,9 @@ use super::cost::{unpriced_note, CostTables};
 use super::pii::{add_findings, classes_table, summary_table, PiiSetup};
 use super::review::{clusters_table, failures_table, wow_table};
 use super::sli::sli_table;
-use super::slo::{alerts_table, compare_table, push_quality_alerts, slo_table};
+use super::slo::{alerts_table, compare_table, slo_table};
 use super::{check_skips, skipped_table, sources, Common, Outcome};
+use crate::analysis::alert::{AlertList, Source};
 use crate::analysis::all::{AllAnalyses, AllReports};
 use crate::analysis::group::GroupSpec;
 use crate::analysis::pii::DataClass;
@@ -66,8 +67,12 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
         }
     }
     let cost = CostTables::build(&reports.cost, &common.config);
-    let mut alerts = alerts_table(&reports.slo.alerts);
-    push_quality_alerts(&mut alerts, &cost.quality_alerts);
+    // One list of alerts: the SLO's, then the cost anomalies and quality declines. alerts.csv,
+    // summary.json, the index page and --fail-on all read it.
+    let mut alert_list = AlertList::default();
+    alert_list.extend(reports.slo.alerts.iter().cloned());
+    alert_list.extend(cost.alerts.alerts.iter().cloned());
+    let alerts = alerts_table(&alert_list.alerts);
     let mut tables: Vec<(&str, Table)> = vec![
         ("sli.csv", sli_table(&reports.sli)),
         ("slo.csv", slo_table(&reports.slo.objectives)),
@@ -116,70 +121,47 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
         files.push(n);
     }
     files.extend(["review.md", "review.html", "summary.json"]);
-    let summary_json = summary_json(common, &summary, &reports, &files);
+    let summary_json = summary_json(common, &summary, &reports, &alert_list, &files);
     set.add(
         &dir.join("summary.json"),
         serde_json::to_string_pretty(&summary_json)?.as_bytes(),
     )?;
-    let alerts = &tables
-        .iter()
-        .find(|(n, _)| *n == "alerts.csv")
-        .expect("alerts table")
-        .1;
-    let page = render_index(&overview(
-        &reports,
-        &summary_json,
-        alerts,
-        &cost.anomalies,
-        &files,
-    ));
+    let page = render_index(&overview(&reports, &summary_json, &alert_list, &files));
     set.add(&dir.join("index.html"), page.as_bytes())?;
     set.commit()?;
     Ok(Outcome {
         findings: reports.pii.count() > 0,
-        alerts: reports
-            .slo
-            .alerts
-            .iter()
-            .any(|a| a.severity.at_least(req.min_severity)),
+        alerts: alert_list.fires(req.min_severity),
     })
 }
 
-/// The data of `index.html`, from the finished reports and tables.
+/// The data of `index.html`, from the finished reports and the run's alerts (typed data, never
+/// re-read from the rendered tables).
 fn overview(
     r: &AllReports,
     summary: &serde_json::Value,
-    alerts: &Table,
-    anomalies: &Table,
+    alerts: &AlertList,
     files: &[&str],
 ) -> Overview {
     let day =
         |k: &crate::analysis::group::GroupKey| r.daily.spec.bucket.label(k.bucket).to_string();
     let h = &summary["headline"];
-    let col = |t: &Table, name: &str| t.columns.iter().position(|c| c == name);
-    let mut anomaly_days = Vec::new();
-    if let (Some(b), Some(s)) = (col(anomalies, "bucket"), col(anomalies, "scope")) {
-        for row in &anomalies.rows {
-            if row[s] == "total" || row[s] == "all" {
-                anomaly_days.push(row[b].clone());
-            }
-        }
-    }
-    let pick = |row: &Vec<String>, name: &str| {
-        col(alerts, name)
-            .map(|i| row[i].clone())
-            .unwrap_or_default()
-    };
+    let anomalies = alerts.alerts.iter().filter(|a| a.source == Source::Cost);
+    let anomaly_count = anomalies.clone().count();
+    let anomaly_days: Vec<String> = anomalies
+        .filter(|a| a.scope == "total")
+        .map(|a| a.bucket.clone())
+        .collect();
     let mut alert_rows: Vec<[String; 5]> = alerts
-        .rows
+        .alerts
         .iter()
-        .map(|row| {
+        .map(|a| {
             [
-                pick(row, "bucket"),
-                pick(row, "alert"),
-                pick(row, "severity"),
-                pick(row, "scope"),
-                pick(row, "owner"),
+                a.bucket.clone(),
+                a.alert.to_string(),
+                a.severity.name().to_string(),
+                a.scope.clone(),
+                a.owner.clone(),
             ]
         })
         .collect();
@@ -217,11 +199,11 @@ fn overview(
             (
                 "Cost".into(),
                 format!("${:.2}", h["cost_usd"].as_f64().unwrap_or(0.0)),
-                format!("{} anomaly rows", anomalies.rows.len()),
+                format!("{anomaly_count} anomalies"),
             ),
             (
                 "Alerts".into(),
-                alerts.rows.len().to_string(),
+                alerts.len().to_string(),
                 format!("{} SLOs missed", h["slos_missed"]),
             ),
             (
@@ -267,6 +249,7 @@ fn summary_json(
     common: &Common,
     scan: &ScanSummary,
     r: &AllReports,
+    alerts: &AlertList,
     files: &[&str],
 ) -> serde_json::Value {
     let total = r
@@ -291,16 +274,11 @@ fn summary_json(
         .iter()
         .map(|c| (c.name().to_string(), json!(r.pii.classes[*c as usize])))
         .collect();
-    let alerts_by_severity: serde_json::Map<String, serde_json::Value> =
-        [Severity::P0, Severity::P1, Severity::P2, Severity::P3]
-            .iter()
-            .map(|s| {
-                (
-                    s.name().to_string(),
-                    json!(r.slo.alerts.iter().filter(|a| a.severity == *s).count()),
-                )
-            })
-            .collect();
+    let alerts_by_severity: serde_json::Map<String, serde_json::Value> = alerts
+        .by_severity()
+        .iter()
+        .map(|(s, n)| (s.name().to_string(), json!(n)))
+        .collect();
     json!({
         "logwarden_version": env!("CARGO_PKG_VERSION"),
         "generated_at": crate::record::time::format_rfc3339(
@@ -332,7 +310,7 @@ fn summary_json(
             "cost_usd": total.3,
             "days": r.daily.rows.len(),
             "records_without_ts": r.sli.without_ts,
-            "alerts": r.slo.alerts.len(),
+            "alerts": alerts.len(),
             "alerts_by_severity": alerts_by_severity,
             "slos_missed": r.slo.objectives.iter().filter(|o| o.met == Some(false)).count(),
         },

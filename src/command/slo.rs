@@ -3,7 +3,6 @@
 //! (`compare.csv`).
 
 use super::{check_skips, emit, note_left_out, sources, Common, Outcome};
-use crate::analysis::cost::quality::AlertRow;
 use crate::analysis::slo::alerts::Alert;
 use crate::analysis::slo::compare::CompareRow;
 use crate::analysis::slo::config::Severity;
@@ -125,25 +124,6 @@ pub fn slo_table(rows: &[ObjectiveRow]) -> Table {
     t
 }
 
-/// Appends declining quality trends to an `alerts.csv` table: the leading columns (bucket to
-/// owner) filled, the SLO-specific ones left empty.
-pub fn push_quality_alerts(t: &mut Table, rows: &[AlertRow]) {
-    for a in rows {
-        let mut row = vec![
-            a.bucket.clone(),
-            a.alert.clone(),
-            a.severity.name().to_string(),
-            a.scope.clone(),
-            a.metric.clone(),
-            fmt_f64(a.value),
-            fmt_f64(a.threshold),
-            a.owner.clone(),
-        ];
-        row.resize(t.columns.len(), String::new());
-        t.push(row);
-    }
-}
-
 /// `alerts.csv`: the contract's columns, then `window, slo, from, until, requests, bad,
 /// p_value, note`.
 pub fn alerts_table(rows: &[Alert]) -> Table {
@@ -233,6 +213,6 @@ pub fn compare_table(rows: &[CompareRow]) -> Table {
 }
 
 /// p-values to 12 decimals: plain decimals stay short, and anything below 5e-13 is 0.
-fn round_p(p: f64) -> f64 {
-    (p * 1e12).round() / 1e12
+fn round_p(x: f64) -> f64 {
+    crate::output::round_to(x, 12)
 }

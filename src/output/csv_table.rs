@@ -46,6 +46,16 @@ pub fn fmt_f64(x: f64) -> String {
     format!("{x}")
 }
 
+/// Rounds `x` to `decimals` places (0 to 12) for reading, hiding float noise from sums: the one
+/// rounding helper every table uses.
+pub fn round_to(x: f64, decimals: usize) -> f64 {
+    const SCALE: [f64; 13] = [
+        1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+    ];
+    let s = SCALE[decimals.min(12)];
+    (x * s).round() / s
+}
+
 /// An optional float; empty when absent.
 pub fn fmt_opt(x: Option<f64>) -> String {
     x.map(fmt_f64).unwrap_or_default()

@@ -3,7 +3,7 @@
 
 pub mod csv_table;
 
-pub use csv_table::{fmt_f64, fmt_opt, Table};
+pub use csv_table::{fmt_f64, fmt_opt, round_to, Table};
 
 use std::fs;
 use std::io::{self, Write};

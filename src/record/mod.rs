@@ -3,6 +3,7 @@
 
 pub mod format;
 pub mod json;
+pub mod status;
 pub mod time;
 pub mod walk;
 
@@ -203,9 +204,14 @@ impl<'a> Record<'a> {
         self.dims[d as usize]
     }
 
+    /// The class of the record's status: the one classification every analysis reads.
+    pub fn status_class(&self) -> status::StatusClass {
+        status::StatusClass::of(self.status)
+    }
+
     /// True for a 2xx status.
     pub fn is_success(&self) -> bool {
-        matches!(self.status, Some(200..=299))
+        self.status_class().is_success()
     }
 }
 

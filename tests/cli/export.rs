@@ -2,7 +2,7 @@
 //! round trip through DuckDB, which must return the same numbers as `logwarden query`.
 
 use crate::saved_queries::saved;
-use crate::util::{csv_rows, manifest_dir, Env};
+use crate::util::{csv_rows, manifest_dir, missing_tool, python, Env};
 use logwarden::record::time::parse_rfc3339;
 use polars::prelude::*;
 use std::process::Command;
@@ -178,12 +178,12 @@ fn same_value(ours: &str, theirs: Option<&str>) -> bool {
 
 #[test]
 fn duckdb_reads_the_export_and_agrees_with_query() {
-    let has_duckdb = Command::new("python3")
+    let has_duckdb = Command::new(python())
         .args(["-c", "import duckdb"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_duckdb {
-        eprintln!("skipping the DuckDB round trip: python3 with the duckdb package is not available (pip install duckdb)");
+        missing_tool("python with the duckdb package (pip install duckdb)");
         return;
     }
     let env = Env::new();
@@ -214,7 +214,7 @@ fn duckdb_reads_the_export_and_agrees_with_query() {
     );
     env.write("queries.json", serde_json::to_string(&queries).unwrap());
     env.write("roundtrip.py", DUCKDB_SCRIPT);
-    let out = Command::new("python3")
+    let out = Command::new(python())
         .arg(env.path("roundtrip.py"))
         .arg(env.path("ds"))
         .arg(env.path("queries.json"))
@@ -227,7 +227,7 @@ fn duckdb_reads_the_export_and_agrees_with_query() {
         String::from_utf8_lossy(&out.stderr)
     );
     if let Some(reason) = stdout.strip_prefix("SKIP ") {
-        eprintln!("skipping the DuckDB round trip: {reason}");
+        missing_tool(&format!("duckdb ({reason})"));
         return;
     }
     let answers: Vec<serde_json::Value> = stdout

@@ -422,3 +422,41 @@ fn results_do_not_depend_on_threads_and_filters_apply() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "file,n\n-,20000\n");
 }
+
+#[test]
+fn reasons_follow_the_review_thresholds_of_the_config() {
+    let env = Env::new();
+    env.write(
+        "logs.jsonl",
+        concat!(
+            "{\"ts\":\"2026-11-23T10:00:00Z\",\"status\":200,\"confidence\":0.7,\"feedback\":{\"rating\":1}}\n",
+            "{\"ts\":\"2026-11-23T10:01:00Z\",\"status\":200,\"confidence\":0.95,\"feedback\":{\"rating\":1}}\n",
+            "{\"ts\":\"2026-11-23T10:02:00Z\",\"status\":200,\"error\":{\"type\":\"content_filter\"}}\n",
+        ),
+    );
+    let sql = "SELECT reasons FROM requests ORDER BY ts";
+    let defaults = env.run(&["query", "--sql", sql, "logs.jsonl", "-q"]);
+    assert_eq!(defaults.code, 0, "{}", defaults.stderr);
+    assert_eq!(
+        defaults.stdout, "reasons\n\"\"\n\"\"\nerror\n",
+        "a 2xx with an error object is an error"
+    );
+    env.write(
+        "strict.toml",
+        "[review]\nmin_confidence = 0.8\nnegative_below = 2\n",
+    );
+    let strict = env.run(&[
+        "query",
+        "--sql",
+        sql,
+        "logs.jsonl",
+        "-q",
+        "--config",
+        "strict.toml",
+    ]);
+    assert_eq!(strict.code, 0, "{}", strict.stderr);
+    assert_eq!(
+        strict.stdout,
+        "reasons\nlow_confidence;negative_feedback\nnegative_feedback\nerror\n"
+    );
+}

@@ -65,7 +65,8 @@ fn one_scan_writes_every_file() {
         );
     }
     assert_eq!(summary["pii"]["findings"], findings.len());
-    // Declining quality trends join the SLO alerts in alerts.csv, the SLO-only columns empty.
+    // Declining quality trends join the SLO alerts in alerts.csv: the ISO week, its span, the
+    // week's observations and the trend test's adjusted p-value.
     let alerts = csv_rows(&env.read("out/alerts.csv"));
     let quality: Vec<_> = alerts
         .iter()
@@ -77,9 +78,97 @@ fn one_scan_writes_every_file() {
             a["scope"].starts_with("model=") && !a["owner"].is_empty(),
             "{a:?}"
         );
-        assert!(a["window"].is_empty() && a["slo"].is_empty() && a["note"].is_empty());
+        assert!(a["window"] == "week" && a["slo"].is_empty() && !a["note"].is_empty());
+        assert!(
+            a["from"].ends_with('Z') && a["until"].ends_with('Z'),
+            "{a:?}"
+        );
+        assert!(a["p_value"].parse::<f64>().unwrap() < 0.1, "{a:?}");
         assert!(a["value"].parse::<f64>().unwrap() < a["threshold"].parse::<f64>().unwrap());
     }
+}
+
+/// Four weeks of steady, healthy traffic, then one day whose requests cost five times as much:
+/// a cost anomaly and nothing else.
+fn cost_spike_only() -> String {
+    let mut out = String::new();
+    for day in 1..=28 {
+        for i in 0..24 {
+            let cost = if day == 28 { 0.05 } else { 0.01 };
+            out.push_str(&format!(
+                "{{\"ts\":\"2026-11-{day:02}T{i:02}:15:00Z\",\"status\":200,\"latency_ms\":120,\"model\":\"gpt-4o\",\"tokens_in\":100,\"tokens_out\":20,\"cost_usd\":{cost}}}\n"
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn fail_on_alerts_counts_a_cost_spike_alone() {
+    let env = Env::new();
+    env.write("logs.jsonl", cost_spike_only());
+    let slo = env.run(&["slo", "logs.jsonl", "-q", "--fail-on", "alerts"]);
+    assert_eq!(slo.code, 0, "no SLO alert: {}", slo.stderr);
+    let run = env.run(&[
+        "report",
+        "logs.jsonl",
+        "-o",
+        "out",
+        "-q",
+        "--fail-on",
+        "alerts",
+    ]);
+    assert_eq!(run.code, 1, "the cost spike is an alert: {}", run.stderr);
+    let alerts = csv_rows(&env.read("out/alerts.csv"));
+    let spikes: Vec<_> = alerts
+        .iter()
+        .filter(|a| a["alert"] == "cost_spike")
+        .collect();
+    assert!(
+        spikes
+            .iter()
+            .any(|a| a["bucket"] == "2026-11-28" && a["scope"] == "total"),
+        "{alerts:?}"
+    );
+    for a in &spikes {
+        assert!(!a["owner"].is_empty() && !a["severity"].is_empty(), "{a:?}");
+        assert!(a["value"].parse::<f64>().unwrap() > a["threshold"].parse::<f64>().unwrap());
+    }
+    // summary.json, alerts.csv and the index card count the same alerts.
+    let summary: serde_json::Value = serde_json::from_str(&env.read("out/summary.json")).unwrap();
+    assert_eq!(summary["headline"]["alerts"], alerts.len());
+    let by_severity: u64 = summary["headline"]["alerts_by_severity"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(by_severity as usize, alerts.len());
+    let index = env.read("out/index.html");
+    let card = format!(
+        "<div class=\"k\">Alerts</div><div class=\"v\">{}</div>",
+        alerts.len()
+    );
+    assert!(
+        index.contains(&card),
+        "index card shows {} alerts",
+        alerts.len()
+    );
+    // `cost --fail-on alerts` agrees, and a minimum severity above the spike's is not met.
+    let cost = env.run(&["cost", "logs.jsonl", "-q", "--fail-on", "alerts"]);
+    assert_eq!(cost.code, 1, "{}", cost.stderr);
+    let p0 = env.run(&[
+        "report",
+        "logs.jsonl",
+        "-o",
+        "out2",
+        "-q",
+        "--fail-on",
+        "alerts",
+        "--min-severity",
+        "P0",
+    ]);
+    assert_eq!(p0.code, 0, "a cost spike is never P0: {}", p0.stderr);
 }
 
 #[test]

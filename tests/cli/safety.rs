@@ -13,7 +13,7 @@ fn mount_tmpfs(dir: &std::path::Path, size: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        eprintln!("skipping: cannot mount a tmpfs here (needs root)");
+        crate::util::missing_tool("mounting a tmpfs (needs root)");
     }
     ok
 }

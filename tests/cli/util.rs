@@ -145,3 +145,23 @@ pub fn manifest_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
+
+/// True under CI (`CI` set and not `false`/`0`), where `.ci/run` installs every tool a test
+/// needs: a missing tool is then a failure, never a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Leaves a test that needs a tool this machine lacks: a note outside CI, a failure in CI.
+pub fn missing_tool(what: &str) {
+    if in_ci() {
+        panic!("{what} is missing, and CI must run this test (see .ci/run)");
+    }
+    eprintln!("skipping: {what} is missing (CI installs it; see .ci/run)");
+}
+
+/// The Python that has the test tools (`LOGWARDEN_PYTHON`, set by `.ci/run` to its venv), else
+/// `python3`.
+pub fn python() -> String {
+    std::env::var("LOGWARDEN_PYTHON").unwrap_or_else(|_| "python3".to_string())
+}

@@ -282,41 +282,6 @@ fn run_test(ts: &[f64], xs: &[f64]) -> Option<TrendTest> {
     })
 }
 
-/// A row for `alerts.csv` (`bucket, alert, severity, scope, metric, value, threshold, owner`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AlertRow {
-    pub bucket: String,
-    pub alert: String,
-    pub severity: Severity,
-    pub scope: String,
-    pub metric: String,
-    pub value: f64,
-    pub threshold: f64,
-    pub owner: String,
-}
-
-/// The alert rows of the declining quality trends, one per flagged week, model or release and
-/// metric: alert `quality_declining`, bucket the ISO week, value the week's level and threshold
-/// the level the trend window started from (the Sen's-slope line at its first day).
-pub fn quality_alerts(rows: &[QualityRow]) -> Vec<AlertRow> {
-    rows.iter()
-        .filter(|r| r.declining)
-        .filter_map(|r| {
-            let test = r.test.as_ref()?;
-            Some(AlertRow {
-                bucket: BucketKind::Week.label(r.week).to_string(),
-                alert: "quality_declining".to_string(),
-                severity: r.severity.unwrap_or(Severity::P3),
-                scope: r.scope(),
-                metric: r.metric.name().to_string(),
-                value: r.current,
-                threshold: test.start_level,
-                owner: r.owner.clone(),
-            })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 #[path = "quality_tests.rs"]
 mod tests;

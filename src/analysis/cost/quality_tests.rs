@@ -114,7 +114,10 @@ fn short_windows_are_not_tested() {
 #[test]
 fn alerts_carry_week_scope_level_and_start_level() {
     let rows = rows();
-    let alerts = quality_alerts(&rows);
+    let alerts: Vec<_> = rows
+        .iter()
+        .filter_map(crate::analysis::alert::Alert::from_quality)
+        .collect();
     assert!(!alerts.is_empty());
     assert!(alerts.iter().all(|a| a.alert == "quality_declining"));
     let a = alerts

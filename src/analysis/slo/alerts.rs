@@ -10,33 +10,7 @@ use crate::bucket::BucketKind;
 use crate::config::{Alerts, Owners};
 use crate::record::time::MICROS;
 
-/// One row of `alerts.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Alert {
-    /// Hour or day label of when it started (`2026-11-23T14:00Z`, `2026-11-23`).
-    pub bucket: String,
-    /// `outage`, `success_rate_low`, `p95_high`, `daily_cost_high` or `burn_rate`.
-    pub alert: &'static str,
-    pub severity: Severity,
-    pub scope: String,
-    /// `success_rate`, `p95_ms`, `cost_usd` or `burn_rate`.
-    pub metric: &'static str,
-    pub value: f64,
-    pub threshold: f64,
-    pub owner: String,
-    /// `hour`, `day`, `60m` (outage) or the burn windows `1h/5m`.
-    pub window: String,
-    /// The objective a burn-rate alert is about.
-    pub slo: String,
-    /// When it fired, epoch seconds `[from, until)`.
-    pub from: i64,
-    pub until: i64,
-    pub requests: u64,
-    pub bad: Option<u64>,
-    /// Chance of a breach this large from traffic that meets the threshold (threshold alerts).
-    pub p_value: Option<f64>,
-    pub note: String,
-}
+pub use crate::analysis::alert::{Alert, Source};
 
 /// The owner of a set of failures, from the `[owners]` RACI table: 5xx and 429 are the
 /// infrastructure's (the service failed or shed load), other 4xx the product's (its callers
@@ -76,6 +50,7 @@ pub fn threshold_alerts(s: &Series, cfg: &Alerts, owners: &Owners, p95_index: us
         for (start, t) in buckets(s, kind) {
             let label = kind.label(start).to_string();
             let base = |alert, metric| Alert {
+                source: Source::Slo,
                 bucket: label.clone(),
                 alert,
                 severity: Severity::P3,
@@ -253,6 +228,7 @@ pub fn outages(s: &Series, cfg: &Alerts, owners: &Owners) -> Vec<Alert> {
         .map(|(first, last)| {
             let t = s.sum(first, last + 1);
             Alert {
+                source: Source::Slo,
                 bucket: hour_bucket(first * SLOT_SECS),
                 alert: "outage",
                 severity: cfg.severity.outage,

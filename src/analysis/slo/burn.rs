@@ -2,7 +2,7 @@
 //! log's own timeline: at every 5-minute slot with traffic, an alert fires while both its
 //! long and its short window burn the error budget at `threshold` times the sustainable rate.
 
-use super::alerts::{failure_note, failure_owner, hour_bucket, Alert};
+use super::alerts::{failure_note, failure_owner, hour_bucket, Alert, Source};
 use super::config::{BurnRateAlert, Objective, ObjectiveKind};
 use super::stats::binomial_sf;
 use super::timeline::{Series, SlotCounts, Totals};
@@ -201,6 +201,7 @@ fn episode_alert(
     };
     let from = ep.first * SLOT_SECS;
     Alert {
+        source: Source::Slo,
         bucket: hour_bucket(from),
         alert: "burn_rate",
         severity: cond.severity,
@@ -224,7 +225,7 @@ fn episode_alert(
 }
 
 fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    crate::output::round_to(x, 2)
 }
 
 #[cfg(test)]

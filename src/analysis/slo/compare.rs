@@ -26,12 +26,10 @@ pub struct VariantStats {
 impl VariantStats {
     pub fn add(&mut self, rec: &Record<'_>, ts: i64) {
         self.requests += 1;
-        match rec.status {
-            Some(200..=299) => self.success += 1,
-            Some(400..=499) => self.errors_4xx += 1,
-            Some(500..=599) => self.errors_5xx += 1,
-            _ => {}
-        }
+        let class = rec.status_class();
+        self.success += u64::from(class.is_success());
+        self.errors_4xx += u64::from(class.is_4xx());
+        self.errors_5xx += u64::from(class.is_5xx());
         if let Some(l) = rec.latency_ms {
             self.latencies.push(l as f32);
         }
@@ -427,7 +425,7 @@ fn weighted_quantile(sorted: &[(f64, f64)], q: f64) -> f64 {
 
 /// Rounds to 0.01 ms: latencies kept as f32 are exact to about that.
 fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    crate::output::round_to(x, 2)
 }
 
 #[cfg(test)]

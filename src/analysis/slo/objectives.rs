@@ -126,7 +126,7 @@ fn coverage(w: &WindowInstance, span: &DataSpan) -> f64 {
 
 /// Rounds a ratio to 9 decimals, so 0.01179 / 0.005 prints as 2.358, not 2.357999999999998.
 fn round9(x: f64) -> f64 {
-    (x * 1e9).round() / 1e9
+    crate::output::round_to(x, 9)
 }
 
 fn join_notes(a: &str, b: &str) -> String {

@@ -17,28 +17,12 @@ pub struct Observation {
     pub cost_usd: f64,
 }
 
-/// The outcome of a request, as the owner routing needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusClass {
-    Success,
-    ServerError,
-    /// 429: the service shed load, a capacity problem.
-    RateLimited,
-    ClientError,
-    /// No status, or one outside 2xx/4xx/5xx: the log itself is incomplete.
-    Unknown,
-}
+pub use crate::record::status::StatusClass;
 
 impl Observation {
     /// Classifies `rec` against the latency `thresholds` (at most 8).
     pub fn of(rec: &Record<'_>, thresholds: &[f64]) -> Observation {
-        let status = match rec.status {
-            Some(200..=299) => StatusClass::Success,
-            Some(429) => StatusClass::RateLimited,
-            Some(400..=499) => StatusClass::ClientError,
-            Some(500..=599) => StatusClass::ServerError,
-            _ => StatusClass::Unknown,
-        };
+        let status = rec.status_class();
         let mut slower = 0u8;
         if let Some(l) = rec.latency_ms {
             for (i, &t) in thresholds.iter().enumerate() {
@@ -79,7 +63,7 @@ impl SlotCounts {
             StatusClass::ServerError => self.errors_5xx += 1,
             StatusClass::RateLimited => self.errors_429 += 1,
             StatusClass::ClientError => self.errors_4xx += 1,
-            StatusClass::Unknown => {}
+            StatusClass::Unknown | StatusClass::Other => {}
         }
         if o.latency_ms.is_some() {
             self.with_latency += 1;

@@ -77,7 +77,11 @@ fn docs_document_every_saved_query_and_column() {
     }
     for c in logwarden::table::Col::ALL {
         let row = format!("| `{}` | {} | {} |", c.name(), c.type_name(), c.meaning());
-        assert!(doc.contains(&row), "docs/commands/query.md row for column {}", c.name());
+        assert!(
+            doc.contains(&row),
+            "docs/commands/query.md row for column {}",
+            c.name()
+        );
     }
 }
 

@@ -6,6 +6,7 @@ mod util;
 mod bad_input;
 mod config;
 mod cost;
+mod docs;
 mod export;
 mod formats;
 mod pii;

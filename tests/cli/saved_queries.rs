@@ -63,21 +63,25 @@ fn every_saved_query_has_a_one_line_comment_header_and_a_test() {
 }
 
 #[test]
-fn readme_documents_every_saved_query_and_column() {
-    let readme =
-        std::fs::read_to_string(format!("{}/README.md", manifest_dir().display())).unwrap();
+fn docs_document_every_saved_query_and_column() {
+    let page = format!("{}/docs/commands/query.md", manifest_dir().display());
+    let doc = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{page}: {e}"));
     for name in TESTED {
-        let path = format!("queries/{name}.sql");
+        let path = format!("../../queries/{name}.sql");
         let header = std::fs::read_to_string(saved(name)).unwrap();
         let header = header.lines().next().unwrap().trim_start_matches("-- ");
         assert!(
-            readme.contains(&format!("[`{name}.sql`]({path}) | {header} |")),
-            "README row for {name}"
+            doc.contains(&format!("[`{name}.sql`]({path}) | {header} |")),
+            "docs/commands/query.md row for {name}"
         );
     }
     for c in logwarden::table::Col::ALL {
         let row = format!("| `{}` | {} | {} |", c.name(), c.type_name(), c.meaning());
-        assert!(readme.contains(&row), "README row for column {}", c.name());
+        assert!(
+            doc.contains(&row),
+            "docs/commands/query.md row for column {}",
+            c.name()
+        );
     }
 }
 

@@ -19,54 +19,32 @@ mod scrub;
 mod secrets;
 mod ssn;
 mod text;
+pub mod types;
 
 #[cfg(test)]
 mod corpus_tests;
 
 pub use config::{CustomType, PiiConfig, PiiConfigError};
 pub use fingerprint::Fingerprinter;
-pub use mask::mask;
 pub use redact::{redact_text, RedactMode};
 pub use scrub::{configure_keys, fingerprint_key, scrub_key, DEFAULT_KEY};
+pub use types::{Class, DataClass, TypeInfo, BUILTIN, BUILTIN_COUNT};
 
-/// Index of a PII type: 0..14 are the built-in types in the order of BUILTIN_TYPES; custom types follow.
+/// Index of a PII type: the built-in types first, in the order of [`types::BUILTIN`], then the
+/// custom types of the config.
 pub type TypeId = u16;
 
-/// Names of the built-in PII types; a type's [`TypeId`] is its index in this array.
-pub const BUILTIN_TYPES: [&str; 14] = [
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "CREDIT_CARD",
-    "US_SSN",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "AWS_ACCESS_KEY",
-    "GITHUB_TOKEN",
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "SLACK_TOKEN",
-    "STRIPE_KEY",
-    "PRIVATE_KEY",
-    "JWT",
-];
-
-pub(crate) const EMAIL: TypeId = 0;
-pub(crate) const PHONE: TypeId = 1;
-pub(crate) const CARD: TypeId = 2;
-pub(crate) const SSN: TypeId = 3;
-pub(crate) const IBAN: TypeId = 4;
-pub(crate) const IP: TypeId = 5;
-pub(crate) const AWS: TypeId = 6;
-pub(crate) const GITHUB: TypeId = 7;
-pub(crate) const OPENAI: TypeId = 8;
-pub(crate) const ANTHROPIC: TypeId = 9;
-pub(crate) const SLACK: TypeId = 10;
-pub(crate) const STRIPE: TypeId = 11;
-pub(crate) const PRIVATE_KEY: TypeId = 12;
-pub(crate) const JWT: TypeId = 13;
-
-/// Number of built-in types.
-const BUILTIN_COUNT: usize = BUILTIN_TYPES.len();
+pub(crate) const EMAIL: TypeId = types::id("EMAIL_ADDRESS");
+pub(crate) const PHONE: TypeId = types::id("PHONE_NUMBER");
+pub(crate) const CARD: TypeId = types::id("CREDIT_CARD");
+pub(crate) const SSN: TypeId = types::id("US_SSN");
+pub(crate) const IBAN: TypeId = types::id("IBAN_CODE");
+pub(crate) const IP: TypeId = types::id("IP_ADDRESS");
+pub(crate) const AWS: TypeId = types::id("AWS_ACCESS_KEY");
+#[cfg(test)]
+pub(crate) const PRIVATE_KEY: TypeId = types::id("PRIVATE_KEY");
+#[cfg(test)]
+pub(crate) const JWT: TypeId = types::id("JWT");
 
 /// Texts shorter than this cannot hold any built-in finding (the shortest is `a@b.co`).
 const MIN_SCAN_LEN: usize = 6;
@@ -85,19 +63,14 @@ pub struct Finding {
 }
 
 /// Which built-in types are switched on; detectors consult it before doing any work.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Enabled([bool; BUILTIN_COUNT]);
+#[derive(Debug, Clone)]
+pub(crate) struct Enabled(Vec<bool>);
 
 impl Enabled {
     /// Returns true if the built-in type `id` is switched on.
     #[inline]
     pub(crate) fn on(&self, id: TypeId) -> bool {
         self.0.get(usize::from(id)).copied().unwrap_or(false)
-    }
-
-    /// Returns true if any of the given built-in types is switched on.
-    fn any(&self, ids: &[TypeId]) -> bool {
-        ids.iter().any(|&id| self.on(id))
     }
 }
 
@@ -121,9 +94,12 @@ pub(crate) fn push(
 /// The compiled detector set. It is immutable after construction, so it is `Send + Sync` and
 /// meant to be built once and shared by reference across worker threads.
 pub struct Detectors {
-    names: Vec<String>,
-    secret: Vec<bool>,
+    types: Vec<TypeInfo>,
     enabled: Enabled,
+    /// Which shared scanners of [`types::SCANNERS`] have an enabled type.
+    scanners: [bool; types::SCANNERS.len()],
+    /// Whether any prefixed type is enabled.
+    prefixed: bool,
     secrets: secrets::SecretScanner,
     custom: Vec<custom::CustomDetector>,
     allow: allow::Allowlist,
@@ -132,7 +108,7 @@ pub struct Detectors {
 impl std::fmt::Debug for Detectors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Detectors")
-            .field("types", &self.names)
+            .field("types", &self.types)
             .field("enabled", &self.enabled)
             .finish_non_exhaustive()
     }
@@ -143,33 +119,46 @@ impl Detectors {
     /// and the `disable` list.
     pub fn new(cfg: &PiiConfig) -> Result<Detectors, PiiConfigError> {
         let custom = custom::compile(&cfg.custom, BUILTIN_COUNT)?;
-        let mut names: Vec<String> = BUILTIN_TYPES.iter().map(|s| s.to_string()).collect();
-        let mut secret: Vec<bool> = (0..BUILTIN_COUNT).map(|i| i >= usize::from(AWS)).collect();
-        for c in &cfg.custom {
-            names.push(c.name.clone());
-            secret.push(c.secret);
-        }
-        let mut enabled_all = vec![true; names.len()];
-        for d in &cfg.disable {
-            let idx = names
+        let mut types: Vec<TypeInfo> = BUILTIN.iter().map(TypeInfo::builtin).collect();
+        types.extend(
+            cfg.custom
                 .iter()
-                .position(|n| n.eq_ignore_ascii_case(d.trim()))
+                .map(|c| TypeInfo::custom(&c.name, c.secret)),
+        );
+        let mut enabled_all = vec![true; types.len()];
+        for d in &cfg.disable {
+            let idx = types
+                .iter()
+                .position(|t| t.name.eq_ignore_ascii_case(d.trim()))
                 .ok_or_else(|| PiiConfigError::UnknownType {
                     name: d.clone(),
-                    known: names.join(", "),
+                    known: types
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 })?;
             enabled_all[idx] = false;
         }
-        let mut builtin = [false; BUILTIN_COUNT];
-        builtin.copy_from_slice(&enabled_all[..BUILTIN_COUNT]);
+        let on = |i: usize| enabled_all[i];
+        let scanners = types::SCANNERS.map(|sc| {
+            BUILTIN.iter().enumerate().any(|(i, d)| {
+                on(i) && matches!(d.find, types::Find::Scanners(list) if list.contains(&sc))
+            })
+        });
+        let prefixed = BUILTIN
+            .iter()
+            .enumerate()
+            .any(|(i, d)| on(i) && matches!(d.find, types::Find::Prefixes(_)));
         let custom = custom
             .into_iter()
             .filter(|c| enabled_all[usize::from(c.type_id)])
             .collect();
         Ok(Detectors {
-            names,
-            secret,
-            enabled: Enabled(builtin),
+            types,
+            enabled: Enabled(enabled_all[..BUILTIN_COUNT].to_vec()),
+            scanners,
+            prefixed,
             secrets: secrets::SecretScanner::new(),
             custom,
             allow: allow::Allowlist::new(cfg)?,
@@ -185,25 +174,16 @@ impl Detectors {
         }
         let base = out.len();
         let en = &self.enabled;
-        if en.on(EMAIL) {
-            email::scan(text, out);
+        for (sc, on) in types::SCANNERS.iter().zip(self.scanners) {
+            if on {
+                match sc {
+                    types::Scanner::Email => email::scan(text, out),
+                    types::Scanner::Digits => digits::scan(text, en, out),
+                    types::Scanner::Ipv6 => ip::scan_v6(text, out),
+                }
+            }
         }
-        if en.any(&[PHONE, CARD, SSN, IBAN, IP]) {
-            digits::scan(text, en, out);
-        }
-        if en.on(IP) {
-            ip::scan_v6(text, out);
-        }
-        if en.any(&[
-            AWS,
-            GITHUB,
-            OPENAI,
-            ANTHROPIC,
-            SLACK,
-            STRIPE,
-            PRIVATE_KEY,
-            JWT,
-        ]) {
+        if self.prefixed {
             self.secrets.scan(text, en, out);
         }
         for c in &self.custom {
@@ -230,32 +210,52 @@ impl Detectors {
 
     /// Returns the name of type `id` (a built-in name or a custom type's name), or `"UNKNOWN"`.
     pub fn type_name(&self, id: TypeId) -> &str {
-        self.names
+        self.types
             .get(usize::from(id))
-            .map_or("UNKNOWN", String::as_str)
+            .map_or("UNKNOWN", |t| t.name.as_str())
+    }
+
+    /// Returns the run-time definition of type `id`, if there is such a type.
+    pub fn type_info(&self, id: TypeId) -> Option<&TypeInfo> {
+        self.types.get(usize::from(id))
+    }
+
+    /// Returns every type: the built-ins, then the configured custom types, by id.
+    pub fn types(&self) -> &[TypeInfo] {
+        &self.types
     }
 
     /// Returns the number of types: the built-ins plus the configured custom types.
     pub fn type_count(&self) -> usize {
-        self.names.len()
+        self.types.len()
     }
 
-    /// Returns true for secret types: the built-ins from AWS_ACCESS_KEY to JWT and custom types
+    /// Returns true for secret types: the built-ins of class secret and custom types
     /// configured with `secret = true`.
     pub fn is_secret(&self, id: TypeId) -> bool {
-        self.secret.get(usize::from(id)).copied().unwrap_or(false)
+        self.type_info(id).is_some_and(TypeInfo::is_secret)
+    }
+
+    /// Masks `value`, detected as type `id`, for display; see [`mask::apply`].
+    pub fn mask(&self, id: TypeId, value: &str) -> String {
+        let masker = self
+            .type_info(id)
+            .map_or(types::Masker::Generic, |t| t.mask);
+        mask::apply(masker, value)
+    }
+
+    /// The keyed fingerprint of `value`, detected as type `id`.
+    pub fn fingerprint(&self, fp: &Fingerprinter, id: TypeId, value: &str) -> String {
+        let norm = self
+            .type_info(id)
+            .map_or(types::Normalizer::Trim, |t| t.normalize);
+        fp.fingerprint(self.type_name(id), norm, value)
     }
 
     /// Ranks types for overlap resolution: the more specific a format, the higher. Phone
     /// numbers are the loosest format, so anything else containing one wins.
     fn priority(&self, id: TypeId) -> u8 {
-        match id {
-            PHONE => 1,
-            CARD | SSN | IP => 2,
-            EMAIL | IBAN => 3,
-            _ if self.is_secret(id) => 4,
-            _ => 3,
-        }
+        self.type_info(id).map_or(3, |t| t.priority)
     }
 }
 
@@ -313,7 +313,7 @@ mod tests {
     #[test]
     fn api_basics() {
         let d = det();
-        assert_eq!(d.type_count(), 14);
+        assert_eq!(d.type_count(), BUILTIN_COUNT);
         assert_eq!(d.type_name(JWT), "JWT");
         assert_eq!(d.type_name(999), "UNKNOWN");
         assert!(d.is_secret(AWS) && d.is_secret(JWT) && !d.is_secret(IP));

@@ -1,97 +1,95 @@
-//! Prefix-anchored secret detection (AWS, GitHub, OpenAI, Anthropic, Slack, Stripe, plus the
-//! PEM and JWT entry points): one Aho-Corasick automaton finds every prefix in a single pass.
+//! Prefix-anchored secret detection: one Aho-Corasick automaton over the literal prefixes of
+//! every prefixed type in the registry finds all candidates in a single pass; each prefix's
+//! validator then decides and delimits the value. The validators of the original types live here.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use super::types::{Find, Validate, BUILTIN};
 use super::{jwt, pem, push, Enabled, Finding, TypeId};
-use super::{ANTHROPIC, AWS, GITHUB, JWT, OPENAI, PRIVATE_KEY, SLACK, STRIPE};
 
-/// What a prefix announces; decides which body rules apply after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Aws,
-    GithubClassic,
-    GithubPat,
-    SkDash,
-    Stripe,
-    SlackToken,
-    SlackWebhook,
-    Pem,
-    Jwt,
+/// One prefix of the automaton: the type it announces, its validator and detector name.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    type_id: TypeId,
+    validate: Validate,
+    detector: &'static str,
 }
-
-/// Every prefix with its kind; longer variants (`sk_live_`, `xoxb-`) are checked by the
-/// handlers, because fewer, shorter patterns keep the automaton's SIMD prefilter precise.
-/// Stripe's `sk_` (underscore) and OpenAI's `sk-` (dash) are distinct prefixes, so the two
-/// never compete for the same text.
-const PREFIXES: [(&str, Kind); 19] = [
-    ("AKIA", Kind::Aws),
-    ("ASIA", Kind::Aws),
-    ("ABIA", Kind::Aws),
-    ("ACCA", Kind::Aws),
-    ("ghp_", Kind::GithubClassic),
-    ("gho_", Kind::GithubClassic),
-    ("ghu_", Kind::GithubClassic),
-    ("ghs_", Kind::GithubClassic),
-    ("ghr_", Kind::GithubClassic),
-    ("github_pat_", Kind::GithubPat),
-    ("sk-", Kind::SkDash),
-    ("sk_", Kind::Stripe),
-    ("rk_", Kind::Stripe),
-    ("pk_", Kind::Stripe),
-    ("xox", Kind::SlackToken),
-    ("xapp-", Kind::SlackToken),
-    ("hooks.slack.com/", Kind::SlackWebhook),
-    ("-----BEGIN ", Kind::Pem),
-    ("eyJ", Kind::Jwt),
-];
 
 /// The compiled prefix automaton.
 pub(super) struct SecretScanner {
     ac: AhoCorasick,
+    entries: Vec<Entry>,
 }
 
 impl SecretScanner {
-    /// Builds the automaton over [`PREFIXES`].
+    /// Builds the automaton over the prefixes of every prefixed built-in type. Longer literals
+    /// come first, so where two start at the same byte (`sk-ant-`, `sk-`) the longer, more
+    /// specific one owns the candidate.
     pub(super) fn new() -> Self {
+        let mut all: Vec<(&'static str, Entry)> = Vec::new();
+        for (i, d) in BUILTIN.iter().enumerate() {
+            if let Find::Prefixes(list) = d.find {
+                for p in list {
+                    let e = Entry {
+                        type_id: i as TypeId,
+                        validate: p.validate,
+                        detector: p.detector,
+                    };
+                    all.push((p.literal, e));
+                }
+            }
+        }
+        all.sort_by_key(|(lit, _)| std::cmp::Reverse(lit.len()));
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
-            .build(PREFIXES.iter().map(|(p, _)| p))
+            .build(all.iter().map(|(lit, _)| lit))
             .expect("the static secret prefixes always compile");
-        SecretScanner { ac }
+        SecretScanner {
+            ac,
+            entries: all.into_iter().map(|(_, e)| e).collect(),
+        }
     }
 
     /// Appends the secrets of `text` whose types are enabled to `out`.
     pub(super) fn scan(&self, text: &str, en: &Enabled, out: &mut Vec<Finding>) {
-        let b = text.as_bytes();
         let mut covered = 0;
-        for m in self.ac.find_iter(b) {
+        for m in self.ac.find_iter(text.as_bytes()) {
             let s = m.start();
             if s < covered {
                 continue;
             }
-            let kind = PREFIXES[m.pattern().as_usize()].1;
-            let hit: Option<(usize, usize, TypeId, &'static str)> = match kind {
-                Kind::Aws => aws(b, s).map(|e| (s, e, AWS, "prefix")),
-                Kind::GithubClassic => token(b, s, 4, 36, |c| c.is_ascii_alphanumeric())
-                    .map(|e| (s, e, GITHUB, "prefix")),
-                Kind::GithubPat => token(b, s, 11, 70, |c| c.is_ascii_alphanumeric() || c == b'_')
-                    .map(|e| (s, e, GITHUB, "prefix")),
-                Kind::SkDash => sk_dash(b, s),
-                Kind::Stripe => stripe(b, s).map(|e| (s, e, STRIPE, "prefix")),
-                Kind::SlackToken => slack_token(b, s).map(|e| (s, e, SLACK, "prefix")),
-                Kind::SlackWebhook => slack_webhook(b, s).map(|(s, e)| (s, e, SLACK, "prefix")),
-                Kind::Pem => pem::match_at(text, s).map(|e| (s, e, PRIVATE_KEY, "pem")),
-                Kind::Jwt => jwt::match_at(b, s).map(|e| (s, e, JWT, "jwt-header")),
-            };
-            if let Some((s, e, id, detector)) = hit {
-                if en.on(id) {
-                    push(out, s, e, id, detector);
+            let entry = self.entries[m.pattern().as_usize()];
+            if let Some((s, e)) = (entry.validate)(text, s) {
+                if en.on(entry.type_id) {
+                    push(out, s, e, entry.type_id, entry.detector);
                     covered = e;
                 }
             }
         }
     }
+}
+
+/// PRIVATE_KEY: a PEM block whose `-----BEGIN ` is at `s`.
+pub(super) fn pem(text: &str, s: usize) -> Option<(usize, usize)> {
+    pem::match_at(text, s).map(|e| (s, e))
+}
+
+/// JWT: a token whose header segment starts at `s`.
+pub(super) fn jwt(text: &str, s: usize) -> Option<(usize, usize)> {
+    jwt::match_at(text.as_bytes(), s).map(|e| (s, e))
+}
+
+/// GITHUB_TOKEN, classic kinds: `ghp_` and its siblings, then 36 or more alphanumerics.
+pub(super) fn github_classic(text: &str, s: usize) -> Option<(usize, usize)> {
+    token(text.as_bytes(), s, 4, 36, |c| c.is_ascii_alphanumeric()).map(|e| (s, e))
+}
+
+/// GITHUB_TOKEN, fine-grained: `github_pat_`, then 70 or more alphanumerics or `_`.
+pub(super) fn github_pat(text: &str, s: usize) -> Option<(usize, usize)> {
+    token(text.as_bytes(), s, 11, 70, |c| {
+        c.is_ascii_alphanumeric() || c == b'_'
+    })
+    .map(|e| (s, e))
 }
 
 /// True if `c` can continue a token body of the `[A-Za-z0-9_-]` family.
@@ -120,14 +118,15 @@ fn token(b: &[u8], s: usize, plen: usize, min: usize, class: impl Fn(u8) -> bool
     (n >= min).then_some(s + plen + n)
 }
 
-/// AWS access key ID: the four-letter prefix and exactly sixteen `[A-Z0-9]`.
-fn aws(b: &[u8], s: usize) -> Option<usize> {
+/// AWS_ACCESS_KEY: the four-letter prefix and exactly sixteen `[A-Z0-9]`.
+pub(super) fn aws(text: &str, s: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
     if s > 0 && b[s - 1].is_ascii_alphanumeric() {
         return None;
     }
     let n = run(b, s + 4, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
     let e = s + 4 + n;
-    (n == 16 && !b.get(e).is_some_and(u8::is_ascii_alphanumeric)).then_some(e)
+    (n == 16 && !b.get(e).is_some_and(u8::is_ascii_alphanumeric)).then_some((s, e))
 }
 
 /// True if a random-looking body has a digit or mixed case; real keys essentially always do,
@@ -139,32 +138,41 @@ fn looks_random(body: &[u8]) -> bool {
     digit || (upper && lower)
 }
 
-/// `sk-` keys: Anthropic (`sk-ant-…`, body of 40 or more) or OpenAI (body of 32 or more,
-/// including `sk-proj-…`, `sk-svcacct-…` and legacy `sk-…T3BlbkFJ…`).
-fn sk_dash(b: &[u8], s: usize) -> Option<(usize, usize, TypeId, &'static str)> {
-    if !left_ok(b, s) {
-        return None;
-    }
-    let n = run(b, s + 3, is_token_char);
-    let e = s + 3 + n;
-    let body = &b[s + 3..e];
-    if let Some(rest) = body.strip_prefix(b"ant-") {
-        return (rest.len() >= 40 && looks_random(rest)).then_some((s, e, ANTHROPIC, "prefix"));
-    }
-    (n >= 32 && looks_random(body)).then_some((s, e, OPENAI, "prefix"))
+/// The body of an `sk-` key: the maximal run of token characters after `sk-` at `s`.
+fn sk_body(b: &[u8], s: usize) -> Option<usize> {
+    left_ok(b, s).then(|| s + 3 + run(b, s + 3, is_token_char))
 }
 
-/// Stripe keys: `sk_`, `rk_` or `pk_`, then `live_` or `test_`, then 16 or more alphanumerics.
-fn stripe(b: &[u8], s: usize) -> Option<usize> {
+/// ANTHROPIC_API_KEY: `sk-ant-` and a random-looking body of 40 or more.
+pub(super) fn anthropic(text: &str, s: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let e = sk_body(b, s)?;
+    let rest = &b[s + 7..e];
+    (rest.len() >= 40 && looks_random(rest)).then_some((s, e))
+}
+
+/// OPENAI_API_KEY: `sk-` and a random-looking body of 32 or more (including `sk-proj-…`,
+/// `sk-svcacct-…` and legacy `sk-…T3BlbkFJ…`). `sk-ant-` belongs to Anthropic's validator.
+pub(super) fn openai(text: &str, s: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let e = sk_body(b, s)?;
+    let body = &b[s + 3..e];
+    (body.len() >= 32 && looks_random(body)).then_some((s, e))
+}
+
+/// STRIPE_KEY: `sk_`, `rk_` or `pk_`, then `live_` or `test_`, then 16 or more alphanumerics.
+pub(super) fn stripe(text: &str, s: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
     let mode = b.get(s + 3..s + 8)?;
     if mode != b"live_" && mode != b"test_" {
         return None;
     }
-    token(b, s, 8, 16, |c| c.is_ascii_alphanumeric())
+    token(b, s, 8, 16, |c| c.is_ascii_alphanumeric()).map(|e| (s, e))
 }
 
-/// Slack `xox[abeprs]-` and `xapp-` tokens: at least ten `[A-Za-z0-9-]` containing a digit.
-fn slack_token(b: &[u8], s: usize) -> Option<usize> {
+/// SLACK_TOKEN: `xox[abeprs]-` and `xapp-` tokens, at least ten `[A-Za-z0-9-]` with a digit.
+pub(super) fn slack_token(text: &str, s: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
     let kind = b.get(s + 3..s + 5)?;
     // `xapp-` leaves `p-` here too.
     let known = matches!(kind, [b'a' | b'b' | b'e' | b'p' | b'r' | b's', b'-']);
@@ -177,11 +185,13 @@ fn slack_token(b: &[u8], s: usize) -> Option<usize> {
         e -= 1;
     }
     let body = &b[s + 5..e];
-    (body.len() >= 10 && body.iter().any(u8::is_ascii_digit)).then_some(e)
+    (body.len() >= 10 && body.iter().any(u8::is_ascii_digit)).then_some((s, e))
 }
 
-/// Slack incoming-webhook URLs, with or without the scheme: `hooks.slack.com/services/T…/B…/…`.
-fn slack_webhook(b: &[u8], s: usize) -> Option<(usize, usize)> {
+/// SLACK_TOKEN: incoming-webhook URLs, with or without the scheme:
+/// `hooks.slack.com/services/T…/B…/…`.
+pub(super) fn slack_webhook(text: &str, s: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
     let start = [&b"https://"[..], b"http://"]
         .iter()
         .find(|p| s >= p.len() && b[s - p.len()..s].eq_ignore_ascii_case(p))

@@ -190,18 +190,25 @@ impl Analysis for PiiAudit<'_> {
                 // Keys are log content too: a key holding PII is masked in the path.
                 let field = format_path_with(path, |k| safe_text(ctx, k));
                 for h in hits {
-                    let value = &s[h.start..h.end];
+                    // A value found inside a base64 or percent-encoded run is masked and
+                    // fingerprinted decoded, and its field says how it was written.
+                    let value = ctx.detectors.value(s, h);
                     class = class.max(ctx.classifier.by_type[h.type_id as usize]);
+                    let suffix = h.encoding.path_suffix();
                     findings.push(PiiFinding {
                         loc: line.loc,
                         request_id: None,
                         ts: None,
-                        field: field.clone(),
+                        field: if suffix.is_empty() {
+                            field.clone()
+                        } else {
+                            format!("{field}{suffix}")
+                        },
                         type_id: h.type_id,
-                        masked: ctx.detectors.mask(h.type_id, value),
+                        masked: ctx.detectors.mask(h.type_id, &value),
                         fingerprint: ctx
                             .detectors
-                            .fingerprint(ctx.fingerprints, h.type_id, value),
+                            .fingerprint(ctx.fingerprints, h.type_id, &value),
                         detector: h.detector,
                     });
                 }

@@ -27,6 +27,8 @@ pub fn apply(masker: Masker, value: &str) -> String {
             Masker::Token(public) => secret(value, public_prefix(public, value)),
             Masker::AnthropicToken => secret(value, anthropic_prefix(value)),
             Masker::Generic => secret(value, 0),
+            Masker::Url => url(value),
+            Masker::Hidden => "*".repeat(n.min(16)),
         }
     };
     // Values made only of punctuation would survive shape masking unchanged.
@@ -135,6 +137,15 @@ fn public_prefix(public: &[&str], value: &str) -> usize {
         .iter()
         .find(|p| value.starts_with(*p))
         .map_or(0, |p| p.len())
+}
+
+/// `postgres://admin:S3cr3t` -> `postgres://***:***`: only the scheme is kept.
+fn url(value: &str) -> String {
+    match value.split_once("://") {
+        Some((scheme, info)) if info.starts_with(':') => format!("{scheme}://:***"),
+        Some((scheme, _)) => format!("{scheme}://***:***"),
+        None => "***".to_string(),
+    }
 }
 
 /// Anthropic keys keep `sk-ant-` and the key kind (`api03-`), which is public and helps triage.

@@ -2,11 +2,14 @@
 //! and redaction. [`Detectors`] is built once from [`PiiConfig`] and shared by all threads.
 
 mod allow;
+mod assign;
 mod card;
+mod checksum;
 mod config;
 mod custom;
 mod digits;
 mod email;
+mod encoded;
 mod fingerprint;
 mod iban;
 mod ip;
@@ -14,12 +17,15 @@ mod jwt;
 mod mask;
 mod pem;
 mod phone;
+mod placeholder;
+mod providers;
 mod redact;
 mod scrub;
 mod secrets;
 mod ssn;
 mod text;
 pub mod types;
+mod urls;
 
 #[cfg(test)]
 mod corpus_tests;
@@ -60,6 +66,37 @@ pub struct Finding {
     pub type_id: TypeId,
     /// Short stable name of the detection method, e.g. `"luhn+iin"` or `"jwt-header"`.
     pub detector: &'static str,
+    /// How the value is written in the text; see [`Detectors::value`].
+    pub encoding: Encoding,
+}
+
+/// How a finding's value is written in the scanned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// As is: the span is the value.
+    #[default]
+    Plain,
+    /// Inside a base64 run: the span covers the base64 groups that hold the value; their
+    /// decoded bytes start with `skip` bytes before the value, which is `len` bytes long.
+    Base64 {
+        /// Decoded bytes before the value.
+        skip: u8,
+        /// Length of the value in bytes.
+        len: u16,
+    },
+    /// Percent-encoded (`jane.doe%40corp.io`): the span, decoded, is the value.
+    Percent,
+}
+
+impl Encoding {
+    /// The suffix marking a field path whose value was found decoded (`prompt<base64>`).
+    pub fn path_suffix(self) -> &'static str {
+        match self {
+            Encoding::Plain => "",
+            Encoding::Base64 { .. } => "<base64>",
+            Encoding::Percent => "<percent>",
+        }
+    }
 }
 
 /// Which built-in types are switched on; detectors consult it before doing any work.
@@ -88,6 +125,7 @@ pub(crate) fn push(
         end,
         type_id,
         detector,
+        encoding: Encoding::Plain,
     });
 }
 
@@ -101,6 +139,7 @@ pub struct Detectors {
     /// Whether any prefixed type is enabled.
     prefixed: bool,
     secrets: secrets::SecretScanner,
+    assign: assign::AssignScanner,
     custom: Vec<custom::CustomDetector>,
     allow: allow::Allowlist,
 }
@@ -160,6 +199,7 @@ impl Detectors {
             scanners,
             prefixed,
             secrets: secrets::SecretScanner::new(),
+            assign: assign::AssignScanner::new(),
             custom,
             allow: allow::Allowlist::new(cfg)?,
         })
@@ -168,7 +208,20 @@ impl Detectors {
     /// Appends the findings in `text` to `out`, sorted by start, non-overlapping (on overlap keep the longer / more specific one: a secret beats a phone number inside it, an email beats an IP inside it, etc.). Allowlisted values are not reported.
     ///
     /// Texts shorter than six bytes return at once: no built-in value fits in them.
+    ///
+    /// Base64 and percent-encoded runs are decoded and scanned too (one level deep); their
+    /// findings carry an [`Encoding`], and [`Detectors::value`] gives their decoded value.
     pub fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+        if text.len() < MIN_SCAN_LEN {
+            return;
+        }
+        let base = out.len();
+        self.scan_plain(text, out);
+        encoded::scan(self, text, out, base);
+    }
+
+    /// [`Detectors::scan`] without looking inside encoded runs.
+    fn scan_plain(&self, text: &str, out: &mut Vec<Finding>) {
         if text.len() < MIN_SCAN_LEN {
             return;
         }
@@ -180,6 +233,7 @@ impl Detectors {
                     types::Scanner::Email => email::scan(text, out),
                     types::Scanner::Digits => digits::scan(text, en, out),
                     types::Scanner::Ipv6 => ip::scan_v6(text, out),
+                    types::Scanner::Assign => self.assign.scan(text, en, out),
                 }
             }
         }
@@ -206,6 +260,17 @@ impl Detectors {
             w += 1;
         }
         out.truncate(w);
+    }
+
+    /// The value of finding `f` of `text`: its span, decoded if it was found encoded (an
+    /// encoded span that no longer decodes yields the raw span).
+    pub fn value<'t>(&self, text: &'t str, f: &Finding) -> std::borrow::Cow<'t, str> {
+        let raw = text.get(f.start..f.end).unwrap_or("");
+        if f.encoding == Encoding::Plain {
+            return std::borrow::Cow::Borrowed(raw);
+        }
+        encoded::decode_value(text, f)
+            .map_or(std::borrow::Cow::Borrowed(raw), std::borrow::Cow::Owned)
     }
 
     /// Returns the name of type `id` (a built-in name or a custom type's name), or `"UNKNOWN"`.
@@ -338,6 +403,7 @@ mod tests {
             end: 0,
             type_id: 0,
             detector: "x",
+            encoding: Encoding::Plain,
         };
         let mut out = vec![sentinel];
         d.scan("mail bob@corp.io now", &mut out);
@@ -349,7 +415,7 @@ mod tests {
     fn findings_are_sorted_and_disjoint() {
         let d = det();
         let text = "ip 10.0.0.1 mail a.b@corp.io card 4111 1111 1111 1111 ssn 123-45-6789 \
-                    tel (415) 555-0132 key AKIA2E0A8F3B244C9986 jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+                    tel (415) 555-0132 key AKIAQYLPMN5HHHFPZAM2 jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
         let mut out = Vec::new();
         d.scan(text, &mut out);
         assert_eq!(out.len(), 7, "{:?}", found(&d, text));
@@ -414,6 +480,7 @@ mod tests {
             end,
             type_id,
             detector: "t",
+            encoding: Encoding::Plain,
         };
         let mut v = vec![
             mk(5, 15, PHONE),

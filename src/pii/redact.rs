@@ -74,12 +74,12 @@ fn apply(
                 out.push_str(name);
                 out.push('>');
             }
-            RedactMode::Mask => out.push_str(&detectors.mask(f.type_id, value)),
+            RedactMode::Mask => out.push_str(&detectors.mask(f.type_id, &detectors.value(text, f))),
             RedactMode::Hash => {
                 out.push('<');
                 out.push_str(name);
                 out.push(':');
-                out.push_str(&detectors.fingerprint(fp, f.type_id, value));
+                out.push_str(&detectors.fingerprint(fp, f.type_id, &detectors.value(text, f)));
                 out.push('>');
             }
         }
@@ -157,6 +157,7 @@ mod tests {
             end,
             type_id: CARD,
             detector: "t",
+            encoding: super::super::Encoding::Plain,
         };
         let text = "héllo wörld";
         let out = redact_text(

@@ -1041,11 +1041,7 @@ mod tests {
                 let p = format!("{}{}", &v[..at], fill.repeat(n));
                 assert!(found(&d, &p).iter().all(|(t, _)| t != ty), "{p}");
             }
-            let sample = format!(
-                "{}{}",
-                &v[..at],
-                "EXAMPLE".repeat(n / 7 + 1)[..n].to_string()
-            );
+            let sample = format!("{}{}", &v[..at], &"EXAMPLE".repeat(n / 7 + 1)[..n]);
             let seq: String = (0..n).map(|i| ALNUM[i % 26] as char).collect();
             let seq = format!("{}{}", &v[..at], seq);
             for p in [sample, seq] {
@@ -1056,7 +1052,7 @@ mod tests {
 
     /// Types whose documented length is a range (or open-ended): gluing or cutting a few
     /// characters leaves a valid value.
-    const RANGED: [&str; 21] = [
+    const RANGED: [&str; 22] = [
         "GITLAB_TOKEN",
         "BITBUCKET_APP_PASSWORD",
         "PYPI_TOKEN",
@@ -1078,6 +1074,7 @@ mod tests {
         "AZURE_CLIENT_SECRET",
         "ALIBABA_ACCESS_KEY",
         "DOPPLER_TOKEN",
+        "DISCORD_WEBHOOK",
     ];
 
     #[test]

@@ -3,46 +3,16 @@
 
 use super::findings::{self, Spill, Tally};
 use super::{Analysis, Line};
-use crate::pii::{mask, redact_text, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
+use crate::pii::{redact_text, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
 use crate::record::json::JsonError;
 use crate::record::walk::{format_path_with, walk_strings, Seg, StringValue};
 use crate::record::{unescape_into, Location, Record};
 use std::collections::BTreeMap;
 
-/// Data classes, from least to most sensitive; a record takes the most sensitive class of its
-/// findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum DataClass {
-    Public,
-    Internal,
-    Confidential,
-    Pii,
-}
-
-impl DataClass {
-    pub const ALL: [DataClass; 4] = [
-        DataClass::Public,
-        DataClass::Internal,
-        DataClass::Confidential,
-        DataClass::Pii,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            DataClass::Public => "public",
-            DataClass::Internal => "internal",
-            DataClass::Confidential => "confidential",
-            DataClass::Pii => "pii",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DataClass> {
-        DataClass::ALL.into_iter().find(|c| c.name() == s)
-    }
-}
+pub use crate::pii::DataClass;
 
 /// How records are classified: the class of a record without findings, and of each finding
-/// type (secrets default to confidential, other PII types to pii).
+/// type (from the type registry: secrets confidential, PII and identifiers pii).
 #[derive(Debug, Clone)]
 pub struct Classifier {
     pub default: DataClass,
@@ -51,23 +21,17 @@ pub struct Classifier {
 }
 
 impl Classifier {
-    /// The default rules for a set of detectors, with `overrides` (type name → class).
+    /// The default rules for a set of detectors (each type's data class from the registry),
+    /// with `overrides` (type name → class).
     pub fn new(
         det: &Detectors,
         default: DataClass,
         overrides: &BTreeMap<String, DataClass>,
     ) -> Classifier {
-        let by_type = (0..det.type_count() as TypeId)
-            .map(|id| {
-                overrides
-                    .get(det.type_name(id))
-                    .copied()
-                    .unwrap_or(if det.is_secret(id) {
-                        DataClass::Confidential
-                    } else {
-                        DataClass::Pii
-                    })
-            })
+        let by_type = det
+            .types()
+            .iter()
+            .map(|t| overrides.get(&t.name).copied().unwrap_or(t.data_class))
             .collect();
         Classifier { default, by_type }
     }
@@ -226,17 +190,25 @@ impl Analysis for PiiAudit<'_> {
                 // Keys are log content too: a key holding PII is masked in the path.
                 let field = format_path_with(path, |k| safe_text(ctx, k));
                 for h in hits {
-                    let value = &s[h.start..h.end];
-                    let name = ctx.detectors.type_name(h.type_id);
+                    // A value found inside a base64 or percent-encoded run is masked and
+                    // fingerprinted decoded, and its field says how it was written.
+                    let value = ctx.detectors.value(s, h);
                     class = class.max(ctx.classifier.by_type[h.type_id as usize]);
+                    let suffix = h.encoding.path_suffix();
                     findings.push(PiiFinding {
                         loc: line.loc,
                         request_id: None,
                         ts: None,
-                        field: field.clone(),
+                        field: if suffix.is_empty() {
+                            field.clone()
+                        } else {
+                            format!("{field}{suffix}")
+                        },
                         type_id: h.type_id,
-                        masked: mask(name, value),
-                        fingerprint: ctx.fingerprints.fingerprint(name, value),
+                        masked: ctx.detectors.mask(h.type_id, &value),
+                        fingerprint: ctx
+                            .detectors
+                            .fingerprint(ctx.fingerprints, h.type_id, &value),
                         detector: h.detector,
                     });
                 }

@@ -9,10 +9,12 @@ use super::{PiiConfig, PiiConfigError, TypeId, AWS, EMAIL};
 
 /// Placeholder credentials published in vendor documentation (the AWS docs' example key pair).
 /// They appear in countless tutorials and are never real, so gitleaks-style scanners skip them.
-const DOC_PLACEHOLDERS: [&str; 3] = [
+const DOC_PLACEHOLDERS: [&str; 4] = [
     "AKIAIOSFODNN7EXAMPLE",
     "AKIAI44QH8DHBEXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    // Stripe's documentation test key, printed in every Stripe API example.
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
 ];
 
 /// The compiled allowlist consulted for every finding before it is reported.

@@ -2,7 +2,7 @@
 
 use regex::Regex;
 
-use super::{card, iban, push, CustomType, Finding, PiiConfigError, TypeId, BUILTIN_TYPES};
+use super::{card, iban, push, CustomType, Finding, PiiConfigError, TypeId, BUILTIN};
 
 /// Checksum a custom match must pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,9 +42,9 @@ pub(super) fn compile(
         {
             return Err(invalid("use only letters, digits and '_'"));
         }
-        let clash = BUILTIN_TYPES
+        let clash = BUILTIN
             .iter()
-            .copied()
+            .map(|d| d.name)
             .chain(types[..k].iter().map(|c| c.name.as_str()))
             .any(|n| n.eq_ignore_ascii_case(&t.name));
         if clash {
@@ -136,9 +136,10 @@ mod tests {
             ct("ACCOUNT", r"\bACC\d{11}\b", Some("luhn"), false),
         ]))
         .unwrap();
-        assert_eq!(d.type_count(), 17);
-        assert_eq!(d.type_name(14), "EMPLOYEE_ID");
-        assert!(!d.is_secret(14) && d.is_secret(15));
+        let first = super::super::BUILTIN_COUNT as u16;
+        assert_eq!(d.type_count(), usize::from(first) + 3);
+        assert_eq!(d.type_name(first), "EMPLOYEE_ID");
+        assert!(!d.is_secret(first) && d.is_secret(first + 1));
         let text =
             "emp EMP-123456 tok itk_abcdefghijABCDEFGHIJ0123 acc ACC79927398713 bad ACC79927398710";
         let mut out = Vec::new();

@@ -4,6 +4,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use hmac::{Hmac, Mac};
+
+use super::types::Normalizer;
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -28,10 +30,11 @@ impl Fingerprinter {
         Fingerprinter { mac }
     }
 
-    /// Stable keyed hash of (type, normalized value) as 16 lowercase hex chars. Normalize so trivially different
-    /// spellings of the same value collide: emails lowercased; card/SSN/phone/IBAN digits only (IBAN uppercase alnum only).
-    pub fn fingerprint(&self, type_name: &str, value: &str) -> String {
-        let norm = normalize(type_name, value);
+    /// Stable keyed hash of (type name, value normalized by `normalizer`) as 16 lowercase hex
+    /// chars. Normalizing makes trivially different spellings of the same value collide:
+    /// emails lowercased; card/SSN/phone digits only; IBAN uppercase alphanumerics only.
+    pub fn fingerprint(&self, type_name: &str, normalizer: Normalizer, value: &str) -> String {
+        let norm = normalize(normalizer, value);
         let mut mac = self.mac.clone();
         mac.update(type_name.as_bytes());
         // The separator keeps ("AB", "C") and ("A", "BC") apart.
@@ -43,12 +46,12 @@ impl Fingerprinter {
 }
 
 /// Returns the canonical spelling of `value` for fingerprinting.
-fn normalize(type_name: &str, value: &str) -> String {
+fn normalize(normalizer: Normalizer, value: &str) -> String {
     let value = value.trim();
-    match type_name {
-        "EMAIL_ADDRESS" => value.to_lowercase(),
-        "CREDIT_CARD" | "US_SSN" => value.chars().filter(char::is_ascii_digit).collect(),
-        "PHONE_NUMBER" => {
+    match normalizer {
+        Normalizer::Lowercase => value.to_lowercase(),
+        Normalizer::Digits => value.chars().filter(char::is_ascii_digit).collect(),
+        Normalizer::PhoneDigits => {
             let digits: String = value.chars().filter(char::is_ascii_digit).collect();
             // `+1 415 555 0132` and `(415) 555-0132` are the same NANP number; country
             // code 1 is NANP only, so an 11-digit number starting with 1 always has the trunk.
@@ -58,14 +61,14 @@ fn normalize(type_name: &str, value: &str) -> String {
                 digits
             }
         }
-        "IBAN_CODE" => value
+        Normalizer::UpperAlnum => value
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_uppercase())
             .collect(),
-        "IP_ADDRESS" => normalize_ip(value),
-        "PRIVATE_KEY" => value.chars().filter(|c| !c.is_whitespace()).collect(),
-        _ => value.to_string(),
+        Normalizer::Ip => normalize_ip(value),
+        Normalizer::NoWhitespace => value.chars().filter(|c| !c.is_whitespace()).collect(),
+        Normalizer::Trim => value.to_string(),
     }
 }
 
@@ -83,23 +86,39 @@ fn normalize_ip(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::types::BUILTIN;
     use super::*;
+
+    /// A fingerprinter used as the registry's type `name` would use it, or as a custom type.
+    trait ByName {
+        fn fingerprint_as(&self, name: &str, value: &str) -> String;
+    }
+
+    impl ByName for Fingerprinter {
+        fn fingerprint_as(&self, name: &str, value: &str) -> String {
+            let n = BUILTIN
+                .iter()
+                .find(|d| d.name == name)
+                .map_or(Normalizer::Trim, |d| d.normalize);
+            self.fingerprint(name, n, value)
+        }
+    }
 
     #[test]
     fn stable_hex_and_keyed() {
         let f = Fingerprinter::new(b"k1");
-        let a = f.fingerprint("EMAIL_ADDRESS", "bob@corp.io");
+        let a = f.fingerprint_as("EMAIL_ADDRESS", "bob@corp.io");
         assert_eq!(a.len(), 16);
         assert!(a
             .bytes()
             .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
-        assert_eq!(a, f.fingerprint("EMAIL_ADDRESS", "bob@corp.io"));
+        assert_eq!(a, f.fingerprint_as("EMAIL_ADDRESS", "bob@corp.io"));
         assert_ne!(
             a,
-            Fingerprinter::new(b"k2").fingerprint("EMAIL_ADDRESS", "bob@corp.io")
+            Fingerprinter::new(b"k2").fingerprint_as("EMAIL_ADDRESS", "bob@corp.io")
         );
-        assert_ne!(a, f.fingerprint("CUSTOM", "bob@corp.io"));
-        assert_eq!(Fingerprinter::new(b"").fingerprint("JWT", "x").len(), 16);
+        assert_ne!(a, f.fingerprint_as("CUSTOM", "bob@corp.io"));
+        assert_eq!(Fingerprinter::new(b"").fingerprint_as("JWT", "x").len(), 16);
         assert_eq!(format!("{f:?}"), "Fingerprinter { .. }");
     }
 
@@ -107,7 +126,11 @@ mod tests {
     fn spellings_collide() {
         let f = Fingerprinter::new(b"key");
         let same = |t: &str, a: &str, b: &str| {
-            assert_eq!(f.fingerprint(t, a), f.fingerprint(t, b), "{t}: {a} vs {b}");
+            assert_eq!(
+                f.fingerprint_as(t, a),
+                f.fingerprint_as(t, b),
+                "{t}: {a} vs {b}"
+            );
         };
         same("EMAIL_ADDRESS", "Bob@Corp.IO", "bob@corp.io");
         same("CREDIT_CARD", "4111 1111 1111 1111", "4111-1111-1111-1111");
@@ -127,8 +150,8 @@ mod tests {
             "-----BEGIN X-----\nAB\n",
         );
         assert_ne!(
-            f.fingerprint("PHONE_NUMBER", "+44 20 7946 0958"),
-            f.fingerprint("PHONE_NUMBER", "+1 415 555 0132")
+            f.fingerprint_as("PHONE_NUMBER", "+44 20 7946 0958"),
+            f.fingerprint_as("PHONE_NUMBER", "+1 415 555 0132")
         );
     }
 }

@@ -1,30 +1,34 @@
 //! Masking of detected values: keep just enough (public prefixes, the last few digits, the
 //! email domain) for a person to recognize a value without learning it.
 
+use super::types::Masker;
+
 /// Masks a detected value so a person can recognize it without learning it: `j***@example.com`,
 /// `****-****-****-4242` (keep separators, last 4 digits), `***-**-6789`, phone keeps last 2-4 digits,
 /// IBAN keeps country + last 4, IPs keep first octet (`10.*.*.*`), secrets keep their public prefix and
 /// last 2-4 chars (`AKIA************MPLE`, `sk-ant-…`, `ghp_****…`), PEM -> `-----BEGIN RSA PRIVATE KEY----- [redacted]`, JWT -> `eyJ***.***.***`.
 /// It must never reveal more than about a quarter of the characters, and for values <= 6 chars nothing but type-shape.
-pub fn mask(type_name: &str, value: &str) -> String {
+pub fn apply(masker: Masker, value: &str) -> String {
     let n = value.chars().count();
     let masked = if n <= 6 {
         shape(value)
     } else {
-        match type_name {
-            "EMAIL_ADDRESS" => email(value),
-            "PHONE_NUMBER" => {
+        match masker {
+            Masker::Email => email(value),
+            Masker::PhoneDigits => {
                 let digits = value.chars().filter(char::is_ascii_digit).count();
                 keep_last_digits(value, (digits / 4).clamp(2, 4))
             }
-            "CREDIT_CARD" | "US_SSN" => keep_last_digits(value, 4),
-            "IBAN_CODE" => iban(value),
-            "IP_ADDRESS" => ip(value),
-            "PRIVATE_KEY" => pem(value),
-            "JWT" => "eyJ***.***.***".to_string(),
-            "AWS_ACCESS_KEY" | "GITHUB_TOKEN" | "OPENAI_API_KEY" | "ANTHROPIC_API_KEY"
-            | "SLACK_TOKEN" | "STRIPE_KEY" => secret(value, secret_prefix(type_name, value)),
-            _ => secret(value, 0),
+            Masker::LastFourDigits => keep_last_digits(value, 4),
+            Masker::Iban => iban(value),
+            Masker::Ip => ip(value),
+            Masker::Pem => pem(value),
+            Masker::Jwt => "eyJ***.***.***".to_string(),
+            Masker::Token(public) => secret(value, public_prefix(public, value)),
+            Masker::AnthropicToken => secret(value, anthropic_prefix(value)),
+            Masker::Generic => secret(value, 0),
+            Masker::Url => url(value),
+            Masker::Hidden => "*".repeat(n.min(16)),
         }
     };
     // Values made only of punctuation would survive shape masking unchanged.
@@ -126,42 +130,31 @@ fn pem(value: &str) -> String {
     }
 }
 
-/// Returns the length of the public, non-secret prefix of a token of type `type_name`.
-fn secret_prefix(type_name: &str, value: &str) -> usize {
-    if type_name == "ANTHROPIC_API_KEY" && value.starts_with("sk-ant-") {
-        // Keep the key kind too (`sk-ant-api03-`), which is public and helps triage.
-        let kind = value[7..].bytes().take(10).position(|c| c == b'-');
-        return kind.map_or(7, |k| 7 + k + 1);
-    }
-    let known: &[&str] = match type_name {
-        "AWS_ACCESS_KEY" => &["AKIA", "ASIA", "ABIA", "ACCA"],
-        "GITHUB_TOKEN" => &["github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-        "OPENAI_API_KEY" => &["sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"],
-        "STRIPE_KEY" => &[
-            "sk_live_", "sk_test_", "rk_live_", "rk_test_", "pk_live_", "pk_test_",
-        ],
-        "SLACK_TOKEN" => &[
-            "https://hooks.slack.com/services/",
-            "https://hooks.slack.com/workflows/",
-            "https://hooks.slack.com/triggers/",
-            "http://hooks.slack.com/services/",
-            "hooks.slack.com/services/",
-            "hooks.slack.com/workflows/",
-            "hooks.slack.com/triggers/",
-            "xoxb-",
-            "xoxa-",
-            "xoxp-",
-            "xoxr-",
-            "xoxs-",
-            "xoxe-",
-            "xapp-",
-        ],
-        _ => &[],
-    };
-    known
+/// Returns the length of the first of `public` (the type's public prefixes, longest first where
+/// one extends another) that `value` starts with, or 0.
+fn public_prefix(public: &[&str], value: &str) -> usize {
+    public
         .iter()
         .find(|p| value.starts_with(*p))
         .map_or(0, |p| p.len())
+}
+
+/// `postgres://admin:S3cr3t` -> `postgres://***:***`: only the scheme is kept.
+fn url(value: &str) -> String {
+    match value.split_once("://") {
+        Some((scheme, info)) if info.starts_with(':') => format!("{scheme}://:***"),
+        Some((scheme, _)) => format!("{scheme}://***:***"),
+        None => "***".to_string(),
+    }
+}
+
+/// Anthropic keys keep `sk-ant-` and the key kind (`api03-`), which is public and helps triage.
+fn anthropic_prefix(value: &str) -> usize {
+    if !value.starts_with("sk-ant-") {
+        return 0;
+    }
+    let kind = value[7..].bytes().take(10).position(|c| c == b'-');
+    kind.map_or(7, |k| 7 + k + 1)
 }
 
 /// Keeps the `prefix` bytes (ASCII, public) and the last 2–4 characters of the rest, when the
@@ -187,7 +180,17 @@ fn secret(value: &str, prefix: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::types::BUILTIN;
     use super::*;
+
+    /// Masks as the registry's type `name` would, or as a custom type.
+    fn mask(name: &str, value: &str) -> String {
+        let m = BUILTIN
+            .iter()
+            .find(|d| d.name == name)
+            .map_or(Masker::Generic, |d| d.mask);
+        apply(m, value)
+    }
 
     #[test]
     fn documented_examples() {

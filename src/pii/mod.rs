@@ -2,11 +2,14 @@
 //! and redaction. [`Detectors`] is built once from [`PiiConfig`] and shared by all threads.
 
 mod allow;
+mod assign;
 mod card;
+mod checksum;
 mod config;
 mod custom;
 mod digits;
 mod email;
+mod encoded;
 mod fingerprint;
 mod iban;
 mod ip;
@@ -14,59 +17,40 @@ mod jwt;
 mod mask;
 mod pem;
 mod phone;
+mod placeholder;
+mod providers;
 mod redact;
 mod scrub;
 mod secrets;
 mod ssn;
 mod text;
+pub mod types;
+mod urls;
 
 #[cfg(test)]
 mod corpus_tests;
 
 pub use config::{CustomType, PiiConfig, PiiConfigError};
 pub use fingerprint::Fingerprinter;
-pub use mask::mask;
 pub use redact::{redact_text, RedactMode};
 pub use scrub::{configure_keys, fingerprint_key, scrub_key, DEFAULT_KEY};
+pub use types::{Class, DataClass, TypeInfo, BUILTIN, BUILTIN_COUNT};
 
-/// Index of a PII type: 0..14 are the built-in types in the order of BUILTIN_TYPES; custom types follow.
+/// Index of a PII type: the built-in types first, in the order of [`types::BUILTIN`], then the
+/// custom types of the config.
 pub type TypeId = u16;
 
-/// Names of the built-in PII types; a type's [`TypeId`] is its index in this array.
-pub const BUILTIN_TYPES: [&str; 14] = [
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "CREDIT_CARD",
-    "US_SSN",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "AWS_ACCESS_KEY",
-    "GITHUB_TOKEN",
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "SLACK_TOKEN",
-    "STRIPE_KEY",
-    "PRIVATE_KEY",
-    "JWT",
-];
-
-pub(crate) const EMAIL: TypeId = 0;
-pub(crate) const PHONE: TypeId = 1;
-pub(crate) const CARD: TypeId = 2;
-pub(crate) const SSN: TypeId = 3;
-pub(crate) const IBAN: TypeId = 4;
-pub(crate) const IP: TypeId = 5;
-pub(crate) const AWS: TypeId = 6;
-pub(crate) const GITHUB: TypeId = 7;
-pub(crate) const OPENAI: TypeId = 8;
-pub(crate) const ANTHROPIC: TypeId = 9;
-pub(crate) const SLACK: TypeId = 10;
-pub(crate) const STRIPE: TypeId = 11;
-pub(crate) const PRIVATE_KEY: TypeId = 12;
-pub(crate) const JWT: TypeId = 13;
-
-/// Number of built-in types.
-const BUILTIN_COUNT: usize = BUILTIN_TYPES.len();
+pub(crate) const EMAIL: TypeId = types::id("EMAIL_ADDRESS");
+pub(crate) const PHONE: TypeId = types::id("PHONE_NUMBER");
+pub(crate) const CARD: TypeId = types::id("CREDIT_CARD");
+pub(crate) const SSN: TypeId = types::id("US_SSN");
+pub(crate) const IBAN: TypeId = types::id("IBAN_CODE");
+pub(crate) const IP: TypeId = types::id("IP_ADDRESS");
+pub(crate) const AWS: TypeId = types::id("AWS_ACCESS_KEY");
+#[cfg(test)]
+pub(crate) const PRIVATE_KEY: TypeId = types::id("PRIVATE_KEY");
+#[cfg(test)]
+pub(crate) const JWT: TypeId = types::id("JWT");
 
 /// Texts shorter than this cannot hold any built-in finding (the shortest is `a@b.co`).
 const MIN_SCAN_LEN: usize = 6;
@@ -82,22 +66,48 @@ pub struct Finding {
     pub type_id: TypeId,
     /// Short stable name of the detection method, e.g. `"luhn+iin"` or `"jwt-header"`.
     pub detector: &'static str,
+    /// How the value is written in the text; see [`Detectors::value`].
+    pub encoding: Encoding,
+}
+
+/// How a finding's value is written in the scanned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// As is: the span is the value.
+    #[default]
+    Plain,
+    /// Inside a base64 run: the span covers the base64 groups that hold the value; their
+    /// decoded bytes start with `skip` bytes before the value, which is `len` bytes long.
+    Base64 {
+        /// Decoded bytes before the value.
+        skip: u8,
+        /// Length of the value in bytes.
+        len: u16,
+    },
+    /// Percent-encoded (`jane.doe%40corp.io`): the span, decoded, is the value.
+    Percent,
+}
+
+impl Encoding {
+    /// The suffix marking a field path whose value was found decoded (`prompt<base64>`).
+    pub fn path_suffix(self) -> &'static str {
+        match self {
+            Encoding::Plain => "",
+            Encoding::Base64 { .. } => "<base64>",
+            Encoding::Percent => "<percent>",
+        }
+    }
 }
 
 /// Which built-in types are switched on; detectors consult it before doing any work.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Enabled([bool; BUILTIN_COUNT]);
+#[derive(Debug, Clone)]
+pub(crate) struct Enabled(Vec<bool>);
 
 impl Enabled {
     /// Returns true if the built-in type `id` is switched on.
     #[inline]
     pub(crate) fn on(&self, id: TypeId) -> bool {
         self.0.get(usize::from(id)).copied().unwrap_or(false)
-    }
-
-    /// Returns true if any of the given built-in types is switched on.
-    fn any(&self, ids: &[TypeId]) -> bool {
-        ids.iter().any(|&id| self.on(id))
     }
 }
 
@@ -115,16 +125,21 @@ pub(crate) fn push(
         end,
         type_id,
         detector,
+        encoding: Encoding::Plain,
     });
 }
 
 /// The compiled detector set. It is immutable after construction, so it is `Send + Sync` and
 /// meant to be built once and shared by reference across worker threads.
 pub struct Detectors {
-    names: Vec<String>,
-    secret: Vec<bool>,
+    types: Vec<TypeInfo>,
     enabled: Enabled,
+    /// Which shared scanners of [`types::SCANNERS`] have an enabled type.
+    scanners: [bool; types::SCANNERS.len()],
+    /// Whether any prefixed type is enabled.
+    prefixed: bool,
     secrets: secrets::SecretScanner,
+    assign: assign::AssignScanner,
     custom: Vec<custom::CustomDetector>,
     allow: allow::Allowlist,
 }
@@ -132,7 +147,7 @@ pub struct Detectors {
 impl std::fmt::Debug for Detectors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Detectors")
-            .field("types", &self.names)
+            .field("types", &self.types)
             .field("enabled", &self.enabled)
             .finish_non_exhaustive()
     }
@@ -143,34 +158,48 @@ impl Detectors {
     /// and the `disable` list.
     pub fn new(cfg: &PiiConfig) -> Result<Detectors, PiiConfigError> {
         let custom = custom::compile(&cfg.custom, BUILTIN_COUNT)?;
-        let mut names: Vec<String> = BUILTIN_TYPES.iter().map(|s| s.to_string()).collect();
-        let mut secret: Vec<bool> = (0..BUILTIN_COUNT).map(|i| i >= usize::from(AWS)).collect();
-        for c in &cfg.custom {
-            names.push(c.name.clone());
-            secret.push(c.secret);
-        }
-        let mut enabled_all = vec![true; names.len()];
-        for d in &cfg.disable {
-            let idx = names
+        let mut types: Vec<TypeInfo> = BUILTIN.iter().map(TypeInfo::builtin).collect();
+        types.extend(
+            cfg.custom
                 .iter()
-                .position(|n| n.eq_ignore_ascii_case(d.trim()))
+                .map(|c| TypeInfo::custom(&c.name, c.secret)),
+        );
+        let mut enabled_all = vec![true; types.len()];
+        for d in &cfg.disable {
+            let idx = types
+                .iter()
+                .position(|t| t.name.eq_ignore_ascii_case(d.trim()))
                 .ok_or_else(|| PiiConfigError::UnknownType {
                     name: d.clone(),
-                    known: names.join(", "),
+                    known: types
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 })?;
             enabled_all[idx] = false;
         }
-        let mut builtin = [false; BUILTIN_COUNT];
-        builtin.copy_from_slice(&enabled_all[..BUILTIN_COUNT]);
+        let on = |i: usize| enabled_all[i];
+        let scanners = types::SCANNERS.map(|sc| {
+            BUILTIN.iter().enumerate().any(|(i, d)| {
+                on(i) && matches!(d.find, types::Find::Scanners(list) if list.contains(&sc))
+            })
+        });
+        let prefixed = BUILTIN
+            .iter()
+            .enumerate()
+            .any(|(i, d)| on(i) && matches!(d.find, types::Find::Prefixes(_)));
         let custom = custom
             .into_iter()
             .filter(|c| enabled_all[usize::from(c.type_id)])
             .collect();
         Ok(Detectors {
-            names,
-            secret,
-            enabled: Enabled(builtin),
+            types,
+            enabled: Enabled(enabled_all[..BUILTIN_COUNT].to_vec()),
+            scanners,
+            prefixed,
             secrets: secrets::SecretScanner::new(),
+            assign: assign::AssignScanner::new(),
             custom,
             allow: allow::Allowlist::new(cfg)?,
         })
@@ -179,31 +208,36 @@ impl Detectors {
     /// Appends the findings in `text` to `out`, sorted by start, non-overlapping (on overlap keep the longer / more specific one: a secret beats a phone number inside it, an email beats an IP inside it, etc.). Allowlisted values are not reported.
     ///
     /// Texts shorter than six bytes return at once: no built-in value fits in them.
+    ///
+    /// Base64 and percent-encoded runs are decoded and scanned too (one level deep); their
+    /// findings carry an [`Encoding`], and [`Detectors::value`] gives their decoded value.
     pub fn scan(&self, text: &str, out: &mut Vec<Finding>) {
         if text.len() < MIN_SCAN_LEN {
             return;
         }
         let base = out.len();
+        self.scan_plain(text, out);
+        encoded::scan(self, text, out, base);
+    }
+
+    /// [`Detectors::scan`] without looking inside encoded runs.
+    fn scan_plain(&self, text: &str, out: &mut Vec<Finding>) {
+        if text.len() < MIN_SCAN_LEN {
+            return;
+        }
+        let base = out.len();
         let en = &self.enabled;
-        if en.on(EMAIL) {
-            email::scan(text, out);
+        for (sc, on) in types::SCANNERS.iter().zip(self.scanners) {
+            if on {
+                match sc {
+                    types::Scanner::Email => email::scan(text, out),
+                    types::Scanner::Digits => digits::scan(text, en, out),
+                    types::Scanner::Ipv6 => ip::scan_v6(text, out),
+                    types::Scanner::Assign => self.assign.scan(text, en, out),
+                }
+            }
         }
-        if en.any(&[PHONE, CARD, SSN, IBAN, IP]) {
-            digits::scan(text, en, out);
-        }
-        if en.on(IP) {
-            ip::scan_v6(text, out);
-        }
-        if en.any(&[
-            AWS,
-            GITHUB,
-            OPENAI,
-            ANTHROPIC,
-            SLACK,
-            STRIPE,
-            PRIVATE_KEY,
-            JWT,
-        ]) {
+        if self.prefixed {
             self.secrets.scan(text, en, out);
         }
         for c in &self.custom {
@@ -228,34 +262,65 @@ impl Detectors {
         out.truncate(w);
     }
 
+    /// The value of finding `f` of `text`: its span, decoded if it was found encoded (an
+    /// encoded span that no longer decodes yields the raw span).
+    pub fn value<'t>(&self, text: &'t str, f: &Finding) -> std::borrow::Cow<'t, str> {
+        let raw = text.get(f.start..f.end).unwrap_or("");
+        if f.encoding == Encoding::Plain {
+            return std::borrow::Cow::Borrowed(raw);
+        }
+        encoded::decode_value(text, f)
+            .map_or(std::borrow::Cow::Borrowed(raw), std::borrow::Cow::Owned)
+    }
+
     /// Returns the name of type `id` (a built-in name or a custom type's name), or `"UNKNOWN"`.
     pub fn type_name(&self, id: TypeId) -> &str {
-        self.names
+        self.types
             .get(usize::from(id))
-            .map_or("UNKNOWN", String::as_str)
+            .map_or("UNKNOWN", |t| t.name.as_str())
+    }
+
+    /// Returns the run-time definition of type `id`, if there is such a type.
+    pub fn type_info(&self, id: TypeId) -> Option<&TypeInfo> {
+        self.types.get(usize::from(id))
+    }
+
+    /// Returns every type: the built-ins, then the configured custom types, by id.
+    pub fn types(&self) -> &[TypeInfo] {
+        &self.types
     }
 
     /// Returns the number of types: the built-ins plus the configured custom types.
     pub fn type_count(&self) -> usize {
-        self.names.len()
+        self.types.len()
     }
 
-    /// Returns true for secret types: the built-ins from AWS_ACCESS_KEY to JWT and custom types
+    /// Returns true for secret types: the built-ins of class secret and custom types
     /// configured with `secret = true`.
     pub fn is_secret(&self, id: TypeId) -> bool {
-        self.secret.get(usize::from(id)).copied().unwrap_or(false)
+        self.type_info(id).is_some_and(TypeInfo::is_secret)
+    }
+
+    /// Masks `value`, detected as type `id`, for display; see [`mask::apply`].
+    pub fn mask(&self, id: TypeId, value: &str) -> String {
+        let masker = self
+            .type_info(id)
+            .map_or(types::Masker::Generic, |t| t.mask);
+        mask::apply(masker, value)
+    }
+
+    /// The keyed fingerprint of `value`, detected as type `id`.
+    pub fn fingerprint(&self, fp: &Fingerprinter, id: TypeId, value: &str) -> String {
+        let norm = self
+            .type_info(id)
+            .map_or(types::Normalizer::Trim, |t| t.normalize);
+        fp.fingerprint(self.type_name(id), norm, value)
     }
 
     /// Ranks types for overlap resolution: the more specific a format, the higher. Phone
     /// numbers are the loosest format, so anything else containing one wins.
     fn priority(&self, id: TypeId) -> u8 {
-        match id {
-            PHONE => 1,
-            CARD | SSN | IP => 2,
-            EMAIL | IBAN => 3,
-            _ if self.is_secret(id) => 4,
-            _ => 3,
-        }
+        self.type_info(id).map_or(3, |t| t.priority)
     }
 }
 
@@ -313,7 +378,7 @@ mod tests {
     #[test]
     fn api_basics() {
         let d = det();
-        assert_eq!(d.type_count(), 14);
+        assert_eq!(d.type_count(), BUILTIN_COUNT);
         assert_eq!(d.type_name(JWT), "JWT");
         assert_eq!(d.type_name(999), "UNKNOWN");
         assert!(d.is_secret(AWS) && d.is_secret(JWT) && !d.is_secret(IP));
@@ -338,6 +403,7 @@ mod tests {
             end: 0,
             type_id: 0,
             detector: "x",
+            encoding: Encoding::Plain,
         };
         let mut out = vec![sentinel];
         d.scan("mail bob@corp.io now", &mut out);
@@ -349,7 +415,7 @@ mod tests {
     fn findings_are_sorted_and_disjoint() {
         let d = det();
         let text = "ip 10.0.0.1 mail a.b@corp.io card 4111 1111 1111 1111 ssn 123-45-6789 \
-                    tel (415) 555-0132 key AKIA2E0A8F3B244C9986 jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+                    tel (415) 555-0132 key AKIAQYLPMN5HHHFPZAM2 jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
         let mut out = Vec::new();
         d.scan(text, &mut out);
         assert_eq!(out.len(), 7, "{:?}", found(&d, text));
@@ -414,6 +480,7 @@ mod tests {
             end,
             type_id,
             detector: "t",
+            encoding: Encoding::Plain,
         };
         let mut v = vec![
             mk(5, 15, PHONE),

@@ -1,14 +1,14 @@
 //! Redaction of findings in text: replace each with a type tag, a mask, or a keyed hash tag,
 //! such that scanning the redacted output finds nothing again.
 
-use super::{mask, Detectors, Finding, Fingerprinter};
+use super::{Detectors, Finding, Fingerprinter};
 
 /// How a finding is rendered in redacted text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RedactMode {
     /// `<EMAIL_ADDRESS>`.
     Tag,
-    /// The output of [`mask`], e.g. `j***@example.com`.
+    /// The output of [`Detectors::mask`], e.g. `j***@example.com`.
     Mask,
     /// `<EMAIL_ADDRESS:0123456789abcdef>` with the value's keyed fingerprint.
     Hash,
@@ -74,12 +74,12 @@ fn apply(
                 out.push_str(name);
                 out.push('>');
             }
-            RedactMode::Mask => out.push_str(&mask(name, value)),
+            RedactMode::Mask => out.push_str(&detectors.mask(f.type_id, &detectors.value(text, f))),
             RedactMode::Hash => {
                 out.push('<');
                 out.push_str(name);
                 out.push(':');
-                out.push_str(&fp.fingerprint(name, value));
+                out.push_str(&detectors.fingerprint(fp, f.type_id, &detectors.value(text, f)));
                 out.push('>');
             }
         }
@@ -139,7 +139,7 @@ mod tests {
             "mail b***@corp.io or call (***) ***-**32."
         );
         let h = redact_text(text, &f, &d, RedactMode::Hash, &fp);
-        let fpe = fp.fingerprint("EMAIL_ADDRESS", "bob@corp.io");
+        let fpe = d.fingerprint(&fp, super::super::EMAIL, "bob@corp.io");
         assert!(
             h.starts_with(&format!(
                 "mail <EMAIL_ADDRESS:{fpe}> or call <PHONE_NUMBER:"
@@ -157,6 +157,7 @@ mod tests {
             end,
             type_id: CARD,
             detector: "t",
+            encoding: super::super::Encoding::Plain,
         };
         let text = "héllo wörld";
         let out = redact_text(

@@ -1,5 +1,6 @@
 //! `logwarden pii` and `logwarden redact`: exact findings on a fixture, ground truth on
-//! generated logs, no raw value in any output, and redact-then-audit finds nothing.
+//! generated logs, no raw value in any output, and redact-then-audit finds nothing; secrets
+//! (providers, URLs, assignments, encoded values) found and placeholders not.
 
 use crate::util::{csv_rows, Env};
 use std::collections::BTreeSet;
@@ -411,4 +412,119 @@ fn a_failed_findings_spill_is_exit_2_and_keeps_the_old_report() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+}
+
+// ---- Secrets: provider keys, URL and assignment secrets, encoded values, placeholders ----
+
+/// Standard base64 of `s`, padded.
+fn b64(s: &str) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in s.as_bytes().chunks(3) {
+        let n = chunk.iter().fold(0u32, |a, &c| (a << 8) | u32::from(c)) << (8 * (3 - chunk.len()));
+        for k in 0..=chunk.len() {
+            out.push(A[((n >> (18 - 6 * k)) & 63) as usize] as char);
+        }
+    }
+    while !out.len().is_multiple_of(4) {
+        out.push('=');
+    }
+    out
+}
+
+/// Raw secret values planted below; none may appear in any output.
+const RAW: [&str; 6] = [
+    "glpat-Hq3ZtW8mXv2LpR7sNb4Y",
+    "S3cr3tP4ssw0rd!",
+    "hunter2-Xq9#kLm2",
+    "AKIAQYLPMN5HHHFPZAM2",
+    "jane.doe@corp-example.org",
+    "dop_v1_3f9a0c7b21e84d5f9a6c0e1b7d2f4a833f9a0c7b21e84d5f9a6c0e1b7d2f4a84",
+];
+
+fn logs() -> String {
+    let blob = b64("deploy key AKIAQYLPMN5HHHFPZAM2 for jane.doe@corp-example.org");
+    let lines = [
+        r#"{"request_id":"a1","prompt":"use token glpat-Hq3ZtW8mXv2LpR7sNb4Y please"}"#.to_string(),
+        r#"{"request_id":"a2","prompt":"DATABASE_URL=postgres://admin:S3cr3tP4ssw0rd!@db.internal:5432/prod"}"#.to_string(),
+        r#"{"request_id":"a3","response":"config: password = \"hunter2-Xq9#kLm2\""}"#.to_string(),
+        format!(r#"{{"request_id":"a4","prompt":"decode {blob} now"}}"#),
+        r#"{"request_id":"a5","metadata":{"url":"https://x.example/u?mail=jane.doe%40corp-example.org&x=1"}}"#.to_string(),
+        format!(r#"{{"request_id":"a6","prompt":"DO_TOKEN={}"}}"#, RAW[5]),
+        // Placeholders from docs and code samples: nothing to report.
+        r#"{"request_id":"p1","prompt":"export GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}"#.to_string(),
+        r#"{"request_id":"p2","prompt":"SLACK_TOKEN=xoxe.xoxp-1-SlackAppConfigurationAccessTokenHere and xoxb-12345-abcd234"}"#.to_string(),
+        r#"{"request_id":"p3","prompt":"password: ${DB_PASSWORD} api_key = \"your_api_key_here\" postgres://user:password@localhost/db"}"#.to_string(),
+        r#"{"request_id":"p4","prompt":"AKIAIOSFODNN7EXAMPLE sk_test_4eC39HqLyjWDarjtT1zdp7dc pk_live_51HqLyjWDarjtT1zdp7dcAbCd"}"#.to_string(),
+    ];
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn secrets_found_placeholders_silent_nothing_raw() {
+    let env = Env::new();
+    env.write("logs.jsonl", logs());
+    let run = env.run(&["pii", "logs.jsonl", "-o", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = csv_rows(&env.read("out/pii_findings.csv"));
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["request_id"].as_str(),
+                r["field"].as_str(),
+                r["pii_type"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a1", "prompt", "GITLAB_TOKEN"),
+            ("a2", "prompt", "URL_CREDENTIALS"),
+            ("a3", "response", "PASSWORD"),
+            ("a4", "prompt<base64>", "AWS_ACCESS_KEY"),
+            ("a4", "prompt<base64>", "EMAIL_ADDRESS"),
+            ("a5", "metadata.url<percent>", "EMAIL_ADDRESS"),
+            ("a6", "prompt", "DIGITALOCEAN_TOKEN"),
+        ]
+    );
+    // The same address, plain in a URL and inside base64, is one value.
+    assert_eq!(rows[4]["fingerprint"], rows[5]["fingerprint"]);
+    assert_eq!(rows[1]["masked"], "postgres://***:***");
+    for file in [
+        "out/pii_findings.csv",
+        "out/pii_summary.csv",
+        "out/pii_classes.csv",
+    ] {
+        let text = env.read(file);
+        for raw in RAW {
+            assert!(!text.contains(raw), "{raw} in {file}");
+        }
+    }
+    for raw in RAW {
+        assert!(!run.stderr.contains(raw), "{raw} on stderr");
+    }
+}
+
+#[test]
+fn encoded_and_assigned_secrets_redact_to_valid_json_that_audits_clean() {
+    let env = Env::new();
+    env.write("logs.jsonl", logs());
+    for mode in ["tag", "mask", "hash"] {
+        let out = format!("clean-{mode}.jsonl");
+        let run = env.run(&["redact", "logs.jsonl", "-o", &out, "--mode", mode, "-q"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let text = env.read(&out);
+        for line in text.lines() {
+            serde_json::from_str::<serde_json::Value>(line)
+                .expect("redacted lines stay valid JSON");
+        }
+        for raw in RAW {
+            assert!(!text.contains(raw), "{mode}: {raw} survived");
+        }
+        let again = env.run(&["pii", &out, "-q"]);
+        assert_eq!(again.code, 0, "{}", again.stderr);
+        assert_eq!(csv_rows(&again.stdout).len(), 0, "{mode}: {}", again.stdout);
+    }
 }

@@ -301,7 +301,7 @@ fn excerpts_and_ids_are_masked() {
     let lines = vec![line(
         "2026-11-16T01:00:00Z",
         "req-bob@corp.io",
-        r#","confidence":0.1,"prompt":"card 4111 1111 1111 1111 for jane.roe@corp.io","response":"call +1 415 555 0132","feedback":{"rating":-1,"comment":"my ssn is 123-45-6789"},"error":{"type":"x","message":"token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"}"#,
+        r#","confidence":0.1,"prompt":"card 4111 1111 1111 1111 for jane.roe@corp.io","response":"call +1 415 555 0132","feedback":{"rating":-1,"comment":"my ssn is 123-45-6789"},"error":{"type":"x","message":"token ghp_R4nd0mT0k3nV4lu3F0rT3st1ngPurp0s3sXy"}"#,
     )];
     let week = crate::bucket::parse_iso_week("2026-W47").unwrap();
     let r = fold(
@@ -325,7 +325,7 @@ fn excerpts_and_ids_are_masked() {
         "jane.roe@corp.io",
         "415 555 0132",
         "123-45-6789",
-        "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+        "ghp_R4nd0mT0k3nV4lu3F0rT3st1ngPurp0s3sXy",
     ] {
         assert!(!all.contains(raw), "{raw} in {all}");
     }

@@ -5,7 +5,7 @@
 use crate::analysis::{Analysis, Line};
 use crate::input::{open_file, open_stream, ordered_batches, split_chunks, BlockReader, Source};
 use crate::prices::PriceTable;
-use crate::record::format::{detect, Field, Format, FormatKind};
+use crate::record::format::{detect, Field, Format, FormatKind, DETECT_SAMPLE};
 use crate::record::{CostSource, Dim, Location};
 use crate::skip::{SkipLog, SkipReason};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -275,16 +275,19 @@ where
     Ok((acc, summary))
 }
 
-/// Detects the preset from the first non-blank line of a buffer.
+/// Detects the preset from the first non-blank lines of a buffer.
 fn detect_bytes(data: &[u8]) -> FormatKind {
-    for raw in data.split(|&b| b == b'\n') {
-        let line = strip_line(raw, false);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        return detect(strip_bom(line));
-    }
-    FormatKind::Native
+    detect(&sample_lines(data))
+}
+
+/// The first non-blank lines of a buffer (BOM and CR stripped), for detection and for the
+/// "nothing understood" message.
+pub(crate) fn sample_lines(data: &[u8]) -> Vec<&[u8]> {
+    data.split(|&b| b == b'\n')
+        .map(|raw| strip_bom(strip_line(raw, false)))
+        .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+        .take(DETECT_SAMPLE)
+        .collect()
 }
 
 fn strip_bom(line: &[u8]) -> &[u8] {

@@ -147,8 +147,9 @@ impl fmt::Display for LineError {
 }
 
 /// The format names accepted by `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum FormatKind {
+    #[default]
     Native,
     OpenaiBatch,
     AnthropicBatch,

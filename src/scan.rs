@@ -109,7 +109,7 @@ impl FileSample {
             .and_then(|v| v.as_object())
             .map(|o| {
                 o.keys()
-                    .take(12)
+                    .take(13)
                     .map(|k| k.chars().take(40).collect())
                     .collect()
             })
@@ -177,22 +177,25 @@ pub fn understanding_notes(summary: &ScanSummary) -> Vec<String> {
                 continue;
             }
             format!(
-                "no records in {} lines read as {}",
+                "no records in {} line{} read as {}",
                 crate::skip::thousands(usable),
+                if usable == 1 { "" } else { "s" },
                 kind.name()
             )
         } else {
             let mut missing = Vec::new();
+            let records = if c.records == 1 { "record" } else { "records" };
+            let has = if c.records == 1 { "has" } else { "have" };
             if c.with_ts < c.records {
                 missing.push(format!(
-                    "{} of {} records have a timestamp",
+                    "{} of {} {records} {has} a timestamp",
                     crate::skip::thousands(c.with_ts),
                     crate::skip::thousands(c.records)
                 ));
             }
             if c.with_status < c.records {
                 missing.push(format!(
-                    "{} of {} have a status",
+                    "{} of {} {has} a status",
                     crate::skip::thousands(c.with_status),
                     crate::skip::thousands(c.records)
                 ));
@@ -205,8 +208,9 @@ pub fn understanding_notes(summary: &ScanSummary) -> Vec<String> {
         let keys = if sample.keys.is_empty() {
             String::new()
         } else {
-            let more = if sample.keys.len() >= 12 { "…" } else { "" };
-            format!("; top-level keys: {}{more}", sample.keys.join(", "))
+            let shown = &sample.keys[..sample.keys.len().min(12)];
+            let more = if sample.keys.len() > 12 { "…" } else { "" };
+            format!("; top-level keys: {}{more}", shown.join(", "))
         };
         let others: Vec<&str> = sample
             .ranked
@@ -216,9 +220,8 @@ pub fn understanding_notes(summary: &ScanSummary) -> Vec<String> {
             .collect();
         let hint = match others.first() {
             Some(other) => format!("try --format {other} or map the fields with [fields]"),
-            None if c.records == 0 => {
-                "no preset recognises this shape; map the fields with [fields] (is --format right?)"
-                    .to_string()
+            None if sample.ranked.is_empty() => {
+                "no preset recognises this shape; map the fields with [fields]".to_string()
             }
             None => "map the missing fields with [fields] if the records hold them".to_string(),
         };

@@ -88,6 +88,15 @@ const ERROR_STATUS: &[(&str, u16)] = &[
     ("ServiceUnavailable", 503),
 ];
 
+/// The HTTP status of a known Bedrock exception name (also used for the `error.type` of spans
+/// that called Bedrock).
+pub(super) fn known_error_status(code: &str) -> Option<u16> {
+    ERROR_STATUS
+        .iter()
+        .find(|(name, _)| *name == code)
+        .map(|(_, status)| *status)
+}
+
 /// The HTTP status a Bedrock error code stands for.
 fn error_status(code: &str) -> u16 {
     if let Some((_, status)) = ERROR_STATUS.iter().find(|(name, _)| *name == code) {

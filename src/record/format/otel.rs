@@ -481,9 +481,13 @@ fn span_record<'v>(
     let failed = span.failed || error_type.is_some();
     rec.status = Some(match http {
         Some(code) if code >= 400 || !failed => code,
-        // `error.type` may be a status code ("429") or an SDK exception class.
+        // `error.type` may be a status code ("429"), an SDK exception class, or the name of
+        // a Bedrock exception.
         _ if failed => error_type
-            .and_then(|t| error_class_status(t.raw_text()))
+            .and_then(|t| {
+                error_class_status(t.raw_text())
+                    .or_else(|| super::bedrock::known_error_status(t.raw_text()))
+            })
             .unwrap_or(500),
         _ => 200,
     });

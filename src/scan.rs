@@ -407,7 +407,7 @@ where
                 if pending.is_empty() {
                     break;
                 }
-                if kind.is_none() || summary.samples[i].keys.is_empty() {
+                if pending[0].at_file_start {
                     let sample = FileSample::of(&pending[0].data);
                     kind.get_or_insert(sample.detected);
                     summary.samples[i] = sample;

@@ -39,6 +39,9 @@ fn score(v: &Value) -> u32 {
     if v.get("logEvents").is_some_and(Value::is_array) {
         return 5;
     }
+    if insights_rows(v).is_some() {
+        return 5;
+    }
     if v.get("events")
         .and_then(Value::as_array)
         .and_then(|e| e.first())
@@ -53,6 +56,33 @@ fn score(v: &Value) -> u32 {
         return 3;
     }
     0
+}
+
+/// The rows of a `GetQueryResults` response (`{"results": [[{"field", "value"}, …], …]}`).
+fn insights_rows(v: &Value) -> Option<&Vec<Value>> {
+    let rows = v.get("results")?.as_array()?;
+    let first = rows.first()?.as_array()?;
+    first
+        .iter()
+        .any(|c| c.get("field").is_some() && c.get("value").is_some())
+        .then_some(rows)
+}
+
+/// One `GetQueryResults` row as the event it holds: its `@message` and `@timestamp` fields.
+fn insights_event(row: &Value) -> Result<Option<Event<'_>>, LineError> {
+    let field = |name: &str| {
+        row.as_array()?
+            .iter()
+            .find(|c| c.get("field").and_then(Value::as_str) == Some(name))?
+            .get("value")
+    };
+    let Some(message) = field("@message").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    Ok(Some(Event {
+        message: Cow::Borrowed(message),
+        ts: time(field("@timestamp"), "@timestamp")?,
+    }))
 }
 
 /// An S3-export line, `2026-11-23T14:00:00.000Z {"schemaType":…}`, as the event it stands for
@@ -95,6 +125,12 @@ pub(super) fn read(
     }
     let doc = parse_line(line, "message")?;
     let mut events = Vec::new();
+    if let Some(rows) = insights_rows(&doc) {
+        for row in rows {
+            events.extend(insights_event(row)?);
+        }
+        return read_events(format, &events, sink);
+    }
     let list = doc
         .get("logEvents")
         .or_else(|| doc.get("events"))
@@ -204,6 +240,8 @@ mod tests {
             r#"{{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"g","logStream":"s","subscriptionFilters":["f"],"logEvents":[{{"id":"1","timestamp":1795442405120,"message":"{BEDROCK}"}},{{"id":"2","timestamp":1795442405121,"message":"START RequestId: x"}}]}}"#
         );
         assert_eq!(rows(&sub), want);
+        let results = format!(r#"{{"results":[[{{"field":"@timestamp","value":"2026-11-23 14:00:05.120"}},{{"field":"@message","value":"{BEDROCK}"}},{{"field":"@ptr","value":"x"}}]],"statistics":{{"recordsMatched":1.0}},"status":"Complete"}}"#);
+        assert_eq!(rows(&results), want);
         let plain = BEDROCK.replace("\\\"", "\"");
         let s3 = format!("2026-11-23T14:00:05.120Z {plain}");
         assert_eq!(rows(&s3), want);

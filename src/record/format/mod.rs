@@ -607,6 +607,10 @@ mod tests {
             FormatKind::Cloudwatch
         );
         assert_eq!(
+            one(br#"{"results":[[{"field":"@message","value":"{}"}]],"status":"Complete"}"#),
+            FormatKind::Cloudwatch
+        );
+        assert_eq!(
             one(br#"{"info":{"trace_id":"tr-1"},"data":{"spans":[]}}"#),
             FormatKind::Mlflow
         );

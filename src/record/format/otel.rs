@@ -328,6 +328,10 @@ impl<'v> Attributes<'v> {
         if let Some(op) = self.get("gen_ai.operation.name").and_then(Value::as_str) {
             return MODEL_CALL_OPERATIONS.contains(&op);
         }
+        // OpenInference marks its model calls itself (and may carry no `gen_ai.*` attribute).
+        if let Some(kind) = self.get("openinference.span.kind").and_then(Value::as_str) {
+            return matches!(kind, "LLM" | "EMBEDDING");
+        }
         let parent = ["traceloop.span.kind", "openinference.span.kind"]
             .iter()
             .filter_map(|k| self.get(k).and_then(Value::as_str))

@@ -408,10 +408,9 @@ fn openai_batch_responses_api_records() {
             ),
         ],
     );
+    // Some records without a time are normal for a batch: no per-file note, only the count.
     assert!(
-        stderr.contains(
-            "openai_batch_responses.jsonl: 3 of 6 records have a timestamp (read as openai-batch)"
-        ),
+        !stderr.contains("openai_batch_responses.jsonl:"),
         "{stderr}"
     );
 }

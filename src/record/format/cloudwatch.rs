@@ -240,7 +240,9 @@ mod tests {
             r#"{{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"g","logStream":"s","subscriptionFilters":["f"],"logEvents":[{{"id":"1","timestamp":1795442405120,"message":"{BEDROCK}"}},{{"id":"2","timestamp":1795442405121,"message":"START RequestId: x"}}]}}"#
         );
         assert_eq!(rows(&sub), want);
-        let results = format!(r#"{{"results":[[{{"field":"@timestamp","value":"2026-11-23 14:00:05.120"}},{{"field":"@message","value":"{BEDROCK}"}},{{"field":"@ptr","value":"x"}}]],"statistics":{{"recordsMatched":1.0}},"status":"Complete"}}"#);
+        let results = format!(
+            r#"{{"results":[[{{"field":"@timestamp","value":"2026-11-23 14:00:05.120"}},{{"field":"@message","value":"{BEDROCK}"}},{{"field":"@ptr","value":"x"}}]],"statistics":{{"recordsMatched":1.0}},"status":"Complete"}}"#
+        );
         assert_eq!(rows(&results), want);
         let plain = BEDROCK.replace("\\\"", "\"");
         let s3 = format!("2026-11-23T14:00:05.120Z {plain}");

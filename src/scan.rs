@@ -101,7 +101,7 @@ impl FileSample {
             .filter(|(_, s)| *s > 0)
             .collect();
         // Stable: on a tie the earlier preset stays first, as detection picks it.
-        ranked.sort_by(|a, b| b.1.cmp(&a.1));
+        ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
         let keys = parsed
             .iter()
             .flatten()

@@ -203,7 +203,10 @@ mod tests {
     use super::super::{Format, FormatKind};
     use crate::record::Dim;
 
-    fn rows(line: &str) -> Vec<(String, Option<i64>, Option<u16>, Option<u64>)> {
+    /// Model, time, status and tokens in of each record.
+    type Row = (String, Option<i64>, Option<u16>, Option<u64>);
+
+    fn rows(line: &str) -> Vec<Row> {
         let mut out = Vec::new();
         Format::new(FormatKind::Cloudwatch, &[])
             .records(line.as_bytes(), |r| {

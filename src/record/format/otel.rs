@@ -413,8 +413,10 @@ fn span_record<'v>(
 ) -> Result<Record<'v>, LineError> {
     let attrs = &span.attrs;
     let resource = &*span.resource;
-    let mut rec = Record::default();
-    rec.ts = span.start_ns.map(|ns| ns.div_euclid(1000));
+    let mut rec = Record {
+        ts: span.start_ns.map(|ns| ns.div_euclid(1000)),
+        ..Record::default()
+    };
     if let (Some(a), Some(b)) = (span.start_ns, span.end_ns) {
         if b >= a {
             rec.latency_ms = Some((b - a) as f64 / 1e6);

@@ -9,6 +9,7 @@
 
 use super::value::{at, first, first_number, first_text, has_keys, parse_line, span_ms, time};
 use super::{Field, LineError, PresetSpec};
+use crate::record::json::{last_member, Kind, RawValue};
 use crate::record::{CostSource, Dim, ErrorInfo, JsonStr, Record};
 use serde_json::Value;
 
@@ -95,6 +96,20 @@ fn attr_object(span: &Value, key: &str) -> Option<Value> {
     .filter(Value::is_object)
 }
 
+/// The last member named `quoted_key` inside a JSON-text attribute (validated first).
+fn member<'v>(span: &'v Value, key: &str, quoted_key: &str) -> Option<RawValue<'v>> {
+    let text = span.get("attributes")?.get(key)?.as_str()?;
+    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
+    last_member(text, quoted_key)
+}
+
+/// A string member of a JSON-text attribute.
+fn member_text<'v>(span: &'v Value, key: &str, quoted_key: &str) -> Option<JsonStr<'v>> {
+    member(span, key, quoted_key)
+        .filter(|v| v.kind == Kind::String && !v.text.is_empty())
+        .map(|v| JsonStr::raw(v.text, v.escaped))
+}
+
 fn is_model_call(span: &Value) -> bool {
     attr(span, "mlflow.spanType").is_some_and(|t| MODEL_CALLS.contains(&t))
 }
@@ -131,11 +146,25 @@ fn span_record(span: &Value) -> Result<Record<'_>, LineError> {
     rec.dims[Dim::Model as usize] = attr(span, "mlflow.llm.model")
         .or_else(|| attr(span, "gen_ai.request.model"))
         .or_else(|| attr(span, "gen_ai.response.model"))
-        .map(JsonStr::plain);
+        .map(JsonStr::plain)
+        // MLflow 2 autologging: the model of the request inputs or the invocation parameters.
+        .or_else(|| member_text(span, "mlflow.spanInputs", "\"model\""))
+        .or_else(|| member_text(span, "invocation_params", "\"model_name\""))
+        .or_else(|| member_text(span, "invocation_params", "\"model\""));
     rec.dims[Dim::Endpoint as usize] = attr(span, "mlflow.spanType").map(JsonStr::plain);
     if let Some(usage) = attr_object(span, "mlflow.chat.tokenUsage") {
         rec.tokens_in = super::value::count(usage.get("input_tokens"));
         rec.tokens_out = super::value::count(usage.get("output_tokens"));
+    } else {
+        // MLflow 2 autologging keeps the provider's response, usage and all, as the outputs.
+        let out_count = |key: &str| {
+            member(span, "mlflow.spanOutputs", key)
+                .filter(|v| v.kind == Kind::Number)
+                .and_then(|v| v.text.parse::<u64>().ok())
+        };
+        rec.tokens_in = out_count("\"prompt_tokens\"").or_else(|| out_count("\"input_tokens\""));
+        rec.tokens_out =
+            out_count("\"completion_tokens\"").or_else(|| out_count("\"output_tokens\""));
     }
     if let Some(cost) =
         attr_object(span, "mlflow.llm.cost").and_then(|c| super::value::number(c.get("total_cost")))
@@ -252,6 +281,19 @@ mod tests {
         let v2_error = r#"{"name":"llm","context":{"span_id":"0x1","trace_id":"0x2"},"parent_id":"0x0","start_time":1795442400000000000,"end_time":1795442400400000000,"status_code":"ERROR","status_message":"RateLimitError","attributes":{"mlflow.traceRequestId":"\"tr-2\"","mlflow.spanType":"\"LLM\""},"events":[]}"#;
         let r = rows(v2_error);
         assert_eq!((r[0].2, r[0].3), (Some(500), Some(400.0)));
+        let v2_autolog = r#"{"name":"Completions","context":{"span_id":"0x3","trace_id":"0x2"},"parent_id":null,"start_time":1795442400000000000,"end_time":1795442400700000000,"status_code":"OK","status_message":"","attributes":{"mlflow.traceRequestId":"\"tr-4\"","mlflow.spanType":"\"CHAT_MODEL\"","mlflow.spanInputs":"{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"model\": \"gpt-4o-mini\", \"temperature\": 0}","mlflow.spanOutputs":"{\"id\": \"chatcmpl-1\", \"model\": \"gpt-4o-mini-2024-07-18\", \"usage\": {\"completion_tokens\": 9, \"prompt_tokens\": 8, \"total_tokens\": 17}}"},"events":[]}"#;
+        assert_eq!(
+            rows(v2_autolog),
+            vec![(
+                "gpt-4o-mini".into(),
+                Some(1_795_442_400_000_000),
+                Some(200),
+                Some(700.0),
+                Some(8),
+                Some(9),
+                0.0
+            )]
+        );
         let chain_only = r#"{"info":{"request_id":"tr-3","timestamp_ms":1795442400000,"execution_time_ms":900,"status":"ERROR"},"data":{"spans":[{"name":"chain","context":{"span_id":"0x1"},"start_time":1795442400000000000,"end_time":1795442400900000000,"status_code":"ERROR","attributes":{"mlflow.spanType":"\"CHAIN\""}}]}}"#;
         assert_eq!(
             rows(chain_only),

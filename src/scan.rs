@@ -8,7 +8,7 @@ use crate::input::{
     SNIFF_BYTES,
 };
 use crate::prices::PriceTable;
-use crate::record::format::{detect, Field, Format, FormatKind, DETECT_SAMPLE};
+use crate::record::format::{detect_parsed, Field, Format, FormatKind, DETECT_SAMPLE};
 use crate::record::{CostSource, Dim, Location};
 use crate::skip::{SkipLog, SkipReason};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -115,7 +115,7 @@ impl FileSample {
             })
             .unwrap_or_default();
         FileSample {
-            detected: detect(&lines),
+            detected: detect_parsed(&refs),
             ranked: ranked.into_iter().map(|(k, _)| k).collect(),
             keys,
         }

@@ -480,7 +480,12 @@ fn best_kind(
 pub fn detect(lines: &[&[u8]]) -> FormatKind {
     let parsed: Vec<Option<Value>> = lines.iter().map(|l| sample_value(l)).collect();
     let refs: Vec<Option<&Value>> = parsed.iter().map(Option::as_ref).collect();
-    best_kind(&refs, |_| true).unwrap_or(FormatKind::Native)
+    detect_parsed(&refs)
+}
+
+/// [`detect`] over records already parsed (`None` for a line that is not JSON).
+pub fn detect_parsed(sample: &[Option<&Value>]) -> FormatKind {
+    best_kind(sample, |_| true).unwrap_or(FormatKind::Native)
 }
 
 /// A sample line as a tree: the JSON object, or for a CloudWatch Logs export line

@@ -108,10 +108,13 @@ impl FileSample {
             .next()
             .and_then(|v| v.as_object())
             .map(|o| {
-                o.keys()
-                    .take(13)
-                    .map(|k| k.chars().take(40).collect())
-                    .collect()
+                // Sorted, so the message is the same whether or not serde_json keeps key order
+                // (it does when polars is built in).
+                let mut keys: Vec<String> =
+                    o.keys().map(|k| k.chars().take(40).collect()).collect();
+                keys.sort_unstable();
+                keys.truncate(13);
+                keys
             })
             .unwrap_or_default();
         FileSample {

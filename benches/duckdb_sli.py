@@ -2,12 +2,14 @@
 import duckdb, sys, time
 f = sys.argv[1]
 threads = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+# `newline_delimited` (JSON Lines) or `array` (one top-level JSON array, benches/documents.sh).
+fmt = sys.argv[3] if len(sys.argv) > 3 else "newline_delimited"
 con = duckdb.connect()
 con.execute(f"SET threads={threads}")
 q = f"""
 COPY (
 WITH r AS (
-  SELECT * FROM read_json('{f}', format='newline_delimited', ignore_errors=true,
+  SELECT * FROM read_json('{f}', format='{fmt}', ignore_errors=true,
     columns={{ts:'VARCHAR', status:'INTEGER', latency_ms:'DOUBLE', model:'VARCHAR', cost_usd:'DOUBLE', tokens_in:'BIGINT', tokens_out:'BIGINT'}}))
 SELECT strftime((CASE WHEN TRY_CAST(ts AS DOUBLE) IS NOT NULL THEN to_timestamp(TRY_CAST(ts AS DOUBLE)/1000) ELSE CAST(ts AS TIMESTAMPTZ) END) AT TIME ZONE 'UTC', '%Y-%m-%d') AS bucket, model,
   count(*) AS requests,

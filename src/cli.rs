@@ -208,7 +208,7 @@ pub struct CommonArgs {
     /// Worker threads (default: all cores). Results never depend on it.
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
     pub threads: usize,
-    /// Input shape: auto (detected per file from its first record), native, openai-batch, bedrock, litellm, otel.
+    /// Input shape: auto (detected per file by scoring every preset on its first records), native, openai-batch, anthropic-batch, bedrock, litellm, otel, langfuse, cloudwatch, azure-openai, mlflow.
     #[arg(long, default_value = "auto", value_name = "FORMAT")]
     pub format: String,
     /// Configuration file (default: $LOGWARDEN_CONFIG, else ./logwarden.toml if present).

@@ -3,9 +3,12 @@
 //! the result never depends on the number of threads.
 
 use crate::analysis::{Analysis, Line};
-use crate::input::{open_file, open_stream, ordered_batches, split_chunks, BlockReader, Source};
+use crate::input::{
+    needs_reshape, open_file, open_records, ordered_batches, split_chunks, BlockReader, Source,
+    SNIFF_BYTES,
+};
 use crate::prices::PriceTable;
-use crate::record::format::{detect, Field, Format, FormatKind};
+use crate::record::format::{detect_parsed, Field, Format, FormatKind, DETECT_SAMPLE};
 use crate::record::{CostSource, Dim, Location};
 use crate::skip::{SkipLog, SkipReason};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -55,6 +58,10 @@ pub struct ScanSummary {
     pub files: Vec<String>,
     /// The preset used for each file.
     pub formats: Vec<FormatKind>,
+    /// What detection saw at the start of each file (for the "nothing understood" message).
+    pub samples: Vec<FileSample>,
+    /// Per-file counts of records and of records lacking a timestamp or status.
+    pub per_file: Vec<FileRecords>,
     /// Non-blank lines read.
     pub lines: u64,
     /// Records produced (a line may hold several, e.g. OTel spans).
@@ -69,6 +76,163 @@ pub struct ScanSummary {
     pub elapsed: Duration,
     /// Passes over the input: always 1, recorded so tests and `summary.json` can show it.
     pub scans: u32,
+}
+
+/// What the start of a file looked like to detection: the preset it picked, the presets that
+/// scored on it (best first), and the top-level keys of its first record.
+#[derive(Debug, Clone, Default)]
+pub struct FileSample {
+    pub detected: FormatKind,
+    pub ranked: Vec<FormatKind>,
+    pub keys: Vec<String>,
+}
+
+impl FileSample {
+    /// Samples the first non-blank lines of `data`.
+    fn of(data: &[u8]) -> FileSample {
+        let lines = sample_lines(data);
+        let parsed: Vec<Option<serde_json::Value>> = lines
+            .iter()
+            .map(|l| crate::record::format::sample_value(l))
+            .collect();
+        let refs: Vec<Option<&serde_json::Value>> = parsed.iter().map(Option::as_ref).collect();
+        let mut ranked: Vec<(FormatKind, u32)> = crate::record::format::scores(&refs)
+            .into_iter()
+            .filter(|(_, s)| *s > 0)
+            .collect();
+        // Stable: on a tie the earlier preset stays first, as detection picks it.
+        ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
+        let keys = parsed
+            .iter()
+            .flatten()
+            .next()
+            .and_then(|v| v.as_object())
+            .map(|o| {
+                // Sorted, so the message is the same whether or not serde_json keeps key order
+                // (it does when polars is built in).
+                let mut keys: Vec<String> =
+                    o.keys().map(|k| k.chars().take(40).collect()).collect();
+                keys.sort_unstable();
+                keys.truncate(13);
+                keys
+            })
+            .unwrap_or_default();
+        FileSample {
+            detected: detect_parsed(&refs),
+            ranked: ranked.into_iter().map(|(k, _)| k).collect(),
+            keys,
+        }
+    }
+}
+
+/// Per-file counts: non-blank lines, records, and records with a timestamp and a status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileRecords {
+    pub lines: u64,
+    pub records: u64,
+    pub with_ts: u64,
+    pub with_status: u64,
+}
+
+impl FileRecords {
+    fn add(&mut self, o: FileRecords) {
+        self.lines += o.lines;
+        self.records += o.records;
+        self.with_ts += o.with_ts;
+        self.with_status += o.with_status;
+    }
+}
+
+impl ScanSummary {
+    /// Per-file figures for `summary.json`: the preset used, lines, records, and the records
+    /// without a timestamp or a status (which time-based or status-based reports leave out).
+    pub fn per_file_json(&self) -> serde_json::Value {
+        let files: Vec<serde_json::Value> = self
+            .per_file
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                serde_json::json!({
+                    "file": self.files.get(i),
+                    "format": self.formats.get(i).map(|k| k.name()),
+                    "lines": c.lines,
+                    "records": c.records,
+                    "records_without_ts": c.records - c.with_ts,
+                    "records_without_status": c.records - c.with_status,
+                })
+            })
+            .collect();
+        serde_json::Value::Array(files)
+    }
+}
+
+/// One line per file none of whose records has a timestamp, or none a status, or whose lines
+/// gave no record at all: what was read, the keys seen and the presets that would fit better.
+pub fn understanding_notes(summary: &ScanSummary) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, c) in summary.per_file.iter().enumerate() {
+        let name = summary.files.get(i).map_or("?", String::as_str);
+        let kind = summary.formats.get(i).copied().unwrap_or_default();
+        let sample = summary.samples.get(i).cloned().unwrap_or_default();
+        let what = if c.records == 0 {
+            let usable = c.lines;
+            if usable == 0 {
+                continue;
+            }
+            format!(
+                "no records in {} line{} read as {}",
+                crate::skip::thousands(usable),
+                if usable == 1 { "" } else { "s" },
+                kind.name()
+            )
+        } else {
+            let mut missing = Vec::new();
+            let records = if c.records == 1 { "record" } else { "records" };
+            let has = if c.records == 1 { "has" } else { "have" };
+            // Only a file where no record has one is named: some records without a time (a
+            // batch's expired requests) are normal, and each report counts what it leaves out.
+            if c.with_ts == 0 {
+                missing.push(format!(
+                    "{} of {} {records} {has} a timestamp",
+                    crate::skip::thousands(c.with_ts),
+                    crate::skip::thousands(c.records)
+                ));
+            }
+            if c.with_status == 0 {
+                missing.push(format!(
+                    "{} of {} {has} a status",
+                    crate::skip::thousands(c.with_status),
+                    crate::skip::thousands(c.records)
+                ));
+            }
+            if missing.is_empty() {
+                continue;
+            }
+            format!("{} (read as {})", missing.join(", "), kind.name())
+        };
+        let keys = if sample.keys.is_empty() {
+            String::new()
+        } else {
+            let shown = &sample.keys[..sample.keys.len().min(12)];
+            let more = if sample.keys.len() > 12 { "…" } else { "" };
+            format!("; top-level keys: {}{more}", shown.join(", "))
+        };
+        let others: Vec<&str> = sample
+            .ranked
+            .iter()
+            .filter(|k| **k != kind)
+            .map(|k| k.name())
+            .collect();
+        let hint = match others.first() {
+            Some(other) => format!("try --format {other} or map the fields with [fields]"),
+            None if sample.ranked.is_empty() => {
+                "no preset recognises this shape; map the fields with [fields]".to_string()
+            }
+            None => "map the missing fields with [fields] if the records hold them".to_string(),
+        };
+        out.push(format!("{name}: {what}{keys}; {hint}"));
+    }
+    out
 }
 
 /// A source that could not be read.
@@ -89,6 +253,7 @@ struct ChunkTotals {
     priced: u64,
     unpriced: u64,
     skipped: SkipLog,
+    by_file: std::collections::BTreeMap<u32, FileRecords>,
 }
 
 impl ChunkTotals {
@@ -99,6 +264,9 @@ impl ChunkTotals {
         self.priced += o.priced;
         self.unpriced += o.unpriced;
         self.skipped.merge(o.skipped);
+        for (file, counts) in o.by_file {
+            self.by_file.entry(file).or_default().add(counts);
+        }
     }
 }
 
@@ -143,6 +311,8 @@ where
     let mut summary = ScanSummary {
         files: sources.iter().map(|s| s.name.clone()).collect(),
         formats: vec![FormatKind::Native; sources.len()],
+        samples: vec![FileSample::default(); sources.len()],
+        per_file: vec![FileRecords::default(); sources.len()],
         scans: 1,
         ..Default::default()
     };
@@ -156,6 +326,8 @@ where
         let plain: Vec<usize> = (0..sources.len())
             .filter(|&i| !sources[i].is_stream())
             .collect();
+        // Plain files holding a JSON document rather than JSON Lines: streamed below.
+        let mut document = vec![false; sources.len()];
         for group in plain.chunks(FILES_PER_GROUP) {
             let mut maps = Vec::with_capacity(group.len());
             for &i in group {
@@ -165,12 +337,18 @@ where
                     name: s.name.clone(),
                     source: e,
                 })?;
+                if needs_reshape(&bytes[..bytes.len().min(SNIFF_BYTES)]) {
+                    document[i] = true;
+                    continue;
+                }
                 maps.push((i, bytes));
             }
             let mut chunks = Vec::new();
             for (i, bytes) in &maps {
-                let kind = opts.format.unwrap_or_else(|| detect_bytes(bytes));
+                let sample = FileSample::of(bytes);
+                let kind = opts.format.unwrap_or(sample.detected);
                 summary.formats[*i] = kind;
+                summary.samples[*i] = sample;
                 summary.bytes += bytes.len() as u64;
                 for c in split_chunks(*i as u32, bytes, opts.chunk_bytes) {
                     chunks.push((c, kind));
@@ -215,17 +393,18 @@ where
             drop(maps);
         }
 
-        // Streams (stdin, compressed): blocks read in order, folded a batch at a time.
+        // Streams (stdin, compressed, JSON documents): blocks read in order, folded a batch at a
+        // time.
         let batch = pool.current_num_threads().max(1) * 2;
         for (i, s) in sources.iter().enumerate() {
-            if !s.is_stream() {
+            if !s.is_stream() && !document[i] {
                 continue;
             }
             let err = |e: std::io::Error| ScanError {
                 name: s.name.clone(),
                 source: e,
             };
-            let reader = open_stream(s).map_err(err)?;
+            let reader = open_records(s).map_err(err)?;
             let mut blocks = BlockReader::new(reader, opts.chunk_bytes, opts.max_line_bytes);
             let mut kind = opts.format;
             loop {
@@ -233,7 +412,12 @@ where
                 if pending.is_empty() {
                     break;
                 }
-                let k = *kind.get_or_insert_with(|| detect_bytes(&pending[0].data));
+                if pending[0].at_file_start {
+                    let sample = FileSample::of(&pending[0].data);
+                    kind.get_or_insert(sample.detected);
+                    summary.samples[i] = sample;
+                }
+                let k = kind.unwrap_or(FormatKind::Native);
                 summary.formats[i] = k;
                 ordered_batches(
                     &pending,
@@ -271,20 +455,23 @@ where
     summary.priced = totals.priced;
     summary.unpriced = totals.unpriced;
     summary.skipped = totals.skipped;
+    for (file, counts) in totals.by_file {
+        if let Some(slot) = summary.per_file.get_mut(file as usize) {
+            *slot = counts;
+        }
+    }
     summary.elapsed = started.elapsed();
     Ok((acc, summary))
 }
 
-/// Detects the preset from the first non-blank line of a buffer.
-fn detect_bytes(data: &[u8]) -> FormatKind {
-    for raw in data.split(|&b| b == b'\n') {
-        let line = strip_line(raw, false);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        return detect(strip_bom(line));
-    }
-    FormatKind::Native
+/// The first non-blank lines of a buffer (BOM and CR stripped), for detection and for the
+/// "nothing understood" message.
+pub(crate) fn sample_lines(data: &[u8]) -> Vec<&[u8]> {
+    data.split(|&b| b == b'\n')
+        .map(|raw| strip_bom(strip_line(raw, false)))
+        .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+        .take(DETECT_SAMPLE)
+        .collect()
 }
 
 fn strip_bom(line: &[u8]) -> &[u8] {
@@ -314,6 +501,7 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
     let mut line_no = chunk.first_line;
     let mut start = 0usize;
     let mut too_long = chunk.too_long.iter().peekable();
+    let mut counts = FileRecords::default();
     while start < data.len() {
         let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
         let raw = strip_line(&data[start..end], chunk.at_file_start && start == 0);
@@ -376,6 +564,9 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
                 }
             }
             t.records += 1;
+            counts.records += 1;
+            counts.with_ts += u64::from(rec.ts.is_some());
+            counts.with_status += u64::from(rec.status.is_some());
             let line = checked_line();
             if !line_seen {
                 line_seen = true;
@@ -404,6 +595,8 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
             }
         }
     }
+    counts.lines = t.lines;
+    t.by_file.insert(chunk.file, counts);
     (acc, t)
 }
 

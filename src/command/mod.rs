@@ -199,18 +199,13 @@ pub(crate) fn check_skips(common: &Common, summary: &ScanSummary) -> anyhow::Res
         if let Some(line) = summary.skipped.summary(summary.lines, &summary.files) {
             eprintln!("logwarden: {line}");
         }
-        // Valid lines that gave no record at all (an OTel file without GenAI spans, or logs
-        // read with the wrong --format) would otherwise end in a silently empty report.
-        let usable = summary.lines.saturating_sub(summary.skipped.total());
-        if summary.records == 0 && summary.out_of_range == 0 && usable > 0 {
-            let mut formats: Vec<&str> = summary.formats.iter().map(|k| k.name()).collect();
-            formats.sort_unstable();
-            formats.dedup();
-            eprintln!(
-                "logwarden: no records in {} lines read as {}; is --format right?",
-                crate::skip::thousands(usable),
-                formats.join(", ")
-            );
+        // Valid lines that gave no record at all, or records without the time or status the
+        // reports need (logs read with the wrong --format, or a shape no preset knows), would
+        // otherwise end in silently empty or partial reports: once per file, say what was seen.
+        if summary.out_of_range == 0 {
+            for line in crate::scan::understanding_notes(summary) {
+                eprintln!("logwarden: {line}");
+            }
         }
     }
     Ok(())

@@ -302,6 +302,7 @@ fn summary_json(
             "threads": common.scan.threads,
             "max_memory_bytes": common.max_memory,
             "approximate_percentiles": r.sli.approximate || r.daily.approximate,
+            "per_file": scan.per_file_json(),
         },
         "headline": {
             "requests": total.0,

@@ -1,10 +1,13 @@
 //! Input: turns the command line's files, directories, globs and `-` into an ordered list of
-//! sources, and each source into newline-aligned chunks of bytes (mapped or streamed).
+//! sources, and each source into newline-aligned chunks of bytes (mapped or streamed); JSON
+//! documents (a top-level array, pretty-printed objects) are streamed as JSON Lines.
 
 mod chunk;
 mod guard;
 pub use guard::SLOTS as GUARDED_MAPS;
+mod reshape;
 mod stream;
+pub use reshape::needs_reshape;
 
 pub use chunk::{split_chunks, Chunk};
 
@@ -27,7 +30,7 @@ pub fn ordered_batches<T: Sync, R: Send, E>(
     }
     Ok(())
 }
-pub use stream::{open_stream, BlockReader};
+pub use stream::{open_records, open_stream, BlockReader, SNIFF_BYTES};
 
 use std::fs;
 use std::path::{Path, PathBuf};

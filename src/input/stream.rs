@@ -19,6 +19,26 @@ pub fn open_stream(source: &Source) -> io::Result<Box<dyn Read + Send>> {
     })
 }
 
+/// How much of a source is looked at to tell JSON Lines from a JSON document.
+pub const SNIFF_BYTES: usize = 1 << 20;
+
+/// Opens a source as a stream of JSON Lines: as `open_stream` does, and a JSON document (one
+/// top-level array, or pretty-printed objects) rewritten into one record per line on the fly.
+pub fn open_records(source: &Source) -> io::Result<Box<dyn Read + Send>> {
+    let mut raw = open_stream(source)?;
+    let mut head = Vec::new();
+    raw.by_ref()
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)?;
+    let reshape = super::reshape::needs_reshape(&head);
+    let joined = io::Cursor::new(head).chain(raw);
+    Ok(if reshape {
+        Box::new(super::reshape::Reshape::new(joined))
+    } else {
+        Box::new(joined)
+    })
+}
+
 /// A block of whole lines read from a stream.
 #[derive(Debug, Default)]
 pub struct Block {

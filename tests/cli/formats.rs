@@ -1,5 +1,6 @@
-//! Input presets (bedrock, litellm, otel): their fixtures, written after the public schemas,
-//! give exactly the SLI rows worked out by hand, detected per file and with `--format`.
+//! Input presets: their fixtures, written after the vendors' public schemas, give exactly the
+//! SLI rows or requests-table records worked out by hand, detected per file and with
+//! `--format`; JSON documents stream record by record; shapes nobody understood are named.
 
 use crate::util::{csv_header, csv_rows, Env};
 
@@ -255,16 +256,18 @@ fn a_wrong_format_says_so_instead_of_an_empty_report() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
     assert!(
-        run.stderr
-            .contains("no records in 10 lines read as otel; is --format right?"),
+        run.stderr.contains(
+            "bedrock.jsonl: no records in 10 lines read as otel; top-level keys: accountId, identity, input, modelId, operation, output, region, requestId, requestMetadata, schemaType, schemaVersion, timestamp; try --format bedrock or map the fields with [fields]"
+        ),
         "{}",
         run.stderr
     );
-    let run = env.run(&["sli", &input, "--format", "cloudwatch"]);
+    let run = env.run(&["sli", &input, "--format", "splunk"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr
-            .contains("(auto, native, openai-batch, bedrock, litellm, otel)"),
+        run.stderr.contains(
+            "(auto, native, openai-batch, anthropic-batch, bedrock, litellm, otel, langfuse, cloudwatch, azure-openai, mlflow)"
+        ),
         "{}",
         run.stderr
     );
@@ -287,4 +290,709 @@ fn prices_apply_to_spans_without_a_logged_cost() {
         .unwrap();
     // 540 input and 96 output tokens at $0.15 / $0.60 per million.
     crate::util::assert_num(mini23, "cost_usd", (540.0 * 0.15 + 96.0 * 0.6) / 1e6);
+}
+
+/// The requests-table columns the per-record checks compare.
+const RECORD_COLS: [&str; 8] = [
+    "request_id",
+    "ts",
+    "model",
+    "status",
+    "latency_ms",
+    "tokens_in",
+    "tokens_out",
+    "cost_usd",
+];
+
+/// One expected record: request id, epoch µs, model, status, latency ms, tokens in/out, cost.
+type Want = (
+    &'static str,
+    Option<i64>,
+    &'static str,
+    Option<i64>,
+    Option<f64>,
+    Option<i64>,
+    Option<i64>,
+    Option<f64>,
+);
+
+/// Runs `query` over a fixture, auto-detected and with `--format`, and compares every record
+/// (ordered by request id) with `want`; returns the auto-detected run's stderr.
+fn check_records(fixture: &str, format: &str, want: &[Want]) -> String {
+    use crate::table_ref::{assert_rows, V};
+    let env = Env::new();
+    let input = env.fixture(&format!("formats/{fixture}"));
+    let sql = format!(
+        "SELECT {} FROM requests ORDER BY request_id",
+        RECORD_COLS.join(", ")
+    );
+    let rows: Vec<Vec<V>> = want
+        .iter()
+        .map(|w| {
+            let opt_i = |x: Option<i64>| x.map_or(V::Null, V::I);
+            vec![
+                V::S(w.0.to_string()),
+                w.1.map_or(V::Null, V::Ts),
+                if w.2.is_empty() {
+                    V::Null
+                } else {
+                    V::S(w.2.to_string())
+                },
+                opt_i(w.3),
+                w.4.into(),
+                opt_i(w.5),
+                opt_i(w.6),
+                w.7.into(),
+            ]
+        })
+        .collect();
+    let mut first_stderr = None;
+    for explicit in [false, true] {
+        let mut args = vec!["query", "--sql", sql.as_str(), input.as_str()];
+        if explicit {
+            args.extend(["--format", format]);
+        }
+        let run = env.run(&args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_rows(&run.stdout, &RECORD_COLS, &rows);
+        first_stderr.get_or_insert(run.stderr);
+    }
+    first_stderr.unwrap_or_default()
+}
+
+/// 2026-11-23T00:00:00Z in epoch microseconds, and an hour.
+const DAY: i64 = 1_795_392_000_000_000;
+const HOUR: i64 = 3_600_000_000;
+const SEC: i64 = 1_000_000;
+
+#[test]
+fn openai_batch_responses_api_records() {
+    // Responses bodies: `created_at` and `usage.input_tokens`/`output_tokens`; a 429 body, an
+    // expired and a cancelled request have no body, so no time; `incomplete` is a success.
+    let stderr = check_records(
+        "openai_batch_responses.jsonl",
+        "openai-batch",
+        &[
+            (
+                "r-01",
+                Some(DAY + 10 * HOUR),
+                "gpt-4.1-mini-2025-04-14",
+                Some(200),
+                None,
+                Some(120),
+                Some(48),
+                None,
+            ),
+            (
+                "r-02",
+                Some(DAY + 10 * HOUR + 60 * SEC),
+                "gpt-4.1-mini-2025-04-14",
+                Some(200),
+                None,
+                Some(95),
+                Some(30),
+                None,
+            ),
+            ("r-03", None, "", Some(429), None, None, None, None),
+            ("r-04", None, "", Some(408), None, None, None, None),
+            ("r-05", None, "", Some(499), None, None, None, None),
+            (
+                "r-06",
+                Some(DAY + 24 * HOUR + 5 * SEC),
+                "gpt-4.1-2025-04-14",
+                Some(200),
+                None,
+                Some(2000),
+                Some(512),
+                None,
+            ),
+        ],
+    );
+    // Some records without a time are normal for a batch: no per-file note, only the count.
+    assert!(
+        !stderr.contains("openai_batch_responses.jsonl:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn anthropic_batch_results_records() {
+    let stderr = check_records(
+        "anthropic_batch.jsonl",
+        "anthropic-batch",
+        &[
+            (
+                "ticket-001",
+                None,
+                "claude-3-5-haiku-20241022",
+                Some(200),
+                None,
+                Some(24),
+                Some(11),
+                None,
+            ),
+            (
+                "ticket-002",
+                None,
+                "claude-3-5-haiku-20241022",
+                Some(200),
+                None,
+                Some(310),
+                Some(14),
+                None,
+            ),
+            ("ticket-003", None, "", Some(400), None, None, None, None),
+            ("ticket-004", None, "", Some(529), None, None, None, None),
+            ("ticket-005", None, "", Some(408), None, None, None, None),
+            ("ticket-006", None, "", Some(499), None, None, None, None),
+        ],
+    );
+    // Results carry no time: said once, with what the file holds.
+    assert!(
+        stderr.contains("anthropic_batch.jsonl: 0 of 6 records have a timestamp (read as anthropic-batch); top-level keys: custom_id, result"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn litellm_callback_arguments_and_bedrock_names() {
+    check_records(
+        "litellm_callbacks.jsonl",
+        "litellm",
+        &[
+            // The inference-profile ARN groups with the Bedrock preset's name for it.
+            (
+                "call-01",
+                Some(DAY + 9 * HOUR),
+                "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+                Some(200),
+                Some(1250.0),
+                Some(400),
+                Some(75),
+                Some(0.00062),
+            ),
+            (
+                "call-02",
+                Some(DAY + 9 * HOUR + 300 * SEC),
+                "gpt-4o-mini",
+                Some(200),
+                Some(400.0),
+                Some(150),
+                Some(10),
+                Some(0.00003),
+            ),
+            (
+                "call-03",
+                Some(DAY + 9 * HOUR + 360 * SEC),
+                "gpt-4o-mini",
+                Some(429),
+                Some(2000.0),
+                None,
+                None,
+                Some(0.0),
+            ),
+            (
+                "call-04",
+                Some(DAY + 9 * HOUR + 420 * SEC),
+                "anthropic.claude-3-haiku-20240307-v1:0",
+                Some(504),
+                Some(30000.0),
+                None,
+                None,
+                Some(0.0),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn cloudwatch_exports_unwrap_bedrock_records() {
+    // A Logs Insights export (a pretty-printed JSON array of `@message` strings).
+    let stderr = check_records(
+        "cloudwatch_bedrock.json",
+        "cloudwatch",
+        &[
+            (
+                "b-01",
+                Some(DAY + 12 * HOUR),
+                "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+                Some(200),
+                Some(900.0),
+                Some(200),
+                Some(40),
+                None,
+            ),
+            (
+                "b-02",
+                Some(DAY + 12 * HOUR + 5 * SEC),
+                "anthropic.claude-3-5-haiku-20241022-v1:0",
+                Some(429),
+                None,
+                Some(120),
+                Some(0),
+                None,
+            ),
+            (
+                "b-03",
+                Some(DAY + 12 * HOUR + 60 * SEC),
+                "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+                Some(200),
+                Some(450.0),
+                Some(80),
+                Some(20),
+                None,
+            ),
+        ],
+    );
+    assert!(stderr.is_empty(), "{stderr}");
+    // A subscription-filter payload: several events per line.
+    check_records(
+        "cloudwatch_subscription.jsonl",
+        "cloudwatch",
+        &[
+            (
+                "b-04",
+                Some(DAY + 13 * HOUR),
+                "meta.llama3-1-8b-instruct-v1:0",
+                Some(200),
+                Some(700.0),
+                Some(30),
+                Some(60),
+                None,
+            ),
+            (
+                "b-05",
+                Some(DAY + 13 * HOUR + SEC),
+                "meta.llama3-1-8b-instruct-v1:0",
+                Some(408),
+                None,
+                Some(31),
+                Some(0),
+                None,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn langfuse_counts_each_generation_once() {
+    // An API page, pretty-printed: the AGENT observation sums its generations and the TOOL one
+    // made no model call; only the two GENERATIONs and the failed one are records.
+    check_records(
+        "langfuse_observations.json",
+        "langfuse",
+        &[
+            (
+                "obs-gen-1",
+                Some(DAY + 15 * HOUR + 100_000),
+                "gpt-4o-2024-08-06",
+                Some(200),
+                Some(1200.0),
+                Some(700),
+                Some(60),
+                Some(0.00235),
+            ),
+            (
+                "obs-gen-2",
+                Some(DAY + 15 * HOUR + 2 * SEC),
+                "gpt-4o-2024-08-06",
+                Some(200),
+                Some(2000.0),
+                Some(500),
+                Some(200),
+                Some(0.00325),
+            ),
+            (
+                "obs-gen-3",
+                Some(DAY + 32 * HOUR + 1800 * SEC),
+                "claude-3-5-sonnet-20241022",
+                Some(500),
+                Some(30000.0),
+                Some(900),
+                None,
+                None,
+            ),
+        ],
+    );
+    // Ingestion events: a generation's create event, not its update.
+    check_records(
+        "langfuse_events.jsonl",
+        "langfuse",
+        &[
+            (
+                "gen-10",
+                Some(DAY + 16 * HOUR + 300 * SEC),
+                "gpt-4o-mini",
+                Some(500),
+                Some(300.0),
+                Some(40),
+                Some(0),
+                None,
+            ),
+            (
+                "gen-9",
+                Some(DAY + 16 * HOUR + 20_000),
+                "gpt-4o-mini",
+                Some(200),
+                Some(800.0),
+                Some(1000),
+                Some(120),
+                Some(0.000222),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn otel_console_jaeger_and_resource_span_shapes() {
+    // ConsoleSpanExporter: concatenated pretty-printed spans; the invoke_agent and
+    // execute_tool spans are not model calls (the agent's usage repeats its chat's).
+    check_records(
+        "otel_console.json",
+        "otel",
+        &[
+            (
+                "0x00000000000000a1",
+                Some(DAY + 17 * HOUR + 100_000),
+                "gpt-4o-mini",
+                Some(200),
+                Some(800.0),
+                Some(210),
+                Some(42),
+                None,
+            ),
+            (
+                "0x00000000000000a3",
+                Some(DAY + 17 * HOUR + 1_100_000),
+                "gpt-4o-mini",
+                Some(429),
+                Some(500.0),
+                None,
+                None,
+                None,
+            ),
+        ],
+    );
+    // Jaeger: microsecond times, `tags`; a Bedrock ARN is shortened; ThrottlingException 429.
+    check_records(
+        "jaeger.json",
+        "otel",
+        &[
+            (
+                "2222222222222222",
+                Some(DAY + 18 * HOUR + 100_000),
+                "us.anthropic.claude-3-5-sonnet-20241022-v2:0",
+                Some(200),
+                Some(2400.0),
+                Some(900),
+                Some(300),
+                None,
+            ),
+            (
+                "3333333333333333",
+                Some(DAY + 18 * HOUR + 2_600_000),
+                "us.anthropic.claude-3-5-sonnet-20241022-v2:0",
+                Some(429),
+                Some(1500.0),
+                None,
+                None,
+                None,
+            ),
+        ],
+    );
+    check_records(
+        "otel_resource_spans.jsonl",
+        "otel",
+        &[
+            (
+                "b1",
+                Some(DAY + 19 * HOUR),
+                "gemini-2.0-flash",
+                Some(200),
+                Some(640.0),
+                Some(333),
+                Some(77),
+                None,
+            ),
+            (
+                "b2",
+                Some(DAY + 19 * HOUR + 700_000),
+                "text-embedding-004",
+                Some(200),
+                Some(60.0),
+                Some(12),
+                None,
+                None,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn azure_diagnostic_and_gateway_logs() {
+    check_records(
+        "azure_openai.jsonl",
+        "azure-openai",
+        &[
+            (
+                "az-01",
+                Some(DAY + 20 * HOUR),
+                "gpt-4o",
+                Some(200),
+                Some(842.0),
+                None,
+                None,
+                None,
+            ),
+            (
+                "az-02",
+                Some(DAY + 20 * HOUR + 3_500_000),
+                "gpt-4o",
+                Some(429),
+                Some(31.0),
+                None,
+                None,
+                None,
+            ),
+            (
+                "az-03",
+                Some(DAY + 20 * HOUR + 10 * SEC),
+                "text-embedding-3-large",
+                Some(200),
+                Some(95.0),
+                None,
+                None,
+                None,
+            ),
+            (
+                "az-04",
+                Some(DAY + 20 * HOUR + 60 * SEC),
+                "",
+                Some(500),
+                Some(1210.0),
+                None,
+                None,
+                None,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn mlflow_trace_counts_model_spans() {
+    check_records(
+        "mlflow_trace.json",
+        "mlflow",
+        &[
+            (
+                "AAAAAAAAAAM=",
+                Some(DAY + 21 * HOUR + 400_000),
+                "gpt-4o-mini",
+                Some(500),
+                Some(1100.0),
+                None,
+                None,
+                None,
+            ),
+            (
+                "AAAAAAAAAAQ=",
+                Some(DAY + 21 * HOUR + 1_600_000),
+                "gpt-4o-mini",
+                Some(200),
+                Some(1500.0),
+                Some(150),
+                Some(25),
+                Some(0.0000375),
+            ),
+        ],
+    );
+}
+
+/// The first record of `line` with its keys written in reverse sorted order.
+fn reorder(line: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    let obj = v.as_object().unwrap();
+    let members: Vec<String> = obj
+        .iter()
+        .rev()
+        .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap(), v))
+        .collect();
+    format!("{{{}}}", members.join(","))
+}
+
+#[test]
+fn detection_never_depends_on_key_order() {
+    let env = Env::new();
+    for (fixture, format) in [
+        ("bedrock.jsonl", "bedrock"),
+        ("litellm_payload.jsonl", "litellm"),
+        ("litellm_spend_logs.jsonl", "litellm"),
+        ("litellm_callbacks.jsonl", "litellm"),
+        ("otel.jsonl", "otel"),
+        ("otel_resource_spans.jsonl", "otel"),
+        ("openai_batch_responses.jsonl", "openai-batch"),
+        ("anthropic_batch.jsonl", "anthropic-batch"),
+        ("langfuse_events.jsonl", "langfuse"),
+        ("cloudwatch_subscription.jsonl", "cloudwatch"),
+        ("azure_openai.jsonl", "azure-openai"),
+    ] {
+        let original = std::fs::read_to_string(
+            crate::util::manifest_dir()
+                .join("tests/fixtures/formats")
+                .join(fixture),
+        )
+        .unwrap();
+        let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+        lines[0] = reorder(&lines[0]);
+        let path = env.write(&format!("reordered/{fixture}"), lines.join("\n") + "\n");
+        let forced = env.run(&["sli", "--by", "day,model", "-q", &path, "--format", format]);
+        let auto = env.run(&["sli", "--by", "day,model", "-q", &path]);
+        assert_eq!(auto.code, 0, "{fixture}: {}", auto.stderr);
+        assert_eq!(auto.stdout, forced.stdout, "{fixture}");
+        // The reordered record still counts: the same rows as the original file.
+        let plain = env.run(&[
+            "sli",
+            "--by",
+            "day,model",
+            "-q",
+            &env.fixture(&format!("formats/{fixture}")),
+        ]);
+        assert_eq!(auto.stdout, plain.stdout, "{fixture}");
+    }
+}
+
+#[test]
+fn unsupported_shapes_are_named_once_per_file() {
+    let env = Env::new();
+    // A shape no preset knows: read as native, nothing understood.
+    let unknown = env.write(
+        "logs/events.jsonl",
+        concat!(
+            r#"{"event":"llm_call","data":{"when":"2026-11-23T10:00:00Z","llm":"m","ok":true}}"#,
+            "\n",
+            r#"{"event":"llm_call","data":{"when":"2026-11-23T10:01:00Z","llm":"m","ok":false}}"#,
+            "\n"
+        ),
+    );
+    let run = env.run(&["sli", "--by", "day", &unknown]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let notes: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("events.jsonl:"))
+        .collect();
+    assert_eq!(
+        notes,
+        ["logwarden: ".to_string() + &unknown + ": 0 of 2 records have a timestamp, 0 of 2 have a status (read as native); top-level keys: data, event; no preset recognises this shape; map the fields with [fields]"]
+    );
+    // The same lines mapped with [fields] are understood, and the note is gone.
+    env.write(
+        "logwarden.toml",
+        "[fields]\nts = \"data.when\"\nmodel = \"data.llm\"\nstatus = \"data.code\"\n",
+    );
+    let mapped = env.write(
+        "logs/mapped.jsonl",
+        r#"{"event":"llm_call","data":{"when":"2026-11-23T10:00:00Z","llm":"m","code":200}}"#,
+    );
+    let run = env.run(&["sli", "--by", "day", &mapped]);
+    assert!(!run.stderr.contains("mapped.jsonl:"), "{}", run.stderr);
+    std::fs::remove_file(env.path("logwarden.toml")).unwrap();
+
+    // A trace export of another tool's shape read with a forced preset: the better fit is named.
+    let anthropic = env.fixture("formats/anthropic_batch.jsonl");
+    let run = env.run(&["sli", &anthropic, "--format", "openai-batch"]);
+    assert!(
+        run.stderr
+            .contains("try --format anthropic-batch or map the fields with [fields]"),
+        "{}",
+        run.stderr
+    );
+    // OTel lines without any model-call span: no records, said per file.
+    let spans = env.write(
+        "logs/http.jsonl",
+        r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"a","startTimeUnixNano":"1795435200000000000","attributes":[{"key":"http.route","value":{"stringValue":"/health"}}]}]}]}]}"#,
+    );
+    let run = env.run(&["sli", &spans]);
+    assert!(
+        run.stderr.contains(
+            "http.jsonl: no records in 1 line read as otel; top-level keys: resourceSpans"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Plain text, a CSV, an array of numbers: nothing is taken for a record.
+    for (name, text) in [
+        (
+            "notes.log",
+            "2026-11-23 10:00:00 INFO started\n2026-11-23 10:00:01 INFO ok\n",
+        ),
+        ("table.json", "[[1, 2],\n [3, 4]]\n"),
+    ] {
+        let path = env.write(&format!("logs/{name}"), text);
+        let run = env.run(&["sli", &path]);
+        assert!(
+            run.stderr.contains(&format!(
+                "{name}: no records in 2 lines read as native; no preset recognises this shape"
+            )),
+            "{name}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn summary_json_counts_records_without_time_or_status_per_file() {
+    let env = Env::new();
+    let anthropic = env.fixture("formats/anthropic_batch.jsonl");
+    let bedrock = env.fixture("formats/bedrock.jsonl");
+    let run = env.run(&["report", &anthropic, &bedrock, "-o", "out", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(&env.read("out/summary.json")).unwrap();
+    let files = summary["scan"]["per_file"].as_array().unwrap();
+    let by_name = |n: &str| {
+        files
+            .iter()
+            .find(|f| f["file"].as_str().unwrap().ends_with(n))
+            .unwrap()
+            .clone()
+    };
+    let a = by_name("anthropic_batch.jsonl");
+    assert_eq!(
+        (a["format"].as_str(), a["records"].as_u64()),
+        (Some("anthropic-batch"), Some(6))
+    );
+    assert_eq!(
+        (
+            a["records_without_ts"].as_u64(),
+            a["records_without_status"].as_u64()
+        ),
+        (Some(6), Some(0))
+    );
+    let b = by_name("bedrock.jsonl");
+    assert_eq!(
+        (b["records"].as_u64(), b["records_without_ts"].as_u64()),
+        (Some(10), Some(0))
+    );
+}
+
+#[test]
+fn json_documents_stream_record_by_record_with_their_start_lines() {
+    let env = Env::new();
+    // A pretty-printed array whose second record (starting on line 6) leaks an email address.
+    let doc = "[\n  {\n    \"ts\": \"2026-11-23T10:00:00Z\",\n    \"status\": 200\n  },\n  {\n    \"ts\": \"2026-11-23T10:00:01Z\",\n    \"status\": 500,\n    \"prompt\": \"mail dana@example.org\"\n  }\n]\n";
+    let path = env.write("doc.json", doc);
+    let run = env.run(&["pii", &path, "-o", "out", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let findings = csv_rows(&env.read("out/pii_findings.csv"));
+    assert_eq!((findings.len(), findings[0]["line"].as_str()), (1, "6"));
+    let sli = env.run(&["sli", "--by", "day", &path, "-q"]);
+    assert_eq!(csv_rows(&sli.stdout)[0]["requests"], "2");
+    // The same document from standard input and gzip-compressed.
+    let stdin = env.run_stdin(&["sli", "--by", "day", "-", "-q"], Some(doc.as_bytes()));
+    assert_eq!(stdin.stdout, sli.stdout);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, doc.as_bytes()).unwrap();
+    let gz_path = env.write("doc.json.gz", gz.finish().unwrap());
+    let run = env.run(&["sli", "--by", "day", &gz_path, "-q"]);
+    assert_eq!(run.stdout, sli.stdout);
 }

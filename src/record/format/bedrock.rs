@@ -4,7 +4,7 @@
 use super::convert::first_string;
 use super::{extra_slot, Field, LineError, PresetSpec};
 use crate::record::json::{last_member, Kind, RawValue};
-use crate::record::{Dim, ErrorInfo, JsonStr, Record};
+use crate::record::{ErrorInfo, JsonStr, Record};
 use std::ops::Range;
 
 pub static SPEC: PresetSpec = PresetSpec {
@@ -26,7 +26,7 @@ pub static SPEC: PresetSpec = PresetSpec {
         (Field::Metadata, "requestMetadata"),
     ],
     extra: EXTRA,
-    signatures: &[&["schemaType", "modelId"], &["requestId", "modelId"]],
+    score,
     fixup: Some(fixup),
     many: None,
 };
@@ -88,6 +88,15 @@ const ERROR_STATUS: &[(&str, u16)] = &[
     ("ServiceUnavailable", 503),
 ];
 
+/// The HTTP status of a known Bedrock exception name (also used for the `error.type` of spans
+/// that called Bedrock).
+pub(super) fn known_error_status(code: &str) -> Option<u16> {
+    ERROR_STATUS
+        .iter()
+        .find(|(name, _)| *name == code)
+        .map(|(_, status)| *status)
+}
+
 /// The HTTP status a Bedrock error code stands for.
 fn error_status(code: &str) -> u16 {
     if let Some((_, status)) = ERROR_STATUS.iter().find(|(name, _)| *name == code) {
@@ -99,9 +108,34 @@ fn error_status(code: &str) -> u16 {
     }
 }
 
+/// A string `modelId` with `schemaType` or `requestId` (a native line may well carry a
+/// `modelId` of its own), plus a point per other key of the log schema.
+fn score(v: &serde_json::Value) -> u32 {
+    use super::value::has_keys;
+    let model = v.get("modelId").is_some_and(serde_json::Value::is_string);
+    let typed =
+        v.get("schemaType").and_then(serde_json::Value::as_str) == Some("ModelInvocationLog");
+    if !model || !(typed || v.get("requestId").is_some()) {
+        return 0;
+    }
+    2 + u32::from(typed)
+        + has_keys(
+            v,
+            &[
+                "timestamp",
+                "requestId",
+                "operation",
+                "accountId",
+                "region",
+                "input",
+                "output",
+            ],
+        )
+}
+
 /// A log line without `errorCode` records a successful invocation (200); one with a code
-/// failed with the status of that exception. Model ARNs (inference profiles, provisioned
-/// throughput) are cut to their last path segment so they group with plain model ids.
+/// failed with the status of that exception. (Model ARNs are shortened for every preset, in
+/// `Format::records`.)
 fn fixup<'a>(s: &[Option<RawValue<'a>>], rec: &mut Record<'a>) -> Result<(), LineError> {
     let code = s[ERROR_CODE].filter(|v| v.kind != Kind::Null && !v.text.is_empty());
     if rec.status.is_none() {
@@ -120,9 +154,6 @@ fn fixup<'a>(s: &[Option<RawValue<'a>>], rec: &mut Record<'a>) -> Result<(), Lin
             });
         }
     }
-    if let Some(model) = rec.dims[Dim::Model as usize] {
-        rec.dims[Dim::Model as usize] = Some(short_model_id(model));
-    }
     if rec.prompt.is_none() {
         rec.prompt = first_string(&s[PROMPTS]);
     }
@@ -133,20 +164,6 @@ fn fixup<'a>(s: &[Option<RawValue<'a>>], rec: &mut Record<'a>) -> Result<(), Lin
         rec.latency_ms = stream_latency(s[OUTPUT_BODY]);
     }
     Ok(())
-}
-
-/// `arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-…`
-/// → `us.anthropic.claude-3-haiku-…`; anything else is kept as it is.
-fn short_model_id(model: JsonStr<'_>) -> JsonStr<'_> {
-    let raw = model.raw_text();
-    if !model.is_escaped() && raw.starts_with("arn:") {
-        if let Some(slash) = raw.rfind('/') {
-            if slash + 1 < raw.len() {
-                return JsonStr::plain(&raw[slash + 1..]);
-            }
-        }
-    }
-    model
 }
 
 /// The latency of a streamed invocation: `invocationLatency` of the invocation metrics in
@@ -199,6 +216,17 @@ mod tests {
         assert_eq!(r.cost_source, CostSource::Unpriced);
     }
 
+    /// The model as `Format::records` hands it on (ARNs shortened).
+    fn model_via_records(line: &str) -> String {
+        let mut model = String::new();
+        Format::new(FormatKind::Bedrock, &[])
+            .records(line.as_bytes(), |r| {
+                model = r.dim(Dim::Model).unwrap().get().into_owned()
+            })
+            .unwrap();
+        model
+    }
+
     #[test]
     fn error_codes_map_to_statuses() {
         for (code, status) in [
@@ -223,12 +251,18 @@ mod tests {
 
     #[test]
     fn stream_chunks_give_latency_and_arns_shorten() {
-        let r = parse(
+        let line = String::from(
             r#"{"timestamp":"2026-11-23T14:00:00Z","requestId":"r","operation":"InvokeModelWithResponseStream","modelId":"arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0","input":{"inputBodyJson":{"messages":[{"role":"user","content":"plain string prompt"}]},"inputTokenCount":9},"output":{"outputBodyJson":[{"type":"message_start"},{"type":"content_block_delta","delta":{"text":"\"latencyMs\": 1"}},{"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":9,"outputTokenCount":20,"invocationLatency":1234,"firstByteLatency":300}}],"outputTokenCount":20}}"#,
         );
+        let r = parse(&line);
         assert_eq!(r.latency_ms, Some(1234.0));
+        assert!(r
+            .dim(Dim::Model)
+            .unwrap()
+            .get()
+            .starts_with("arn:aws:bedrock:"));
         assert_eq!(
-            r.dim(Dim::Model).unwrap().get(),
+            model_via_records(&line),
             "us.anthropic.claude-3-5-haiku-20241022-v1:0"
         );
         assert_eq!(r.prompt.unwrap().get(), "plain string prompt");
@@ -275,7 +309,7 @@ mod tests {
         let stream = parse(lines[4]);
         assert_eq!(stream.latency_ms, Some(1500.0));
         assert_eq!(
-            stream.dim(Dim::Model).unwrap().get(),
+            model_via_records(lines[4]),
             "meta.llama3-1-8b-instruct-v1:0"
         );
         assert!(stream

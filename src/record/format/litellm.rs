@@ -1,6 +1,9 @@
-//! LiteLLM proxy logs: the StandardLoggingPayload its callbacks emit (epoch-second float
-//! `startTime`/`endTime`, `response_cost`) and rows of its spend-log table (`LiteLLM_SpendLogs`:
-//! ISO `startTime`/`endTime`, `spend`, `team_id`), which share most field names.
+//! LiteLLM proxy logs, after LiteLLM's "StandardLoggingPayload" and "Custom Callbacks" docs: the
+//! payload its logging integrations emit (epoch-second float `startTime`/`endTime`,
+//! `response_cost`), rows of its spend-log table (`LiteLLM_SpendLogs`: ISO `startTime`/
+//! `endTime`, `spend`, `team_id`), and the snake_case callback arguments that custom callbacks
+//! write out (`start_time`, `end_time`, `response_cost`, `litellm_call_id`, the response's
+//! `usage`, `exception` on failure), which share most field names.
 
 use super::convert::{as_status, error_class_status, first_string};
 use super::{extra_slot, Field, LineError, PresetSpec};
@@ -12,8 +15,11 @@ pub static SPEC: PresetSpec = PresetSpec {
     paths: &[
         (Field::RequestId, "id"),
         (Field::RequestId, "request_id"),
+        (Field::RequestId, "litellm_call_id"),
         (Field::StartTime, "startTime"),
         (Field::EndTime, "endTime"),
+        (Field::StartTime, "start_time"),
+        (Field::EndTime, "end_time"),
         // Spend-log rows of recent versions carry the duration; otherwise end − start.
         (Field::LatencyMs, "request_duration_ms"),
         (Field::Model, "model"),
@@ -22,14 +28,15 @@ pub static SPEC: PresetSpec = PresetSpec {
         (Field::CostUsd, "spend"),
         (Field::TokensIn, "prompt_tokens"),
         (Field::TokensOut, "completion_tokens"),
+        // Callback arguments carry the response's usage block instead.
+        (Field::TokensIn, "usage.prompt_tokens"),
+        (Field::TokensOut, "usage.completion_tokens"),
+        (Field::TokensIn, "response_obj.usage.prompt_tokens"),
+        (Field::TokensOut, "response_obj.usage.completion_tokens"),
         (Field::Metadata, "metadata"),
     ],
     extra: EXTRA,
-    signatures: &[
-        &["startTime", "spend"],
-        &["startTime", "response_cost"],
-        &["startTime", "call_type"],
-    ],
+    score,
     fixup: Some(fixup),
     many: None,
 };
@@ -63,9 +70,45 @@ const EXTRA: &[&str] = &[
     "metadata.error_information.error_class",
     "metadata.error_information.error_code",
     "metadata.error_information.error_message",
+    // Callback arguments: the exception of a failed call, and the event type.
+    "exception",
+    "log_event_type",
 ];
 
 const STATUS: usize = extra_slot(EXTRA, "status");
+const EXCEPTION: usize = extra_slot(EXTRA, "exception");
+const EVENT_TYPE: usize = extra_slot(EXTRA, "log_event_type");
+
+/// Keys only LiteLLM writes; a start time (`startTime` or `start_time`) and one of them are
+/// required, so `startTime` alone (Langfuse has it too) is not LiteLLM.
+const LITELLM_KEYS: &[&str] = &[
+    "spend",
+    "response_cost",
+    "call_type",
+    "litellm_call_id",
+    "model_group",
+    "custom_llm_provider",
+    "api_base",
+    "cache_hit",
+    "litellm_params",
+    "hidden_params",
+    "model_id",
+    "api_key",
+    "log_event_type",
+    "standard_logging_object",
+];
+
+fn score(v: &serde_json::Value) -> u32 {
+    use super::value::has_keys;
+    let start = ["startTime", "start_time"]
+        .iter()
+        .any(|k| v.get(*k).is_some_and(|t| t.is_string() || t.is_number()));
+    let own = has_keys(v, LITELLM_KEYS);
+    if !start || own == 0 {
+        return 0;
+    }
+    1 + own
+}
 const TENANT: RangeInclusive<usize> =
     extra_slot(EXTRA, "team_id")..=extra_slot(EXTRA, "metadata.team_id");
 const USER: RangeInclusive<usize> =
@@ -82,8 +125,9 @@ const ERROR_CODE: [usize; 2] = [
     extra_slot(EXTRA, "error_information.error_code"),
     extra_slot(EXTRA, "metadata.error_information.error_code"),
 ];
-const ERROR_MESSAGE: [usize; 3] = [
+const ERROR_MESSAGE: [usize; 4] = [
     extra_slot(EXTRA, "error_str"),
+    extra_slot(EXTRA, "exception"),
     extra_slot(EXTRA, "error_information.error_message"),
     extra_slot(EXTRA, "metadata.error_information.error_message"),
 ];
@@ -94,7 +138,10 @@ const ERROR_MESSAGE: [usize; 3] = [
 /// tenant, the end user (else the key's user), the newest message as prompt, and the error.
 fn fixup<'a>(s: &[Option<RawValue<'a>>], rec: &mut Record<'a>) -> Result<(), LineError> {
     let failed = match s[STATUS].filter(|v| v.kind != Kind::Null) {
-        None => first_string(&[s[ERROR_STR]]).is_some(),
+        None => {
+            first_string(&[s[ERROR_STR], s[EXCEPTION]]).is_some()
+                || first_string(&[s[EVENT_TYPE]]).is_some_and(|t| t.raw_text() == "failed_api_call")
+        }
         Some(v) if v.kind == Kind::String && v.text.eq_ignore_ascii_case("success") => false,
         Some(v) if v.kind == Kind::String && v.text.eq_ignore_ascii_case("failure") => true,
         Some(v) => {
@@ -143,6 +190,14 @@ fn failure_status(s: &[Option<RawValue<'_>>]) -> u16 {
                 .iter()
                 .find_map(|&i| first_string(&[s[i]]))
                 .and_then(|class| error_class_status(&class.get()))
+        })
+        .or_else(|| {
+            // A callback's exception text starts with its class: `litellm.RateLimitError: …`.
+            first_string(&[s[EXCEPTION]]).and_then(|e| {
+                let text = e.get();
+                let class = text.split(':').next().unwrap_or("").trim().to_string();
+                error_class_status(&class)
+            })
         })
         .unwrap_or(500)
 }
@@ -220,6 +275,32 @@ mod tests {
             parse(r#"{"startTime":1795442400,"call_type":"x","status":"maybe"}"#).err(),
             Some(LineError::WrongType("status"))
         );
+    }
+
+    #[test]
+    fn snake_case_callback_arguments() {
+        let r = parse(
+            r#"{"model":"bedrock/anthropic.claude-3-haiku-20240307-v1:0","litellm_call_id":"c-1","call_type":"completion","start_time":"2026-11-23 14:00:00.250000","end_time":"2026-11-23 14:00:01.000000","response_cost":0.0004,"usage":{"prompt_tokens":40,"completion_tokens":12,"total_tokens":52},"log_event_type":"successful_api_call"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.ts, Some(1_795_442_400_250_000));
+        assert_eq!(r.latency_ms, Some(750.0));
+        assert_eq!((r.tokens_in, r.tokens_out), (Some(40), Some(12)));
+        assert_eq!(r.cost_usd, 0.0004);
+        assert_eq!(r.status, Some(200));
+        assert_eq!(r.request_id.unwrap().get(), "c-1");
+        let failed = parse(
+            r#"{"model":"gpt-4o","litellm_call_id":"c-2","start_time":"2026-11-23 14:00:00","end_time":"2026-11-23 14:00:30","response_cost":0,"exception":"litellm.RateLimitError: RateLimitError: OpenAIException - slow down","log_event_type":"failed_api_call"}"#,
+        )
+        .unwrap();
+        assert_eq!(failed.status, Some(429));
+        assert!(failed
+            .error
+            .unwrap()
+            .message
+            .unwrap()
+            .get()
+            .contains("slow down"));
     }
 
     #[test]

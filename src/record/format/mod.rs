@@ -1,18 +1,26 @@
 //! Format presets: each maps a log shape onto the logical fields of the native record. A preset
 //! is a table of JSON paths (one small file each) plus an optional fix-up for derived fields, or,
-//! for shapes with many records per line (OTel), a reader of its own.
+//! for shapes that nest records or vary too much for a table (traces, wrapped events), a reader
+//! of its own. Detection scores every preset on a file's first records.
 
+mod anthropic_batch;
+mod azure_openai;
 mod bedrock;
+mod cloudwatch;
 mod convert;
+mod langfuse;
 mod litellm;
+mod mlflow;
 mod native;
 mod openai_batch;
 mod otel;
+pub mod value;
 
 pub use convert::{as_f64, as_ts};
 
 use super::json::{scan_object, JsonError, PathTrie, RawValue};
-use super::Record;
+use super::{Dim, JsonStr, Record};
+use serde_json::Value;
 use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
@@ -139,33 +147,49 @@ impl fmt::Display for LineError {
 }
 
 /// The format names accepted by `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum FormatKind {
+    #[default]
     Native,
     OpenaiBatch,
+    AnthropicBatch,
     Bedrock,
     Litellm,
     Otel,
+    Langfuse,
+    Cloudwatch,
+    AzureOpenai,
+    Mlflow,
 }
 
 impl FormatKind {
-    /// Every preset. Auto-detection tries them in this order; native, which has no signature,
-    /// is the fallback.
-    pub const ALL: [FormatKind; 5] = [
+    /// Every preset. Detection scores them all; on a tie the earlier one wins, and native is
+    /// the fallback when none scores.
+    pub const ALL: [FormatKind; 10] = [
         FormatKind::Native,
         FormatKind::OpenaiBatch,
+        FormatKind::AnthropicBatch,
         FormatKind::Bedrock,
         FormatKind::Litellm,
         FormatKind::Otel,
+        FormatKind::Langfuse,
+        FormatKind::Cloudwatch,
+        FormatKind::AzureOpenai,
+        FormatKind::Mlflow,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             FormatKind::Native => "native",
             FormatKind::OpenaiBatch => "openai-batch",
+            FormatKind::AnthropicBatch => "anthropic-batch",
             FormatKind::Bedrock => "bedrock",
             FormatKind::Litellm => "litellm",
             FormatKind::Otel => "otel",
+            FormatKind::Langfuse => "langfuse",
+            FormatKind::Cloudwatch => "cloudwatch",
+            FormatKind::AzureOpenai => "azure-openai",
+            FormatKind::Mlflow => "mlflow",
         }
     }
 
@@ -180,6 +204,11 @@ impl FormatKind {
             FormatKind::Bedrock => &bedrock::SPEC,
             FormatKind::Litellm => &litellm::SPEC,
             FormatKind::Otel => &otel::SPEC,
+            FormatKind::AnthropicBatch => &anthropic_batch::SPEC,
+            FormatKind::Langfuse => &langfuse::SPEC,
+            FormatKind::Cloudwatch => &cloudwatch::SPEC,
+            FormatKind::AzureOpenai => &azure_openai::SPEC,
+            FormatKind::Mlflow => &mlflow::SPEC,
         }
     }
 }
@@ -198,7 +227,7 @@ pub type ManyReader = fn(
 ) -> Result<usize, LineError>;
 
 /// Most extra paths a preset may capture for its fix-up.
-pub const MAX_EXTRA: usize = 20;
+pub const MAX_EXTRA: usize = 24;
 
 /// The slot of `path` in a preset's `extra` list, for its fix-up. Evaluated at compile time, so
 /// a path missing from the list (or past `MAX_EXTRA`) is a build error, not a wrong slot.
@@ -220,16 +249,19 @@ pub const fn extra_slot(extra: &[&str], path: &str) -> usize {
     panic!("path is not among the preset's first MAX_EXTRA extra paths")
 }
 
-/// What a preset file provides: its field paths, the top-level keys that identify it, and an
-/// optional fix-up run after the generic conversion.
+/// How well one record (parsed) fits a preset: 0 when it is not that shape at all, else more
+/// for more of the preset's keys present with the right types.
+pub type Score = fn(&Value) -> u32;
+
+/// What a preset file provides: its field paths, how to recognise it, and an optional fix-up
+/// run after the generic conversion.
 pub struct PresetSpec {
     pub paths: &'static [(Field, &'static str)],
     /// Paths only the fix-up reads (values whose type varies between producers, or that need
     /// translating, such as an error code); captured into the slots after the logical fields.
     pub extra: &'static [&'static str],
-    /// Sets of top-level keys: auto-detection picks this preset when every key of any one set
-    /// is present in a file's first record.
-    pub signatures: &'static [&'static [&'static str]],
+    /// The detection score of a record; presets whose required keys are missing score 0.
+    pub score: Score,
     pub fixup: Option<Fixup>,
     /// Set for presets with several records per line; `paths`, `extra` and `fixup` are then
     /// unused.
@@ -269,6 +301,8 @@ pub struct Format {
     fixup: Option<Fixup>,
     many: Option<ManyReader>,
     overrides: Vec<(Field, String)>,
+    /// The presets a wrapper (cloudwatch) reads its unwrapped messages with.
+    inner: Vec<Format>,
 }
 
 impl Format {
@@ -299,7 +333,22 @@ impl Format {
             fixup: spec.fixup,
             many: spec.many,
             overrides: overrides.to_vec(),
+            inner: if kind == FormatKind::Cloudwatch {
+                FormatKind::ALL
+                    .into_iter()
+                    .filter(|k| *k != FormatKind::Cloudwatch)
+                    .map(|k| Format::new(k, overrides))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    /// The preset of an unwrapped message, by the same scores as file detection.
+    pub(crate) fn inner_for(&self, message: &Value) -> Option<&Format> {
+        let kind = best_kind(&[Some(message)], |k| k != FormatKind::Cloudwatch)?;
+        self.inner.iter().find(|f| f.kind == kind)
     }
 
     pub fn kind(&self) -> FormatKind {
@@ -316,6 +365,18 @@ impl Format {
     where
         F: FnMut(&mut Record<'_>),
     {
+        if self.kind == FormatKind::Cloudwatch {
+            return cloudwatch::read(self, line, &mut sink);
+        }
+        // Model names are made consistent here, once for every preset but native (which is
+        // logwarden's own shape and kept exactly as written).
+        let native = self.kind == FormatKind::Native;
+        let mut sink = |rec: &mut Record<'_>| {
+            if !native {
+                shorten_bedrock_model(rec);
+            }
+            sink(rec)
+        };
         if let Some(read) = self.many {
             return read(line, &self.overrides, &mut sink);
         }
@@ -347,40 +408,93 @@ impl Format {
     }
 }
 
-/// Picks the preset for a file from its first record: the first whose signature keys (any one
-/// set of them) are all present at the top level, else native.
-pub fn detect(first_line: &[u8]) -> FormatKind {
-    let mut trie = PathTrie::new();
-    let mut keys: Vec<&str> = Vec::new();
-    for kind in FormatKind::ALL {
-        for key in kind.spec().signatures.iter().flat_map(|s| s.iter()) {
-            if !keys.contains(key) {
-                keys.push(key);
+/// The Bedrock model id inside a model name: an ARN (inference profile, provisioned throughput,
+/// imported model) is cut to its last path segment, and LiteLLM's `bedrock/` route prefixes are
+/// dropped, so the same model groups under one name whichever log it came from.
+pub fn bedrock_model_id(model: &str) -> &str {
+    let mut m = model;
+    for prefix in ["bedrock/converse/", "bedrock/invoke/", "bedrock/"] {
+        if let Some(rest) = m.strip_prefix(prefix) {
+            m = rest;
+            break;
+        }
+    }
+    if m.starts_with("arn:aws") && m.contains(":bedrock:") {
+        if let Some(slash) = m.rfind('/') {
+            if slash + 1 < m.len() {
+                return &m[slash + 1..];
             }
         }
     }
-    for (i, key) in keys.iter().enumerate() {
-        trie.insert(&[*key], i);
+    if m.len() == model.len() {
+        model
+    } else {
+        m
     }
-    let mut slots = vec![None; keys.len()];
-    if scan_object(first_line, &trie, &mut slots).is_err() {
-        return FormatKind::Native;
+}
+
+/// Applies [`bedrock_model_id`] to a record's model.
+fn shorten_bedrock_model(rec: &mut Record<'_>) {
+    if let Some(model) = rec.dims[Dim::Model as usize] {
+        if !model.is_escaped() {
+            let raw = model.raw_text();
+            let short = bedrock_model_id(raw);
+            if short.len() != raw.len() {
+                rec.dims[Dim::Model as usize] = Some(JsonStr::plain(short));
+            }
+        }
     }
-    let present = |k: &&str| {
-        keys.iter()
-            .position(|x| x == k)
-            .and_then(|i| slots.get(i))
-            .is_some_and(|s| s.is_some())
-    };
+}
+
+/// Most records of a file that detection looks at.
+pub const DETECT_SAMPLE: usize = 8;
+
+/// The scores of every preset over a sample of parsed records (`None` for a line that is not
+/// JSON), in `FormatKind::ALL` order.
+pub fn scores(sample: &[Option<&Value>]) -> Vec<(FormatKind, u32)> {
     FormatKind::ALL
         .into_iter()
-        .find(|kind| {
-            kind.spec()
-                .signatures
-                .iter()
-                .any(|sig| !sig.is_empty() && sig.iter().all(present))
+        .map(|k| {
+            let score = k.spec().score;
+            (k, sample.iter().flatten().map(|v| score(v)).sum())
         })
-        .unwrap_or(FormatKind::Native)
+        .collect()
+}
+
+fn best_kind(
+    sample: &[Option<&Value>],
+    allowed: impl Fn(FormatKind) -> bool,
+) -> Option<FormatKind> {
+    let mut best: Option<(FormatKind, u32)> = None;
+    for (k, s) in scores(sample) {
+        if s > 0 && allowed(k) && best.is_none_or(|(_, b)| s > b) {
+            best = Some((k, s));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+/// Picks the preset for a file from its first records (lines, without newline): every preset
+/// scores each record by its required keys and their types, the highest total wins (an earlier
+/// preset on a tie), and native when none scores. Key order never matters.
+pub fn detect(lines: &[&[u8]]) -> FormatKind {
+    let parsed: Vec<Option<Value>> = lines.iter().map(|l| sample_value(l)).collect();
+    let refs: Vec<Option<&Value>> = parsed.iter().map(Option::as_ref).collect();
+    detect_parsed(&refs)
+}
+
+/// [`detect`] over records already parsed (`None` for a line that is not JSON).
+pub fn detect_parsed(sample: &[Option<&Value>]) -> FormatKind {
+    best_kind(sample, |_| true).unwrap_or(FormatKind::Native)
+}
+
+/// A sample line as a tree: the JSON object, or for a CloudWatch Logs export line
+/// (`2026-11-23T14:00:00.000Z {…}`) the event it stands for.
+pub fn sample_value(line: &[u8]) -> Option<Value> {
+    if let Ok(v) = serde_json::from_slice::<Value>(line) {
+        return Some(v);
+    }
+    cloudwatch::prefixed_event(line)
 }
 
 #[cfg(test)]
@@ -450,33 +564,79 @@ mod tests {
         assert_eq!(split_path("x[1][2]"), vec!["x", "[1]", "[2]"]);
     }
 
+    fn one(line: &[u8]) -> FormatKind {
+        detect(&[line])
+    }
+
     #[test]
     fn detects_presets() {
         assert_eq!(
-            detect(r#"{"id":"b","custom_id":"c","response":{}}"#.as_bytes()),
+            one(br#"{"id":"batch_req_1","custom_id":"c","response":{"status_code":200}}"#),
             FormatKind::OpenaiBatch
         );
-        assert_eq!(detect(r#"{"ts":1}"#.as_bytes()), FormatKind::Native);
-        assert_eq!(detect(b"garbage"), FormatKind::Native);
+        // Keys in any order; `custom_id` alone decides nothing.
         assert_eq!(
-            detect(br#"{"schemaType":"ModelInvocationLog","modelId":"m"}"#),
+            one(br#"{"result":{"type":"succeeded","message":{}},"custom_id":"c"}"#),
+            FormatKind::AnthropicBatch
+        );
+        assert_eq!(one(br#"{"ts":1}"#), FormatKind::Native);
+        assert_eq!(one(b"garbage"), FormatKind::Native);
+        assert_eq!(
+            one(br#"{"schemaType":"ModelInvocationLog","modelId":"m"}"#),
             FormatKind::Bedrock
         );
         assert_eq!(
-            detect(br#"{"timestamp":"2026-11-23T00:00:00Z","requestId":"r","modelId":"m"}"#),
+            one(br#"{"timestamp":"2026-11-23T00:00:00Z","requestId":"r","modelId":"m"}"#),
             FormatKind::Bedrock
         );
         // `modelId` alone is not enough: a native line may well carry one.
-        assert_eq!(detect(br#"{"ts":1,"modelId":"m"}"#), FormatKind::Native);
+        assert_eq!(one(br#"{"ts":1,"modelId":"m"}"#), FormatKind::Native);
         for line in [
             &br#"{"startTime":1795442400.5,"response_cost":0.1}"#[..],
             br#"{"request_id":"r","startTime":"2026-11-23T00:00:00","spend":0}"#,
             br#"{"id":"r","startTime":1,"call_type":"acompletion"}"#,
+            br#"{"start_time":"2026-11-23 00:00:00","end_time":"2026-11-23 00:00:01","response_cost":0.1,"model":"m"}"#,
         ] {
-            assert_eq!(detect(line), FormatKind::Litellm);
+            assert_eq!(one(line), FormatKind::Litellm);
         }
-        assert_eq!(detect(br#"{"startTime":1}"#), FormatKind::Native);
-        assert_eq!(detect(br#"{"resourceSpans":[]}"#), FormatKind::Otel);
+        assert_eq!(one(br#"{"startTime":1}"#), FormatKind::Native);
+        // `startTime` with an observation type is Langfuse, not LiteLLM.
+        assert_eq!(
+            one(br#"{"type":"GENERATION","startTime":"2026-11-23T00:00:00Z","model":"m","traceId":"t"}"#),
+            FormatKind::Langfuse
+        );
+        assert_eq!(one(br#"{"resourceSpans":[]}"#), FormatKind::Otel);
+        assert_eq!(one(br#"{"resource":{},"scopeSpans":[]}"#), FormatKind::Otel);
+        assert_eq!(
+            one(br#"{"@timestamp":"2026-11-23 00:00:00.000","@message":"{\"modelId\":\"m\"}"}"#),
+            FormatKind::Cloudwatch
+        );
+        assert_eq!(
+            one(br#"{"results":[[{"field":"@message","value":"{}"}]],"status":"Complete"}"#),
+            FormatKind::Cloudwatch
+        );
+        assert_eq!(
+            one(br#"{"info":{"trace_id":"tr-1"},"data":{"spans":[]}}"#),
+            FormatKind::Mlflow
+        );
+        assert_eq!(
+            one(br#"{"time":"2026-11-23T00:00:00Z","resourceId":"/X","category":"RequestResponse","resultSignature":"200"}"#),
+            FormatKind::AzureOpenai
+        );
+    }
+
+    #[test]
+    fn bedrock_ids_shorten() {
+        for (given, want) in [
+            ("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0", "us.anthropic.claude-3-haiku-20240307-v1:0"),
+            ("bedrock/arn:aws:bedrock:us-east-1::foundation-model/meta.llama3-1-8b-instruct-v1:0", "meta.llama3-1-8b-instruct-v1:0"),
+            ("bedrock/converse/anthropic.claude-3-haiku-20240307-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"),
+            ("anthropic.claude-3-haiku-20240307-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"),
+            ("gpt-4o", "gpt-4o"),
+            ("arn:aws:iam::1:role/x", "arn:aws:iam::1:role/x"),
+        ] {
+            assert_eq!(bedrock_model_id(given), want);
+        }
     }
 
     #[test]
@@ -487,6 +647,8 @@ mod tests {
             assert!(spec.extra.len() <= MAX_EXTRA, "{}", kind.name());
             // A preset has a path table or a reader of its own, not both.
             assert!(spec.many.is_none() || (spec.paths.is_empty() && spec.fixup.is_none()));
+            // No preset claims an empty object.
+            assert_eq!((spec.score)(&serde_json::json!({})), 0, "{}", kind.name());
         }
     }
 

@@ -28,7 +28,30 @@ pub static SPEC: PresetSpec = PresetSpec {
         (Field::Metadata, "metadata"),
     ],
     extra: &[],
-    signatures: &[],
+    score,
     fixup: None,
     many: None,
 };
+
+/// One point per key only the native record uses, with the right type.
+fn score(v: &serde_json::Value) -> u32 {
+    use serde_json::Value;
+    let number = |k: &str| v.get(k).is_some_and(Value::is_number);
+    let mut s = [
+        "latency_ms",
+        "tokens_in",
+        "tokens_out",
+        "cost_usd",
+        "confidence",
+    ]
+    .into_iter()
+    .filter(|k| number(k))
+    .count() as u32;
+    if v.get("ts").is_some_and(|t| t.is_string() || t.is_number()) {
+        s += 1;
+    }
+    if v.get("feedback").is_some_and(Value::is_object) {
+        s += 1;
+    }
+    s
+}

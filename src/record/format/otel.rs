@@ -1,16 +1,24 @@
-//! OpenTelemetry GenAI spans as the OTLP file exporter writes them: one `{"resourceSpans":…}`
-//! document per line, many spans each. Every span with a `gen_ai.*` attribute is one record.
+//! OpenTelemetry GenAI spans, after the OTel GenAI semantic conventions (`gen_ai.operation.name`,
+//! `gen_ai.request.model`, `gen_ai.usage.input_tokens`/`output_tokens`, `error.type`) in the
+//! shapes people save them: OTLP/JSON as the OTLP file exporter writes it (`{"resourceSpans":…}`
+//! per line, or one ResourceSpans element without the wrapper, or a bare span), the Python SDK's
+//! `ConsoleSpanExporter` (`Span.to_json()`: `context`, ISO `start_time`/`end_time`, plain
+//! `attributes`), and the Jaeger query API's JSON (`{"data":[trace…]}` with `spans`, `tags`
+//! arrays, microsecond `startTime`/`duration`, `processes`). Every span that made a model call
+//! is one record; agent, tool and workflow spans (which aggregate their children's usage) are
+//! not, so nothing is counted twice.
 
 use super::convert::error_class_status;
+use super::value::parse_line;
 use super::{Field, LineError, PresetSpec};
-use crate::record::json::{scan_object, PathTrie};
+use crate::record::time::parse_rfc3339;
 use crate::record::{CostSource, Dim, ErrorInfo, JsonStr, Record};
 use serde_json::Value;
 
 pub static SPEC: PresetSpec = PresetSpec {
     paths: &[],
     extra: &[],
-    signatures: &[&["resourceSpans"]],
+    score,
     fixup: None,
     many: Some(read),
 };
@@ -18,33 +26,88 @@ pub static SPEC: PresetSpec = PresetSpec {
 /// OTLP `Status.code` of a failed span (`STATUS_CODE_ERROR`).
 const STATUS_CODE_ERROR: i64 = 2;
 
-/// Reads every GenAI span of one OTLP/JSON line. Nothing goes to `sink` unless the whole line
+/// `gen_ai.operation.name` values of a model call (the GenAI spans convention); any other
+/// operation (`invoke_agent`, `create_agent`, `execute_tool`) wraps calls and is no record.
+const MODEL_CALL_OPERATIONS: &[&str] =
+    &["chat", "text_completion", "generate_content", "embeddings"];
+
+/// Span kinds of other instrumentations that mark a parent rather than a call: OpenLLMetry's
+/// `traceloop.span.kind` and OpenInference's `openinference.span.kind`.
+const PARENT_KINDS: &[&str] = &[
+    "workflow",
+    "task",
+    "agent",
+    "tool",
+    "chain",
+    "retriever",
+    "reranker",
+    "guardrail",
+];
+
+/// Recognises each shape by its required keys: a `resourceSpans` array (5), a ResourceSpans
+/// element (4), a console span (4), a Jaeger response or trace (4), a bare OTLP span (3).
+fn score(v: &Value) -> u32 {
+    let arr = |k: &str| v.get(k).is_some_and(Value::is_array);
+    if arr("resourceSpans") {
+        return 5;
+    }
+    if arr("scopeSpans") || arr("instrumentationLibrarySpans") {
+        return 4;
+    }
+    if v.get("context").is_some_and(|c| c.get("span_id").is_some())
+        && v.get("start_time").is_some_and(Value::is_string)
+        && !is_mlflow(v)
+    {
+        return 4;
+    }
+    if v.get("data")
+        .and_then(Value::as_array)
+        .and_then(|d| d.first())
+        .is_some_and(|t| t.get("spans").is_some_and(Value::is_array) && t.get("traceID").is_some())
+    {
+        return 4;
+    }
+    if v.get("traceID").is_some() && (arr("spans") || v.get("spanID").is_some()) {
+        return 4;
+    }
+    if v.get("spanId").is_some() && v.get("startTimeUnixNano").is_some() && arr("attributes") {
+        return 3;
+    }
+    0
+}
+
+/// MLflow's span dictionaries look like console spans; its own attributes tell them apart.
+fn is_mlflow(v: &Value) -> bool {
+    v.get("attributes")
+        .and_then(Value::as_object)
+        .is_some_and(|a| a.keys().any(|k| k.starts_with("mlflow.")))
+}
+
+/// One span of any of the shapes, with its attributes made plain (`key` → JSON value).
+struct SpanView<'v> {
+    id: Option<&'v str>,
+    start_ns: Option<i64>,
+    end_ns: Option<i64>,
+    failed: bool,
+    message: Option<&'v str>,
+    attrs: Attributes<'v>,
+    resource: std::rc::Rc<Attributes<'v>>,
+}
+
+/// Reads every model-call span of one line. Nothing goes to `sink` unless the whole line
 /// converts, so a line is either used or skipped, never half counted.
 fn read(
     line: &[u8],
     overrides: &[(Field, String)],
     sink: &mut dyn FnMut(&mut Record<'_>),
 ) -> Result<usize, LineError> {
-    // The scanner classifies malformed lines exactly as for every other preset.
-    scan_object(line, &PathTrie::new(), &mut []).map_err(LineError::Json)?;
-    // Valid JSON that serde still refuses (a lone surrogate escape, nesting past 128 levels)
-    // cannot be an OTLP document.
-    let doc: Value =
-        serde_json::from_slice(line).map_err(|_| LineError::WrongType("resourceSpans"))?;
+    let doc = parse_line(line, "resourceSpans")?;
+    let mut spans = Vec::new();
+    collect(&doc, &mut spans)?;
     let mut records = Vec::new();
-    for resource_spans in array(&doc, "resourceSpans")? {
-        let resource = Attributes::of(resource_spans.get("resource"))?;
-        // `instrumentationLibrarySpans` is the name older exporters used for `scopeSpans`.
-        let scopes = array(resource_spans, "scopeSpans")?
-            .iter()
-            .chain(array(resource_spans, "instrumentationLibrarySpans")?);
-        for scope in scopes {
-            for span in array(scope, "spans")? {
-                let attrs = Attributes::of(Some(span))?;
-                if attrs.is_gen_ai() {
-                    records.push(span_record(span, &attrs, &resource, overrides)?);
-                }
-            }
+    for span in &spans {
+        if span.attrs.is_model_call() {
+            records.push(span_record(span, overrides)?);
         }
     }
     let count = records.len();
@@ -52,6 +115,153 @@ fn read(
         sink(&mut rec);
     }
     Ok(count)
+}
+
+/// The spans of a document, whichever of the shapes it has.
+fn collect<'v>(doc: &'v Value, out: &mut Vec<SpanView<'v>>) -> Result<(), LineError> {
+    if doc.get("resourceSpans").is_some() {
+        for rs in array(doc, "resourceSpans")? {
+            otlp_resource_spans(rs, out)?;
+        }
+    } else if doc.get("scopeSpans").is_some() || doc.get("instrumentationLibrarySpans").is_some() {
+        otlp_resource_spans(doc, out)?;
+    } else if doc.get("spanId").is_some() && doc.get("startTimeUnixNano").is_some() {
+        let resource = std::rc::Rc::new(Attributes::default());
+        out.push(otlp_span(doc, resource)?);
+    } else if doc.get("context").is_some() && doc.get("start_time").is_some() {
+        out.push(console_span(doc)?);
+    } else if doc.get("data").is_some_and(Value::is_array) {
+        for trace in array(doc, "data")? {
+            jaeger_trace(trace, out)?;
+        }
+    } else if doc.get("spans").is_some() {
+        jaeger_trace(doc, out)?;
+    } else if doc.get("spanID").is_some() {
+        out.push(jaeger_span(doc, None)?);
+    }
+    Ok(())
+}
+
+fn otlp_resource_spans<'v>(rs: &'v Value, out: &mut Vec<SpanView<'v>>) -> Result<(), LineError> {
+    let resource = std::rc::Rc::new(Attributes::otlp(rs.get("resource"))?);
+    // `instrumentationLibrarySpans` is the name older exporters used for `scopeSpans`.
+    let scopes = array(rs, "scopeSpans")?
+        .iter()
+        .chain(array(rs, "instrumentationLibrarySpans")?);
+    for scope in scopes {
+        for span in array(scope, "spans")? {
+            out.push(otlp_span(span, resource.clone())?);
+        }
+    }
+    Ok(())
+}
+
+fn otlp_span<'v>(
+    span: &'v Value,
+    resource: std::rc::Rc<Attributes<'v>>,
+) -> Result<SpanView<'v>, LineError> {
+    let status = span.get("status");
+    let failed = match status.and_then(|s| s.get("code")) {
+        Some(Value::Number(n)) => n.as_i64() == Some(STATUS_CODE_ERROR),
+        Some(Value::String(s)) => s == "STATUS_CODE_ERROR" || s == "ERROR",
+        _ => false,
+    };
+    Ok(SpanView {
+        id: span.get("spanId").and_then(Value::as_str),
+        start_ns: unix_nanos(span, "startTimeUnixNano")?,
+        end_ns: unix_nanos(span, "endTimeUnixNano")?,
+        failed,
+        message: status
+            .and_then(|s| s.get("message"))
+            .and_then(Value::as_str),
+        attrs: Attributes::otlp(Some(span))?,
+        resource,
+    })
+}
+
+/// `ConsoleSpanExporter` output: `status.status_code` is `UNSET`, `OK` or `ERROR`.
+fn console_span(span: &Value) -> Result<SpanView<'_>, LineError> {
+    let iso = |key: &'static str| -> Result<Option<i64>, LineError> {
+        match span.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => parse_rfc3339(s)
+                .map(|us| Some(us.saturating_mul(1000)))
+                .ok_or(LineError::WrongType(key)),
+            Some(_) => Err(LineError::WrongType(key)),
+        }
+    };
+    let status = span.get("status");
+    Ok(SpanView {
+        id: span
+            .get("context")
+            .and_then(|c| c.get("span_id"))
+            .and_then(Value::as_str),
+        start_ns: iso("start_time")?,
+        end_ns: iso("end_time")?,
+        failed: status
+            .and_then(|s| s.get("status_code"))
+            .and_then(Value::as_str)
+            == Some("ERROR"),
+        message: status
+            .and_then(|s| s.get("description"))
+            .and_then(Value::as_str),
+        attrs: Attributes::plain(span.get("attributes")),
+        resource: std::rc::Rc::new(Attributes::plain(
+            span.get("resource").and_then(|r| r.get("attributes")),
+        )),
+    })
+}
+
+fn jaeger_trace<'v>(trace: &'v Value, out: &mut Vec<SpanView<'v>>) -> Result<(), LineError> {
+    let processes = trace.get("processes");
+    for span in array(trace, "spans")? {
+        let process = span
+            .get("processID")
+            .and_then(Value::as_str)
+            .and_then(|id| processes.and_then(|p| p.get(id)))
+            .or_else(|| span.get("process"));
+        out.push(jaeger_span(span, process)?);
+    }
+    Ok(())
+}
+
+/// A Jaeger span: microsecond `startTime` and `duration`; failure from the `error` tag or the
+/// `otel.status_code` tag the OTel-to-Jaeger mapping writes.
+fn jaeger_span<'v>(span: &'v Value, process: Option<&'v Value>) -> Result<SpanView<'v>, LineError> {
+    let micros = |key: &'static str| -> Result<Option<i64>, LineError> {
+        match span.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .or_else(|| v.as_f64().map(|x| x as i64))
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+                .map(Some)
+                .ok_or(LineError::WrongType(key)),
+        }
+    };
+    let start = micros("startTime")?;
+    let duration = micros("duration")?;
+    let attrs = Attributes::tags(span.get("tags"));
+    let failed = attrs
+        .get("error")
+        .is_some_and(|v| v == &Value::Bool(true) || v == "true")
+        || attrs.get("otel.status_code").and_then(Value::as_str) == Some("ERROR");
+    let message = attrs.get("otel.status_description").and_then(Value::as_str);
+    let mut resource = Attributes::tags(process.and_then(|p| p.get("tags")));
+    if let Some(name) = process.and_then(|p| p.get("serviceName")) {
+        resource.pairs.push(("service.name", name));
+    }
+    Ok(SpanView {
+        id: span.get("spanID").and_then(Value::as_str),
+        start_ns: start.map(|us| us.saturating_mul(1000)),
+        end_ns: start
+            .zip(duration)
+            .map(|(s, d)| s.saturating_add(d).saturating_mul(1000)),
+        failed,
+        message,
+        attrs,
+        resource: std::rc::Rc::new(resource),
+    })
 }
 
 /// The array at `key` of an object; absent or null is empty, anything else is a wrong type.
@@ -63,31 +273,73 @@ fn array<'v>(parent: &'v Value, key: &'static str) -> Result<&'v [Value], LineEr
     }
 }
 
-/// The `attributes` of a span or resource: OTLP `KeyValue`s, `{"key": …, "value": AnyValue}`.
+/// The attributes of a span or resource, as plain JSON values by key.
+#[derive(Default)]
 struct Attributes<'v> {
     pairs: Vec<(&'v str, &'v Value)>,
 }
 
 impl<'v> Attributes<'v> {
-    fn of(owner: Option<&'v Value>) -> Result<Self, LineError> {
+    /// OTLP `KeyValue`s, `{"key": …, "value": AnyValue}`; the AnyValue is unwrapped.
+    fn otlp(owner: Option<&'v Value>) -> Result<Self, LineError> {
         let mut pairs = Vec::new();
         if let Some(owner) = owner {
             for kv in array(owner, "attributes")? {
                 if let (Some(key), Some(value)) =
                     (kv.get("key").and_then(Value::as_str), kv.get("value"))
                 {
-                    pairs.push((key, value));
+                    let plain = ["stringValue", "intValue", "doubleValue", "boolValue"]
+                        .iter()
+                        .find_map(|k| value.get(*k))
+                        .unwrap_or(value);
+                    pairs.push((key, plain));
                 }
             }
         }
         Ok(Attributes { pairs })
     }
 
-    fn is_gen_ai(&self) -> bool {
-        self.pairs.iter().any(|(k, _)| k.starts_with("gen_ai."))
+    /// A plain `{"key": value}` object (console spans).
+    fn plain(owner: Option<&'v Value>) -> Self {
+        let pairs = owner
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
+            .unwrap_or_default();
+        Attributes { pairs }
     }
 
-    /// The `AnyValue` of the last attribute named `key` (later duplicates win, as in JSON).
+    /// Jaeger `tags`: `{"key", "type", "value"}`.
+    fn tags(owner: Option<&'v Value>) -> Self {
+        let pairs = owner
+            .and_then(Value::as_array)
+            .map(|tags| {
+                tags.iter()
+                    .filter_map(|t| Some((t.get("key")?.as_str()?, t.get("value")?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Attributes { pairs }
+    }
+
+    /// Whether the span made a model call: a model-call operation, or (instrumentations that
+    /// predate `gen_ai.operation.name`) any `gen_ai.*` attribute on a span that no other
+    /// convention marks as a parent.
+    fn is_model_call(&self) -> bool {
+        if let Some(op) = self.get("gen_ai.operation.name").and_then(Value::as_str) {
+            return MODEL_CALL_OPERATIONS.contains(&op);
+        }
+        // OpenInference marks its model calls itself (and may carry no `gen_ai.*` attribute).
+        if let Some(kind) = self.get("openinference.span.kind").and_then(Value::as_str) {
+            return matches!(kind, "LLM" | "EMBEDDING");
+        }
+        let parent = ["traceloop.span.kind", "openinference.span.kind"]
+            .iter()
+            .filter_map(|k| self.get(k).and_then(Value::as_str))
+            .any(|kind| PARENT_KINDS.contains(&kind.to_ascii_lowercase().as_str()));
+        !parent && self.pairs.iter().any(|(k, _)| k.starts_with("gen_ai."))
+    }
+
+    /// The value of the last attribute named `key` (later duplicates win, as in JSON).
     fn get(&self, key: &str) -> Option<&'v Value> {
         self.pairs
             .iter()
@@ -102,19 +354,13 @@ impl<'v> Attributes<'v> {
     }
 }
 
-/// Text of an `AnyValue`: a `stringValue`, an `intValue` (a string in OTLP/JSON) or a
-/// `boolValue`; other kinds have no borrowed text.
+/// Text of a plain value: a string, or a boolean; other kinds have no borrowed text.
 fn text(v: &Value) -> Option<&str> {
-    if let Some(s) = v.get("stringValue").and_then(Value::as_str) {
-        return Some(s);
-    }
-    if let Some(s) = v.get("intValue").and_then(Value::as_str) {
-        return Some(s);
-    }
-    match v.get("boolValue").and_then(Value::as_bool) {
-        Some(true) => Some("true"),
-        Some(false) => Some("false"),
-        None => None,
+    match v {
+        Value::String(s) => Some(s),
+        Value::Bool(true) => Some("true"),
+        Value::Bool(false) => Some("false"),
+        _ => None,
     }
 }
 
@@ -125,17 +371,13 @@ fn non_empty(v: Option<&Value>) -> Option<JsonStr<'_>> {
         .map(JsonStr::plain)
 }
 
-/// A number from an `intValue` (string or number), a `doubleValue`, or a `stringValue` that
-/// holds a number; `None` for an empty value, a wrong type for any other.
+/// A number, or a string that holds one; `None` for an absent value, a wrong type for any other.
 fn number(v: &Value, name: &'static str) -> Result<Option<f64>, LineError> {
-    let any = ["intValue", "doubleValue", "stringValue"]
-        .iter()
-        .find_map(|k| v.get(*k));
-    let x = match any {
-        None => return Ok(None),
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
-        Some(_) => None,
+    let x = match v {
+        Value::Null => return Ok(None),
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
     };
     match x {
         Some(x) if x.is_finite() => Ok(Some(x)),
@@ -152,7 +394,7 @@ fn count(v: &Value, name: &'static str) -> Result<Option<u64>, LineError> {
     }
 }
 
-/// A `fixed64` nanosecond time: a decimal string in OTLP/JSON, or a number.
+/// A `fixed64` nanosecond time: a decimal string in OTLP/JSON, or a number; 0 means unset.
 fn unix_nanos(span: &Value, key: &'static str) -> Result<Option<i64>, LineError> {
     let nanos = match span.get(key) {
         None | Some(Value::Null) => return Ok(None),
@@ -160,42 +402,35 @@ fn unix_nanos(span: &Value, key: &'static str) -> Result<Option<i64>, LineError>
         Some(Value::Number(n)) => n.as_i64(),
         Some(_) => None,
     };
-    nanos.map(Some).ok_or(LineError::WrongType(key))
-}
-
-/// Whether the span's `status.code` is ERROR (the number 2, or its enum name).
-fn span_failed(span: &Value) -> bool {
-    match span.get("status").and_then(|s| s.get("code")) {
-        Some(Value::Number(n)) => n.as_i64() == Some(STATUS_CODE_ERROR),
-        Some(Value::String(s)) => s == "STATUS_CODE_ERROR",
-        _ => false,
-    }
+    nanos
+        .map(|ns| Some(ns).filter(|&ns| ns > 0))
+        .ok_or(LineError::WrongType(key))
 }
 
 fn span_record<'v>(
-    span: &'v Value,
-    attrs: &Attributes<'v>,
-    resource: &Attributes<'v>,
+    span: &SpanView<'v>,
     overrides: &[(Field, String)],
 ) -> Result<Record<'v>, LineError> {
-    let mut rec = Record::default();
-    let start = unix_nanos(span, "startTimeUnixNano")?.filter(|&ns| ns > 0);
-    let end = unix_nanos(span, "endTimeUnixNano")?.filter(|&ns| ns > 0);
-    rec.ts = start.map(|ns| ns.div_euclid(1000));
-    if let (Some(a), Some(b)) = (start, end) {
+    let attrs = &span.attrs;
+    let resource = &*span.resource;
+    let mut rec = Record {
+        ts: span.start_ns.map(|ns| ns.div_euclid(1000)),
+        ..Record::default()
+    };
+    if let (Some(a), Some(b)) = (span.start_ns, span.end_ns) {
         if b >= a {
             rec.latency_ms = Some((b - a) as f64 / 1e6);
         }
     }
     rec.request_id = span
-        .get("spanId")
-        .and_then(Value::as_str)
+        .id
         .filter(|s| !s.is_empty())
         .map(JsonStr::plain)
         .or_else(|| non_empty(attrs.get("gen_ai.response.id")));
 
     let model = non_empty(attrs.get("gen_ai.request.model"))
-        .or_else(|| non_empty(attrs.get("gen_ai.response.model")));
+        .or_else(|| non_empty(attrs.get("gen_ai.response.model")))
+        .or_else(|| non_empty(attrs.get("llm.model_name")));
     rec.dims[Dim::Model as usize] = model;
     rec.dims[Dim::Version as usize] = non_empty(resource.get("service.version"));
     rec.dims[Dim::Endpoint as usize] = non_empty(attrs.get("gen_ai.operation.name"));
@@ -204,14 +439,17 @@ fn span_record<'v>(
     rec.dims[Dim::UserId as usize] =
         non_empty(attrs.get("user.id")).or_else(|| non_empty(attrs.get("enduser.id")));
 
-    if let Some((name, v)) =
-        attrs.first(&["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"])
-    {
+    if let Some((name, v)) = attrs.first(&[
+        "gen_ai.usage.input_tokens",
+        "gen_ai.usage.prompt_tokens",
+        "llm.token_count.prompt",
+    ]) {
         rec.tokens_in = count(v, name)?;
     }
     if let Some((name, v)) = attrs.first(&[
         "gen_ai.usage.output_tokens",
         "gen_ai.usage.completion_tokens",
+        "llm.token_count.completion",
     ]) {
         rec.tokens_out = count(v, name)?;
     }
@@ -246,24 +484,23 @@ fn span_record<'v>(
         None => None,
     };
     let error_type = non_empty(attrs.get("error.type"));
-    let failed = span_failed(span) || error_type.is_some();
+    let failed = span.failed || error_type.is_some();
     rec.status = Some(match http {
         Some(code) if code >= 400 || !failed => code,
-        // `error.type` may be a status code ("429") or an SDK exception class.
+        // `error.type` may be a status code ("429"), an SDK exception class, or the name of
+        // a Bedrock exception.
         _ if failed => error_type
-            .and_then(|t| error_class_status(t.raw_text()))
+            .and_then(|t| {
+                error_class_status(t.raw_text())
+                    .or_else(|| super::bedrock::known_error_status(t.raw_text()))
+            })
             .unwrap_or(500),
         _ => 200,
     });
     if failed {
         rec.error = Some(ErrorInfo {
             kind: error_type,
-            message: span
-                .get("status")
-                .and_then(|s| s.get("message"))
-                .and_then(Value::as_str)
-                .filter(|m| !m.is_empty())
-                .map(JsonStr::plain),
+            message: span.message.filter(|m| !m.is_empty()).map(JsonStr::plain),
         });
     }
     apply_overrides(&mut rec, attrs, resource, overrides)?;

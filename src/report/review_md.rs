@@ -5,7 +5,6 @@ use super::{fmt_change, fmt_count, fmt_pct, fmt_rate_change, plural};
 use crate::analysis::review::counts::Tally;
 use crate::analysis::review::period::day_label;
 use crate::analysis::review::report::{ReviewReport, WowRow};
-use crate::analysis::review::Reasons;
 use crate::record::time::format_rfc3339;
 use std::fmt::Write;
 
@@ -353,12 +352,7 @@ fn cases(m: &mut String, r: &ReviewReport, files: &[String]) {
             for v in [&c.model, &c.version].into_iter().flatten() {
                 meta.push(escape_md(v));
             }
-            let reasons: Vec<&str> = Reasons::ALL
-                .iter()
-                .filter(|(x, _)| c.reasons.contains(*x))
-                .map(|(_, n)| *n)
-                .collect();
-            meta.push(escape_md(&reasons.join(", ")));
+            meta.push(escape_md(&c.reasons.label().replace(';', ", ")));
             if let Some(x) = c.confidence {
                 meta.push(format!("confidence {x}"));
             }

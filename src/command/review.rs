@@ -38,7 +38,7 @@ pub fn run(common: &Common, selection: Selection, include_errors: bool) -> anyho
                 report.period_label,
                 report.selected_by,
                 crate::skip::thousands(report.cases.len() as u64),
-                crate::skip::thousands(report.clusters.len() as u64)
+                crate::skip::thousands(report.current_clusters().count() as u64)
             );
         } else {
             eprintln!("logwarden: review: no record with a timestamp, nothing to review");

@@ -174,6 +174,29 @@ pub struct ReviewReport {
     pub owners: Vec<OwnerSummary>,
 }
 
+impl ReviewReport {
+    /// The clusters of the period (without the resolved ones).
+    pub fn current_clusters(&self) -> impl Iterator<Item = &ClusterSummary> {
+        self.clusters.iter().filter(|c| !c.is_resolved())
+    }
+
+    /// The clusters of the previous period that have no case now.
+    pub fn resolved_clusters(&self) -> impl Iterator<Item = &ClusterSummary> {
+        self.clusters.iter().filter(|c| c.is_resolved())
+    }
+
+    /// Number of clusters of each status, in the order new, growing, recurring, resolved.
+    pub fn status_counts(&self) -> [usize; 4] {
+        let n = |s: ClusterStatus| self.clusters.iter().filter(|k| k.status == s).count();
+        [
+            n(ClusterStatus::New),
+            n(ClusterStatus::Growing),
+            n(ClusterStatus::Recurring),
+            n(ClusterStatus::Resolved),
+        ]
+    }
+}
+
 /// Longest period charted per day; longer ones are charted per ISO week.
 const MAX_DAILY_POINTS: i64 = 92;
 

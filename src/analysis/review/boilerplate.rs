@@ -18,20 +18,40 @@ const OTHER_CONTENT_SHARE: f64 = 0.8;
 /// Share of those whose other content must be distinct.
 const DISTINCT_SHARE: f64 = 0.5;
 
-/// The set of boilerplate segments (by [`segment_hash`]).
+/// Tokens of a segment's skeleton: a segment longer than this is known by its most common
+/// tokens only, so the variants of one template (a signature with another name, a disclaimer
+/// with another company) count as one segment.
+const SKELETON: usize = 4;
+
+/// The set of boilerplate segments (by skeleton hash).
 #[derive(Debug, Clone, Default)]
 pub struct Boilerplate {
     segments: HashSet<u32>,
+    /// Documents holding each token, for skeletons.
+    df: HashMap<u32, u32>,
 }
 
 impl Boilerplate {
     /// Learns the boilerplate of a collection of documents.
     pub fn learn(docs: &[&Doc]) -> Boilerplate {
-        // Distinct segment hashes of each document.
+        let mut token_df: HashMap<u32, u32> = HashMap::new();
+        for d in docs {
+            let mut t: Vec<u32> = d.tokens().to_vec();
+            t.sort_unstable();
+            t.dedup();
+            for x in t {
+                *token_df.entry(x).or_default() += 1;
+            }
+        }
+        let mut b = Boilerplate {
+            segments: HashSet::new(),
+            df: token_df,
+        };
+        // Distinct segment keys of each document.
         let hashes: Vec<Vec<u32>> = docs
             .iter()
             .map(|d| {
-                let mut h: Vec<u32> = d.segments().map(segment_hash).collect();
+                let mut h: Vec<u32> = d.segments().map(|s| b.key(s)).collect();
                 h.sort_unstable();
                 h.dedup();
                 h
@@ -79,12 +99,31 @@ impl Boilerplate {
                 found.insert(seg);
             }
         }
-        Boilerplate { segments: found }
+        b.segments = found;
+        b
+    }
+
+    /// The key of a segment: the hash of its tokens, or for a long one of its skeleton (its
+    /// [`SKELETON`] most frequent tokens, in id order).
+    fn key(&self, segment: &[u32]) -> u32 {
+        if segment.len() <= SKELETON {
+            return segment_hash(segment);
+        }
+        let mut t: Vec<u32> = segment.to_vec();
+        t.sort_unstable();
+        t.dedup();
+        t.sort_by(|a, b| {
+            let (fa, fb) = (self.df.get(a).unwrap_or(&0), self.df.get(b).unwrap_or(&0));
+            fb.cmp(fa).then(a.cmp(b))
+        });
+        t.truncate(SKELETON);
+        t.sort_unstable();
+        segment_hash(&t) ^ 0x9e37_79b9
     }
 
     /// True when the segment was learned as boilerplate.
     pub fn contains(&self, segment: &[u32]) -> bool {
-        self.segments.contains(&segment_hash(segment))
+        self.segments.contains(&self.key(segment))
     }
 
     /// Number of boilerplate segments learned.

@@ -385,6 +385,7 @@ fn build_clusters(
         }
     }
     let cur_vecs = cur.vectors(&idf);
+    let threshold = threshold.max(BACKGROUND_FACTOR * background(&cur_vecs, &cur.weights));
     let clustering = cluster(&cur_vecs, &cur.weights, threshold);
     let count = clustering.sums.len();
 
@@ -542,6 +543,33 @@ fn build_clusters(
         });
     }
     out
+}
+
+/// Clusters merge only when their average similarity is this many times the background
+/// similarity of two random cases of the period (texts that share stock phrases, such as long
+/// prompts assembled from templates, are all somewhat similar).
+const BACKGROUND_FACTOR: f64 = 3.0;
+
+/// The average cosine similarity of two distinct cases of the period: the cohesion of all of
+/// them taken as one cluster.
+fn background(vectors: &[SparseVec], weights: &[u32]) -> f64 {
+    let mut sum: HashMap<u32, f64> = HashMap::new();
+    let mut total = 0.0;
+    for (v, &w) in vectors.iter().zip(weights) {
+        total += f64::from(w);
+        for (t, x) in v.iter() {
+            *sum.entry(t).or_default() += f64::from(x) * f64::from(w);
+        }
+    }
+    if total <= 1.0 {
+        return 0.0;
+    }
+    let sq: f64 = sum.values().map(|x| x * x).sum();
+    let b = ((sq - total) / (total * total - total)).clamp(0.0, 1.0);
+    if std::env::var_os("LOGWARDEN_DEBUG_BACKGROUND").is_some() {
+        eprintln!("background similarity {b:.4}");
+    }
+    b
 }
 
 /// Words in a cluster label.

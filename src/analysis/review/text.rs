@@ -92,8 +92,8 @@ pub fn token_id(source: Source, token: &str) -> u32 {
     h
 }
 
-/// The readable word of each token id, for cluster labels: the alphabetically first surface
-/// form seen for a stem (so it does not depend on the order cases were read).
+/// The stem of each token id, for cluster labels. A stem is a function of its id's text, so
+/// the vocabulary does not depend on which cases were read, or in which order.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
     words: HashMap<u32, Box<str>>,
@@ -147,17 +147,17 @@ impl Default for Normalizer {
     }
 }
 
-/// One token before hashing: a stem (with the word it came from) or a placeholder.
+/// One token before hashing: a stem or a placeholder.
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
-    Word { stem: String, surface: String },
+    Word(String),
     Placeholder(&'static str),
 }
 
 impl Tok {
     fn text(&self) -> &str {
         match self {
-            Tok::Word { stem, .. } => stem,
+            Tok::Word(stem) => stem,
             Tok::Placeholder(p) => p,
         }
     }
@@ -192,7 +192,7 @@ impl Normalizer {
                     .map(|t| {
                         let id = token_id(source, t.text());
                         match t {
-                            Tok::Word { surface, .. } => vocab.note(id, surface),
+                            Tok::Word(stem) => vocab.note(id, stem),
                             Tok::Placeholder(p) => vocab.note(id, p),
                         }
                         id
@@ -303,10 +303,7 @@ impl Normalizer {
             {
                 out.push(Tok::Placeholder("<num>"));
                 if letters == "am" || letters == "pm" {
-                    out.push(Tok::Word {
-                        stem: letters.clone(),
-                        surface: letters,
-                    });
+                    out.push(Tok::Word(letters));
                 }
             } else {
                 out.push(Tok::Placeholder("<id>"));
@@ -332,10 +329,7 @@ impl Normalizer {
             return;
         }
         let stem = self.stemmer.stem(p).into_owned();
-        out.push(Tok::Word {
-            stem,
-            surface: p.to_string(),
-        });
+        out.push(Tok::Word(stem));
     }
 
     /// Scripts written without spaces: runs become overlapping character pairs, so two
@@ -354,18 +348,10 @@ impl Normalizer {
                 let w: String = run.iter().collect();
                 self.push_plain(&w, out);
             } else if run.len() == 1 {
-                let s = run[0].to_string();
-                out.push(Tok::Word {
-                    stem: s.clone(),
-                    surface: s,
-                });
+                out.push(Tok::Word(run[0].to_string()));
             } else {
                 for pair in run.windows(2) {
-                    let s: String = pair.iter().collect();
-                    out.push(Tok::Word {
-                        stem: s.clone(),
-                        surface: s,
-                    });
+                    out.push(Tok::Word(pair.iter().collect()));
                 }
             }
         }
@@ -467,7 +453,7 @@ fn is_builtin_boilerplate(s: &RawSegment) -> bool {
         .toks
         .iter()
         .filter_map(|t| match t {
-            Tok::Word { stem, .. } => Some(stem.as_str()),
+            Tok::Word(stem) => Some(stem.as_str()),
             Tok::Placeholder(_) => None,
         })
         .collect();
@@ -834,7 +820,7 @@ mod tests {
         let mut v = Vocabulary::default();
         let d = n.doc(Source::Prompt, "Thanks a lot!", &mut v);
         assert_eq!(d.tokens().len(), 2);
-        assert_eq!(v.word(d.tokens()[0]), Some("thanks"));
+        assert_eq!(v.word(d.tokens()[0]), Some("thank"));
     }
 
     #[test]

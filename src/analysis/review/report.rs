@@ -385,7 +385,7 @@ fn build_clusters(
         }
     }
     let cur_vecs = cur.vectors(&idf);
-    let threshold = threshold.max(BACKGROUND_FACTOR * background(&cur_vecs, &cur.weights));
+    let threshold = threshold.max(BACKGROUND_FACTOR * background(&cur_vecs));
     let clustering = cluster(&cur_vecs, &cur.weights, threshold);
     let count = clustering.sums.len();
 
@@ -546,24 +546,26 @@ fn build_clusters(
 }
 
 /// Clusters merge only when their average similarity is this many times the background
-/// similarity of two random cases of the period (texts that share stock phrases, such as long
+/// similarity of two random texts of the period (texts that share stock phrases, such as long
 /// prompts assembled from templates, are all somewhat similar).
 const BACKGROUND_FACTOR: f64 = 3.0;
 
-/// The average cosine similarity of two distinct cases of the period: the cohesion of all of
-/// them taken as one cluster.
-fn background(vectors: &[SparseVec], weights: &[u32]) -> f64 {
-    let mut sum: HashMap<u32, f64> = HashMap::new();
-    let mut total = 0.0;
-    for (v, &w) in vectors.iter().zip(weights) {
-        total += f64::from(w);
-        for (t, x) in v.iter() {
-            *sum.entry(t).or_default() += f64::from(x) * f64::from(w);
-        }
-    }
-    if total <= 1.0 {
+/// Fewest distinct texts for the background similarity to be estimated.
+const BACKGROUND_MIN_TEXTS: usize = 100;
+
+/// The average cosine similarity of two distinct texts of the period: the cohesion of all of
+/// them taken as one cluster (0 when there are too few to tell).
+fn background(vectors: &[SparseVec]) -> f64 {
+    if vectors.len() < BACKGROUND_MIN_TEXTS {
         return 0.0;
     }
+    let mut sum: HashMap<u32, f64> = HashMap::new();
+    for v in vectors {
+        for (t, x) in v.iter() {
+            *sum.entry(t).or_default() += f64::from(x);
+        }
+    }
+    let total = vectors.len() as f64;
     let sq: f64 = sum.values().map(|x| x * x).sum();
     let b = ((sq - total) / (total * total - total)).clamp(0.0, 1.0);
     if std::env::var_os("LOGWARDEN_DEBUG_BACKGROUND").is_some() {

@@ -30,7 +30,7 @@ pub enum ClusterStatus {
 /// Fewest cases of a growing cluster: 2 -> 3 is noise, not growth.
 pub const GROWING_MIN: u64 = 5;
 /// Fewest cases in the previous period for a cluster that is gone now to be listed.
-pub const RESOLVED_MIN: u64 = 2;
+pub const RESOLVED_MIN: u64 = 3;
 /// Matched past cases below which a cluster still counts as new.
 pub const NEW_MAX_PAST: u64 = 2;
 

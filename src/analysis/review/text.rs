@@ -6,6 +6,7 @@
 //! Boilerplate that only the data reveals is found later, across all cases (`boilerplate.rs`).
 
 use rust_stemmers::{Algorithm, Stemmer};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// Bytes of a text looked at: a case is about what its first few kilobytes say.
@@ -131,7 +132,12 @@ impl Vocabulary {
 /// Turns texts into [`Doc`]s. One per fold: the stemmer is not shared across threads.
 pub struct Normalizer {
     stemmer: Stemmer,
+    /// Stems of words seen, because words repeat far more often than they are new.
+    stems: RefCell<HashMap<Box<str>, Box<str>>>,
 }
+
+/// Words remembered by one normalizer before it starts over.
+const STEM_CACHE: usize = 1 << 17;
 
 impl std::fmt::Debug for Normalizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -143,6 +149,7 @@ impl Default for Normalizer {
     fn default() -> Self {
         Normalizer {
             stemmer: Stemmer::create(Algorithm::English),
+            stems: RefCell::new(HashMap::new()),
         }
     }
 }
@@ -328,7 +335,16 @@ impl Normalizer {
             out.push(Tok::Placeholder("<weekday>"));
             return;
         }
+        let mut cache = self.stems.borrow_mut();
+        if let Some(stem) = cache.get(p) {
+            out.push(Tok::Word(stem.to_string()));
+            return;
+        }
         let stem = self.stemmer.stem(p).into_owned();
+        if cache.len() >= STEM_CACHE {
+            cache.clear();
+        }
+        cache.insert(p.into(), stem.as_str().into());
         out.push(Tok::Word(stem));
     }
 

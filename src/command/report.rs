@@ -169,12 +169,14 @@ fn overview(
     alert_rows.sort_by(|a, b| a[2].cmp(&b[2]).then(b[0].cmp(&a[0])));
     let clusters = r
         .review
-        .clusters
-        .iter()
+        .current_clusters()
         .take(10)
         .map(|c| {
             (
-                c.representative.chars().take(60).collect::<String>(),
+                format!("{} · {}", c.label, c.representative)
+                    .chars()
+                    .take(60)
+                    .collect::<String>(),
                 c.size as f64,
                 // New and growing problems stand out in orange.
                 match c.status.name() {
@@ -216,7 +218,7 @@ fn overview(
                 r.review.cases.len().to_string(),
                 format!(
                     "{} clusters, {}",
-                    r.review.clusters.len(),
+                    r.review.current_clusters().count(),
                     r.review.period_label
                 ),
             ),

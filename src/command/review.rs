@@ -38,7 +38,7 @@ pub fn run(common: &Common, selection: Selection, include_errors: bool) -> anyho
                 report.period_label,
                 report.selected_by,
                 crate::skip::thousands(report.cases.len() as u64),
-                crate::skip::thousands(report.clusters.len() as u64)
+                crate::skip::thousands(report.current_clusters().count() as u64)
             );
         } else {
             eprintln!("logwarden: review: no record with a timestamp, nothing to review");
@@ -91,6 +91,7 @@ pub fn failures_table(r: &ReviewReport, files: &[String]) -> Table {
         "response_excerpt",
         "comment",
         "error",
+        "cluster_label",
     ]);
     for c in &r.cases {
         t.push(vec![
@@ -99,7 +100,7 @@ pub fn failures_table(r: &ReviewReport, files: &[String]) -> Table {
             c.request_id.clone(),
             files.get(c.loc.file as usize).cloned().unwrap_or_default(),
             c.loc.line.to_string(),
-            c.reasons.join(),
+            c.reasons.label().to_string(),
             c.category.name().to_string(),
             c.owner.clone(),
             c.status.map(|s| s.to_string()).unwrap_or_default(),
@@ -115,12 +116,17 @@ pub fn failures_table(r: &ReviewReport, files: &[String]) -> Table {
             c.response_excerpt.clone(),
             c.comment.clone(),
             c.error.clone(),
+            r.clusters
+                .get(c.cluster)
+                .map(|k| k.label.clone())
+                .unwrap_or_default(),
         ]);
     }
     t
 }
 
-/// `failure_clusters.csv`: one row per cluster, largest first.
+/// `failure_clusters.csv`: one row per cluster, largest first, then the clusters of the
+/// previous period that have no case now (`resolved`, size 0).
 pub fn clusters_table(r: &ReviewReport) -> Table {
     let mut t = Table::new([
         "cluster",
@@ -135,6 +141,7 @@ pub fn clusters_table(r: &ReviewReport) -> Table {
         "top_version",
         "top_category",
         "owner",
+        "label",
     ]);
     for c in &r.clusters {
         let mut row = vec![c.id.clone(), c.size.to_string()];
@@ -144,8 +151,13 @@ pub fn clusters_table(r: &ReviewReport) -> Table {
             c.representative.clone(),
             c.top_model.clone(),
             c.top_version.clone(),
-            c.top_category.name().to_string(),
+            if c.is_resolved() {
+                String::new()
+            } else {
+                c.top_category.name().to_string()
+            },
             c.owner.clone(),
+            c.label.clone(),
         ]);
         t.push(row);
     }

@@ -37,7 +37,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.x{overflow-wrap:anywhere;min-width:16em}
 tr:target td{background:#fff3cd}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:11px;font-weight:600;color:#fff;white-space:nowrap}
-.b-new{background:#4e79a7}.b-recurring{background:#8c7b70}.b-growing{background:#e15759}
+.b-new{background:#4e79a7}.b-recurring{background:#8c7b70}.b-growing{background:#e15759}.b-resolved{background:#59a14f}
 .chip{display:inline-block;padding:0 6px;margin-right:4px;border-radius:4px;font-size:11px;font-weight:600;border:1px solid currentColor;white-space:nowrap}
 .c-low{color:#2f5d8a}.c-neg{color:#b3570d}.c-err{color:#b03a3c}
 .case{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:6px;padding:8px 12px;margin:8px 0}

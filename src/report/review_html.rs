@@ -161,17 +161,12 @@ fn cards(h: &mut String, r: &ReviewReport) {
         },
         Some((c.errors, p.errors)),
     );
-    let count = |s: &str| r.clusters.iter().filter(|k| k.status.name() == s).count();
+    let [new, growing, recurring, resolved] = r.status_counts();
     card(
         h,
         "Clusters",
-        &fmt_count(r.clusters.len() as u64),
-        &format!(
-            "{} new · {} growing · {} recurring",
-            count("new"),
-            count("growing"),
-            count("recurring")
-        ),
+        &fmt_count(r.current_clusters().count() as u64),
+        &format!("{new} new · {growing} growing · {recurring} recurring · {resolved} resolved"),
         None,
     );
     h.push_str("</section>");
@@ -258,12 +253,11 @@ fn charts(h: &mut String, r: &ReviewReport) {
     );
     if !r.clusters.is_empty() {
         let rows: Vec<(String, f64, String)> = r
-            .clusters
-            .iter()
+            .current_clusters()
             .take(CLUSTER_BARS)
             .map(|c| {
                 (
-                    format!("{} · {}", c.id, c.representative),
+                    format!("{} · {} · {}", c.id, c.label, c.representative),
                     c.size as f64,
                     status_color(c).to_string(),
                 )
@@ -271,7 +265,7 @@ fn charts(h: &mut String, r: &ReviewReport) {
             .collect();
         let _ = write!(
             h,
-            "<section><h2>Top clusters</h2><p class=\"muted small\">Cases grouped by a normalized prompt signature. <span class=\"badge b-new\">new</span> <span class=\"badge b-growing\">growing</span> <span class=\"badge b-recurring\">recurring</span> compare with the previous four periods.</p><figure>{}</figure></section>",
+            "<section><h2>Top clusters</h2><p class=\"muted small\">Cases grouped by what their whole text says (TF-IDF of stemmed words, without greetings, signatures, quoted replies or text shared by unrelated cases). <span class=\"badge b-new\">new</span> <span class=\"badge b-growing\">growing</span> <span class=\"badge b-recurring\">recurring</span> compare with the previous four periods.</p><figure>{}</figure></section>",
             svg::horizontal_bars("Largest clusters this period", &rows, 1100)
         );
     }
@@ -346,15 +340,16 @@ fn clusters(h: &mut String, r: &ReviewReport) {
         .take(4)
         .map(|p| p.axis.clone())
         .collect();
-    h.push_str("<section><h2>Clusters</h2><table><thead><tr><th>Cluster</th><th>Status</th><th class=\"n\">Cases</th>");
+    h.push_str("<section><h2>Clusters</h2><table><thead><tr><th>Cluster</th><th>Label</th><th>Status</th><th class=\"n\">Cases</th>");
     for l in &prev {
         let _ = write!(h, "<th class=\"n\">{}</th>", esc(l));
     }
     h.push_str("<th>Category · owner</th><th>Model · release</th><th>Representative (masked)</th></tr></thead><tbody>");
-    for c in r.clusters.iter().take(CLUSTERS_SHOWN) {
+    for c in r.current_clusters().take(CLUSTERS_SHOWN) {
         let _ = write!(
             h,
-            "<tr id=\"{id}\"><td><code>{id}</code></td><td><span class=\"badge b-{st}\">{st}</span></td><td class=\"n\"><b>{}</b></td>",
+            "<tr id=\"{id}\"><td><code>{id}</code></td><td>{}</td><td><span class=\"badge b-{st}\">{st}</span></td><td class=\"n\"><b>{}</b></td>",
+            esc(&c.label),
             fmt_count(c.size),
             id = esc(&c.id),
             st = c.status.name()
@@ -373,12 +368,32 @@ fn clusters(h: &mut String, r: &ReviewReport) {
         );
     }
     h.push_str("</tbody></table>");
-    if r.clusters.len() > CLUSTERS_SHOWN {
+    let current = r.current_clusters().count();
+    if current > CLUSTERS_SHOWN {
         let _ = write!(
             h,
             "<p class=\"muted small\">{} more clusters (most of them single cases) are listed in failure_clusters.csv.</p>",
-            fmt_count((r.clusters.len() - CLUSTERS_SHOWN) as u64)
+            fmt_count((current - CLUSTERS_SHOWN) as u64)
         );
+    }
+    let resolved: Vec<&ClusterSummary> = r.resolved_clusters().take(CLUSTERS_SHOWN).collect();
+    if !resolved.is_empty() {
+        let _ = write!(
+            h,
+            "<h3>Resolved</h3><p class=\"muted small\">Clusters of {} with no similar case this period.</p><table><thead><tr><th>Cluster</th><th>Label</th><th class=\"n\">Cases in {}</th></tr></thead><tbody>",
+            esc(&r.previous_label),
+            esc(&r.previous_label)
+        );
+        for c in resolved {
+            let _ = write!(
+                h,
+                "<tr id=\"{id}\"><td><code>{id}</code></td><td>{}</td><td class=\"n\">{}</td></tr>",
+                esc(&c.label),
+                fmt_count(c.history[0]),
+                id = esc(&c.id)
+            );
+        }
+        h.push_str("</tbody></table>");
     }
     h.push_str("</section>");
 }

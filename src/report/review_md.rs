@@ -4,8 +4,7 @@
 use super::{fmt_change, fmt_count, fmt_pct, fmt_rate_change, plural};
 use crate::analysis::review::counts::Tally;
 use crate::analysis::review::period::day_label;
-use crate::analysis::review::report::{ReviewReport, WowRow};
-use crate::analysis::review::Reasons;
+use crate::analysis::review::report::{ClusterSummary, ReviewReport, WowRow};
 use crate::record::time::format_rfc3339;
 use std::fmt::Write;
 
@@ -132,14 +131,11 @@ fn headline(m: &mut String, r: &ReviewReport) {
             fmt_pct(rate(get(c), c.requests))
         );
     }
-    let count = |s: &str| r.clusters.iter().filter(|k| k.status.name() == s).count();
+    let [new, growing, recurring, resolved] = r.status_counts();
     let _ = writeln!(
         m,
-        "| Clusters | {} | | {} new · {} growing · {} recurring | |\n",
-        r.clusters.len(),
-        count("new"),
-        count("growing"),
-        count("recurring")
+        "| Clusters | {} | | {new} new · {growing} growing · {recurring} recurring · {resolved} resolved | |\n",
+        r.current_clusters().count(),
     );
 }
 
@@ -242,15 +238,27 @@ fn clusters(m: &mut String, r: &ReviewReport) {
         .take(4)
         .map(|p| p.axis.clone())
         .collect();
-    let _ = write!(m, "## Clusters\n\n| Cluster | Status | Cases |");
+    let _ = write!(
+        m,
+        "## Clusters\n\nCases grouped by what their whole text says (TF-IDF of stemmed words without greetings, signatures, quoted replies or text shared by unrelated cases; average linkage). The label is the cluster's most distinguishing words.\n\n| Cluster | Label | Status | Cases |"
+    );
     for l in &prev {
         let _ = write!(m, " {} |", escape_md(l));
     }
-    m.push_str(" Category | Owner | Model | Release | Representative (masked) |\n|---|---|---:|");
+    m.push_str(
+        " Category | Owner | Model | Release | Representative (masked) |\n|---|---|---|---:|",
+    );
     m.push_str(&"---:|".repeat(prev.len()));
     m.push_str("---|---|---|---|---|\n");
-    for c in r.clusters.iter().take(CLUSTERS_SHOWN) {
-        let _ = write!(m, "| {} | {} | {} |", c.id, c.status.name(), c.size);
+    for c in r.current_clusters().take(CLUSTERS_SHOWN) {
+        let _ = write!(
+            m,
+            "| {} | {} | {} | {} |",
+            c.id,
+            escape_md(&c.label),
+            c.status.name(),
+            c.size
+        );
         for n in c.history.iter().take(prev.len()) {
             let _ = write!(m, " {n} |");
         }
@@ -264,12 +272,31 @@ fn clusters(m: &mut String, r: &ReviewReport) {
             escape_md(&c.representative)
         );
     }
-    if r.clusters.len() > CLUSTERS_SHOWN {
+    let current = r.current_clusters().count();
+    if current > CLUSTERS_SHOWN {
         let _ = writeln!(
             m,
             "\n{} more clusters are listed in failure_clusters.csv.",
-            r.clusters.len() - CLUSTERS_SHOWN
+            current - CLUSTERS_SHOWN
         );
+    }
+    let resolved: Vec<&ClusterSummary> = r.resolved_clusters().take(CLUSTERS_SHOWN).collect();
+    if !resolved.is_empty() {
+        let _ = writeln!(
+            m,
+            "\n### Resolved\n\nClusters of {} with no similar case this period.\n\n| Cluster | Label | Cases in {} |\n|---|---|---:|",
+            escape_md(&r.previous_label),
+            escape_md(&r.previous_label)
+        );
+        for c in resolved {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} |",
+                c.id,
+                escape_md(&c.label),
+                c.history[0]
+            );
+        }
     }
     m.push('\n');
 }
@@ -353,12 +380,7 @@ fn cases(m: &mut String, r: &ReviewReport, files: &[String]) {
             for v in [&c.model, &c.version].into_iter().flatten() {
                 meta.push(escape_md(v));
             }
-            let reasons: Vec<&str> = Reasons::ALL
-                .iter()
-                .filter(|(x, _)| c.reasons.contains(*x))
-                .map(|(_, n)| *n)
-                .collect();
-            meta.push(escape_md(&reasons.join(", ")));
+            meta.push(escape_md(&c.reasons.label().replace(';', ", ")));
             if let Some(x) = c.confidence {
                 meta.push(format!("confidence {x}"));
             }

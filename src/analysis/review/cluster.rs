@@ -1,353 +1,430 @@
-//! Clustering of case signatures, in three steps:
+//! Average-linkage clustering of TF-IDF vectors that scales: no all-pairs work.
 //!
-//! 1. Signatures seen at least twice (the recurring shapes of a problem) are linked when their
-//!    Jaccard similarity reaches the threshold.
-//! 2. Each signature seen once looks at the signatures similar to it, nearest first. One whose
-//!    nearest is recurring joins it. The others take their nearest that is either recurring
-//!    (joining it) or another one-off signature whose nearest is not recurring either
-//!    (grouping with it). A one-off signature never passes a group on, so a case polluted by a
-//!    pasted sentence cannot chain two problems together.
-//! 3. Groups of two or more cases whose profiles (the share of their cases holding each token)
-//!    are similar merge: the varying part of a recurring question (a product, a name) weighs
-//!    little in a profile, so the variants and phrasings of one question come together.
+//! 1. Candidate neighbours come from an inverted index over each point's few heaviest terms
+//!    only, each posting list capped at its heaviest holders, so a common word never makes
+//!    candidates and the work per point is bounded. Each point keeps its nearest candidates
+//!    (in parallel; the result does not depend on the thread count).
+//! 2. Average linkage over that graph: clusters keep the weighted sum of their members' unit
+//!    vectors, so the average cosine of two clusters is one dot product. The pair with the
+//!    highest average similarity merges first, until none reaches the threshold. A merged
+//!    cluster's similarity to a third is the weighted mean of its parts', so a stale heap
+//!    entry bounds the fresh value from above and is refreshed lazily when it surfaces.
 //!
-//! The result depends only on the multiset of signatures: never on their order, so never on
-//! how the input was chunked.
+//! Points are identified by their position, which the caller makes canonical (sorted by
+//! content), so results never depend on input order. Ties break on the lower ids.
 
-use super::signature::Signature;
-use super::similarity::{Profile, ProfileIndex, Rarity, SimilarityIndex};
-use std::collections::HashMap;
+use super::vector::SparseVec;
+use rayon::prelude::*;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
 
-/// Profiles average their cases, so two phrasings of one question are less similar as profiles
-/// than their closest cases are: profiles merge from this share of the threshold.
-const PROFILE_FACTOR: f64 = 0.8;
+/// Heaviest terms of a point that are indexed and queried.
+const TOP_TERMS: usize = 8;
+/// Holders kept per indexed term (the ones where the term weighs most).
+const POSTING_CAP: usize = 96;
+/// Nearest candidates kept per point.
+const NEIGHBOURS: usize = 12;
+/// Share of a cluster's cohesion a vector must reach to be assigned to it.
+const COHESION_SHARE: f64 = 0.5;
+/// Candidate edges weaker than this (or than the threshold) are not kept.
+const MIN_EDGE: f32 = 0.05;
 
-/// Clusters of a list of signatures, and what is needed to match other signatures to them.
-#[derive(Debug)]
-pub struct Clustering<'s> {
-    /// Cluster of each input signature, numbered in order of each cluster's most common
-    /// signature.
+/// The result: the cluster of each point, numbered densely in order of each cluster's lowest
+/// point, and each cluster's weighted sum of unit vectors.
+#[derive(Debug, Clone)]
+pub struct Clustering {
     pub of: Vec<usize>,
-    /// Number of clusters.
-    pub count: usize,
-    rarity: Rarity,
-    /// Every distinct signature (recurring ones first), with its cluster.
-    all: SimilarityIndex<'s>,
-    cluster_of_node: Vec<usize>,
-    recurring: usize,
-    node_of_sig: HashMap<&'s Signature, usize>,
+    pub sums: Vec<ClusterSum>,
 }
 
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
+/// The weighted sum of a cluster's unit vectors, and its total weight.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterSum {
+    pub terms: HashMap<u32, f32>,
+    pub weight: f64,
+}
+
+impl ClusterSum {
+    fn of(v: &SparseVec, weight: u32) -> ClusterSum {
+        let w = weight as f32;
+        ClusterSum {
+            terms: v.iter().map(|(t, x)| (t, x * w)).collect(),
+            weight: f64::from(weight),
+        }
+    }
+
+    fn dot(&self, other: &ClusterSum) -> f64 {
+        let (small, big) = if self.terms.len() <= other.terms.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        small
+            .terms
+            .iter()
+            .map(|(t, x)| f64::from(*x) * f64::from(big.terms.get(t).copied().unwrap_or(0.0)))
+            .sum()
+    }
+
+    /// The average cosine similarity of `v` to the cluster's members.
+    pub fn similarity_to(&self, v: &SparseVec) -> f64 {
+        if self.weight == 0.0 {
+            return 0.0;
+        }
+        v.iter()
+            .map(|(t, x)| f64::from(x) * f64::from(self.terms.get(&t).copied().unwrap_or(0.0)))
+            .sum::<f64>()
+            / self.weight
+    }
+
+    fn absorb(&mut self, other: ClusterSum) {
+        for (t, x) in other.terms {
+            *self.terms.entry(t).or_default() += x;
+        }
+        self.weight += other.weight;
+    }
+
+    /// The average cosine similarity between two distinct members (1 for a single point,
+    /// whose copies are identical): `(|S|² − w) / (w² − w)` for unit vectors.
+    pub fn cohesion(&self) -> f64 {
+        let w = self.weight;
+        if w <= 1.0 {
+            return 1.0;
+        }
+        let sq: f64 = self.terms.values().map(|x| f64::from(*x).powi(2)).sum();
+        ((sq - w) / (w * w - w)).clamp(0.0, 1.0)
+    }
+
+    /// The `k` heaviest terms of the sum (ties: the lower id).
+    pub fn top_terms(&self, k: usize) -> Vec<(u32, f32)> {
+        let mut all: Vec<(u32, f32)> = self.terms.iter().map(|(t, x)| (*t, *x)).collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(k);
+        all
+    }
+}
+
+/// A heap entry: the (possibly stale) average similarity of two clusters.
+#[derive(Debug, PartialEq)]
+struct Entry {
+    sim: f64,
+    a: u32,
+    b: u32,
+    va: u32,
+    vb: u32,
+}
+
+impl Eq for Entry {}
+
+impl Ord for Entry {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.sim
+            .total_cmp(&o.sim)
+            .then(o.a.cmp(&self.a))
+            .then(o.b.cmp(&self.b))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+/// An index from terms to the points (or clusters) where they weigh most.
+struct TermIndex {
+    postings: HashMap<u32, Vec<u32>>,
+}
+
+impl TermIndex {
+    /// Indexes each item's top terms; `items[i]` lists `(term, weight)`.
+    fn build(items: &[Vec<(u32, f32)>], cap: usize) -> TermIndex {
+        let mut lists: HashMap<u32, Vec<(f32, u32)>> = HashMap::new();
+        for (i, terms) in items.iter().enumerate() {
+            for &(t, w) in terms {
+                lists.entry(t).or_default().push((w, i as u32));
+            }
+        }
+        let postings = lists
+            .into_iter()
+            .map(|(t, mut l)| {
+                l.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                l.truncate(cap);
+                (t, l.into_iter().map(|x| x.1).collect())
+            })
+            .collect();
+        TermIndex { postings }
+    }
+
+    /// The distinct items indexed under any of `terms`, sorted.
+    fn candidates(&self, terms: &[u32]) -> Vec<u32> {
+        let mut out: Vec<u32> = terms
+            .iter()
+            .filter_map(|t| self.postings.get(t))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+fn weighted_top(v: &SparseVec, k: usize) -> Vec<(u32, f32)> {
+    let top = v.top_terms(k);
+    v.iter().filter(|(t, _)| top.contains(t)).collect()
+}
+
+/// Clusters `points` (unit vectors, each standing for `weights[i]` identical cases) by average
+/// cosine similarity `threshold`.
+pub fn cluster(points: &[SparseVec], weights: &[u32], threshold: f64) -> Clustering {
+    let n = points.len();
+    let tops: Vec<Vec<(u32, f32)>> = points.iter().map(|p| weighted_top(p, TOP_TERMS)).collect();
+    let index = TermIndex::build(&tops, POSTING_CAP);
+    // 1. Nearest candidates of every point, in parallel.
+    let edges: Vec<Vec<(u32, f32)>> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let terms: Vec<u32> = tops[i].iter().map(|x| x.0).collect();
+            let mut near: Vec<(u32, f32)> = index
+                .candidates(&terms)
+                .into_iter()
+                .filter(|&j| j as usize != i)
+                .map(|j| (j, points[i].dot(&points[j as usize])))
+                .filter(|&(_, s)| s >= MIN_EDGE && f64::from(s) >= threshold)
+                .collect();
+            near.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            near.truncate(NEIGHBOURS);
+            near
+        })
+        .collect();
+
+    // 2. Average linkage over the candidate graph.
+    let mut sums: Vec<Option<ClusterSum>> = points
+        .iter()
+        .zip(weights)
+        .map(|(p, &w)| Some(ClusterSum::of(p, w)))
+        .collect();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut version: Vec<u32> = vec![0; n];
+    let mut heap: BinaryHeap<Entry> = BinaryHeap::new();
+    for (i, near) in edges.iter().enumerate() {
+        for &(j, s) in near {
+            let (a, b) = (i.min(j as usize) as u32, i.max(j as usize) as u32);
+            if f64::from(s) >= threshold {
+                heap.push(Entry {
+                    sim: f64::from(s),
+                    a,
+                    b,
+                    va: 0,
+                    vb: 0,
+                });
+            }
+        }
+    }
+    drop(edges);
+    while let Some(e) = heap.pop() {
+        if e.sim < threshold {
+            break;
+        }
+        let (a, b) = (find(&mut parent, e.a), find(&mut parent, e.b));
+        if a == b {
+            continue;
+        }
+        let (a, b) = (a.min(b), a.max(b));
+        let fresh =
+            a == e.a && b == e.b && version[a as usize] == e.va && version[b as usize] == e.vb;
+        if !fresh {
+            let (sa, sb) = (
+                sums[a as usize].as_ref().expect("root"),
+                sums[b as usize].as_ref().expect("root"),
+            );
+            let sim = sa.dot(sb) / (sa.weight * sb.weight);
+            if sim >= threshold {
+                heap.push(Entry {
+                    sim,
+                    a,
+                    b,
+                    va: version[a as usize],
+                    vb: version[b as usize],
+                });
+            }
+            continue;
+        }
+        // Merge the smaller sum into the larger one (fewer terms to move); the lower id wins
+        // ties, so the result does not depend on anything but the points.
+        let (la, lb) = (
+            sums[a as usize].as_ref().map_or(0, |s| s.terms.len()),
+            sums[b as usize].as_ref().map_or(0, |s| s.terms.len()),
+        );
+        let (keep, gone) = if lb > la { (b, a) } else { (a, b) };
+        let moved = sums[gone as usize].take().expect("root");
+        sums[keep as usize].as_mut().expect("root").absorb(moved);
+        parent[gone as usize] = keep;
+        version[keep as usize] += 1;
+        version[gone as usize] += 1;
+        // The merged cluster's pairs are refreshed when their stale entries surface.
+    }
+
+    // Dense numbering in order of each cluster's lowest point.
+    let mut number: HashMap<u32, usize> = HashMap::new();
+    let mut of = Vec::with_capacity(n);
+    let mut out_sums: Vec<ClusterSum> = Vec::new();
+    for i in 0..n as u32 {
+        let r = find(&mut parent, i);
+        let next = number.len();
+        let k = *number.entry(r).or_insert_with(|| {
+            out_sums.push(sums[r as usize].take().expect("root"));
+            next
+        });
+        of.push(k);
+    }
+    Clustering { of, sums: out_sums }
+}
+
+fn find(parent: &mut [u32], mut i: u32) -> u32 {
+    while parent[i as usize] != i {
+        parent[i as usize] = parent[parent[i as usize] as usize];
+        i = parent[i as usize];
     }
     i
 }
 
-/// Joins the sets of `a` and `b`; the lower root wins, so the result does not depend on which
-/// side came first.
-fn union(parent: &mut [usize], a: usize, b: usize) {
-    let (a, b) = (find(parent, a), find(parent, b));
-    parent[a.max(b)] = a.min(b);
+/// Finds, for other vectors, the cluster whose members they are most similar to on average.
+/// A vector joins a cluster only when that similarity reaches the threshold and half the
+/// cluster's own cohesion: a tight cluster does not take in what merely touches it.
+pub struct Assigner<'c> {
+    sums: &'c [ClusterSum],
+    index: TermIndex,
+    minimum: Vec<f64>,
 }
 
-/// Renumbers union-find roots densely in index order.
-fn dense_groups(parent: &mut [usize]) -> (Vec<usize>, usize) {
-    let mut number: HashMap<usize, usize> = HashMap::new();
-    let groups = (0..parent.len())
-        .map(|i| {
-            let root = find(parent, i);
-            let next = number.len();
-            *number.entry(root).or_insert(next)
-        })
-        .collect();
-    (groups, number.len())
-}
-
-/// Groups `sigs` by similarity `threshold`.
-pub fn cluster<'s>(sigs: &[&'s Signature], threshold: f64) -> Clustering<'s> {
-    let mut count: HashMap<&Signature, usize> = HashMap::new();
-    for &s in sigs {
-        *count.entry(s).or_default() += 1;
-    }
-    let mut distinct: Vec<(&Signature, usize)> = count.into_iter().collect();
-    distinct.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.tokens().cmp(b.0.tokens())));
-    let recurring = distinct.iter().filter(|d| d.1 >= 2).count();
-    let mut frequency: HashMap<u32, u32> = HashMap::new();
-    for (s, _) in &distinct {
-        for &t in s.tokens() {
-            *frequency.entry(t).or_default() += 1;
-        }
-    }
-    let rarity = Rarity {
-        frequency,
-        threshold,
-    };
-
-    // 1. Single linkage of recurring signatures.
-    let mut all = SimilarityIndex::default();
-    let mut parent: Vec<usize> = (0..distinct.len()).collect();
-    for (i, &(sig, _)) in distinct.iter().take(recurring).enumerate() {
-        for (j, _) in all.similar(sig, &rarity) {
-            union(&mut parent, i, j);
-        }
-        all.insert(sig, &rarity);
-    }
-    for &(sig, _) in &distinct[recurring..] {
-        all.insert(sig, &rarity);
-    }
-    let mut c = Clustering {
-        of: Vec::new(),
-        count: 0,
-        rarity,
-        all,
-        cluster_of_node: Vec::with_capacity(distinct.len()),
-        recurring,
-        node_of_sig: distinct.iter().enumerate().map(|(i, d)| (d.0, i)).collect(),
-    };
-
-    // 2. One-off signatures join their nearest recurring one, or group with one-off ones.
-    let neighbours: Vec<Vec<usize>> = (recurring..distinct.len())
-        .map(|u| c.neighbours(distinct[u].0, Some(u)))
-        .collect();
-    let attached_directly = |u: usize| {
-        neighbours[u - recurring]
-            .first()
-            .is_some_and(|&v| v < recurring)
-    };
-    for u in recurring..distinct.len() {
-        for &v in &neighbours[u - recurring] {
-            if v < recurring || (!attached_directly(u) && !attached_directly(v)) {
-                union(&mut parent, u, v);
-                break;
-            }
-        }
-    }
-    let (group_of, groups) = dense_groups(&mut parent);
-
-    // 3. Groups of two or more cases with similar profiles merge.
-    let mut members: Vec<Vec<(&Signature, usize)>> = vec![Vec::new(); groups];
-    for (i, d) in distinct.iter().enumerate() {
-        members[group_of[i]].push(*d);
-    }
-    let mut profiles = ProfileIndex::default();
-    let mut profiled: Vec<usize> = Vec::new();
-    for (g, m) in members.iter().enumerate() {
-        if m.iter().map(|x| x.1).sum::<usize>() >= 2 {
-            profiles.insert(Profile::of(m));
-            profiled.push(g);
-        }
-    }
-    let mut merged: Vec<usize> = (0..groups).collect();
-    for (a, p) in profiles.profiles.iter().enumerate() {
-        for b in profiles.candidates(p.core_tokens()) {
-            if b < a && p.similarity_to(&profiles.profiles[b]) + 1e-12 >= PROFILE_FACTOR * threshold
-            {
-                union(&mut merged, profiled[a], profiled[b]);
-            }
-        }
-    }
-    let (cluster_of_group, clusters) = dense_groups(&mut merged);
-    c.count = clusters;
-    c.cluster_of_node = group_of.iter().map(|&g| cluster_of_group[g]).collect();
-    c.of = sigs
-        .iter()
-        .map(|s| c.cluster_of_node[c.node_of_sig[s]])
-        .collect();
-    c
-}
-
-impl Clustering<'_> {
-    /// The nodes at or above the threshold of similarity to `sig`, other than `except`,
-    /// nearest first: highest similarity, then recurring before one-off, then the lower node.
-    fn neighbours(&self, sig: &Signature, except: Option<usize>) -> Vec<usize> {
-        let mut found: Vec<(usize, f64)> = self
-            .all
-            .similar(sig, &self.rarity)
-            .into_iter()
-            .filter(|&(v, _)| Some(v) != except)
+impl<'c> Assigner<'c> {
+    /// Indexes the clusters by the heaviest terms of their sums.
+    pub fn new(sums: &'c [ClusterSum], threshold: f64) -> Assigner<'c> {
+        let tops: Vec<Vec<(u32, f32)>> = sums
+            .iter()
+            .map(|s| {
+                let w = s.weight as f32;
+                s.top_terms(3 * TOP_TERMS)
+                    .into_iter()
+                    .map(|(t, x)| (t, x / w))
+                    .collect()
+            })
             .collect();
-        found.sort_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then((a.0 >= self.recurring).cmp(&(b.0 >= self.recurring)))
-                .then(a.0.cmp(&b.0))
-        });
-        found.into_iter().map(|(v, _)| v).collect()
+        Assigner {
+            sums,
+            index: TermIndex::build(&tops, 4 * POSTING_CAP),
+            minimum: sums
+                .iter()
+                .map(|s| threshold.max(COHESION_SHARE * s.cohesion()))
+                .collect(),
+        }
     }
 
-    /// The cluster of `sig`: its own when it was clustered, else that of its nearest
-    /// signature (at or above the threshold), if any.
-    pub fn assign(&self, sig: &Signature) -> Option<usize> {
-        let node = match self.node_of_sig.get(sig) {
-            Some(&n) => n,
-            None => *self.neighbours(sig, None).first()?,
-        };
-        Some(self.cluster_of_node[node])
+    /// The cluster `v` is most similar to, when that similarity reaches the threshold.
+    pub fn assign(&self, v: &SparseVec) -> Option<usize> {
+        let terms = v.top_terms(TOP_TERMS);
+        let mut best: Option<(f64, usize)> = None;
+        for c in self.index.candidates(&terms) {
+            let s = self.sums[c as usize].similarity_to(v);
+            if s >= self.minimum[c as usize] && best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, c as usize));
+            }
+        }
+        best.map(|b| b.1)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::signature::SignatureSource;
+    use super::super::text::{Normalizer, Source, Vocabulary};
+    use super::super::vector::{term_counts, Idf};
     use super::*;
 
-    fn sig(text: &str) -> Signature {
-        Signature::of_text(SignatureSource::Prompt, text)
+    fn vectors(texts: &[&str]) -> Vec<SparseVec> {
+        let n = Normalizer::default();
+        let mut voc = Vocabulary::default();
+        let docs: Vec<_> = texts
+            .iter()
+            .map(|t| n.doc(Source::Prompt, t, &mut voc))
+            .collect();
+        let counts: Vec<Vec<(u32, u32)>> = docs
+            .iter()
+            .map(|d| term_counts(&d.segments().collect::<Vec<_>>()))
+            .collect();
+        let mut idf = Idf::default();
+        for c in &counts {
+            idf.add(c, 1);
+        }
+        counts.iter().map(|c| idf.vector(c)).collect()
     }
 
-    /// Groups of input indices per cluster, sorted, so results compare independent of numbering.
     fn groups(of: &[usize]) -> Vec<Vec<usize>> {
-        let mut g: Vec<Vec<usize>> = Vec::new();
-        for c in 0..=of.iter().copied().max().unwrap_or(0) {
-            let members: Vec<usize> = (0..of.len()).filter(|&i| of[i] == c).collect();
-            if !members.is_empty() {
-                g.push(members);
-            }
+        let mut g: Vec<Vec<usize>> = vec![Vec::new(); of.iter().max().map_or(0, |m| m + 1)];
+        for (i, &k) in of.iter().enumerate() {
+            g[k].push(i);
         }
         g.sort();
         g
     }
 
     #[test]
-    fn near_duplicates_together_unrelated_apart() {
+    fn paraphrases_join_and_topics_stay_apart() {
         let texts = [
-            "How do I reset my password for account 48213?",
-            "What is your refund policy for order #5521 placed on October 3?",
-            "Hey, How do I reset my password for account 7781? Le client a demandé un remboursement.",
-            "Please cancel my subscription to the Pro plan, customer ID 99812.",
-            "What is your refund policy for order #12 placed on December 28?",
-            "I forgot my password for account 5521, how can I reset it?",
-            "Please cancel my subscription to the Storage 2 TB plan, customer ID 11.",
-            "Explain what a p99 latency SLO means to a non-technical stakeholder.",
+            "What do I do if my PIN was blocked?",
+            "wake me up at 7am tomorrow",
+            "My PIN is blocked, how do I unlock my PIN?",
+            "set an alarm to wake me up at 6am",
+            "what is the weather in Paris",
+            "my pin got blocked, can you unblock the pin",
+            "please set an alarm for 5am to wake me",
         ];
-        let sigs: Vec<Signature> = texts.iter().map(|t| sig(t)).collect();
-        let refs: Vec<&Signature> = sigs.iter().collect();
-        let c = cluster(&refs, 0.5);
+        let v = vectors(&texts);
+        let c = cluster(&v, &[1; 7], 0.15);
         assert_eq!(
             groups(&c.of),
-            vec![vec![0, 2, 5], vec![1, 4], vec![3, 6], vec![7]]
+            vec![vec![0, 2, 5], vec![1, 3, 6], vec![4]],
+            "{:?}",
+            c.of
         );
-        assert_eq!(c.count, 4);
+        let a = Assigner::new(&c.sums, 0.15);
+        let q = vectors(&["my PIN is blocked again"]);
+        let pin = c.of[0];
+        // The query's vector lives in another IDF space; only its terms matter here.
+        assert_eq!(a.assign(&q[0]), Some(pin));
+        assert_eq!(a.assign(&SparseVec::default()), None);
     }
 
     #[test]
-    fn a_polluted_case_does_not_chain_two_problems() {
-        // The middle one shares most words with each side; the sides share almost nothing.
-        let texts = [
-            "alpha bravo charlie delta echo foxtrot",
-            "alpha bravo charlie delta echo foxtrot",
-            "alpha bravo charlie delta golf hotel",
-            "charlie delta golf hotel india juliet",
-        ];
-        let sigs: Vec<Signature> = texts.iter().map(|t| sig(t)).collect();
-        assert_eq!(sigs[2].jaccard(&sigs[0]), 0.5);
-        assert_eq!(sigs[2].jaccard(&sigs[3]), 0.5);
-        let refs: Vec<&Signature> = sigs.iter().collect();
-        let c = cluster(&refs, 0.5);
-        assert_eq!(c.of[0], c.of[1]);
-        assert_ne!(c.of[0], c.of[3], "no chain from one problem to the other");
-    }
-
-    #[test]
-    fn result_does_not_depend_on_order() {
-        let texts: Vec<String> = (0..60)
-            .map(|i| match i % 4 {
-                0 => format!("How do I reset my password for account {i}?"),
-                1 => format!("Why was I charged twice on May {i} for invoice INV-{i}0?"),
-                2 => format!(
-                    "Summarize the Q{} 2025 earnings report for Globex Industries that I uploaded.",
-                    i % 4
-                ),
+    fn result_does_not_depend_on_threads() {
+        let texts: Vec<String> = (0..300)
+            .map(|i| match i % 3 {
+                0 => format!("reset my password for account {i} please"),
+                1 => format!("refund for order {i}, it arrived damaged"),
                 _ => {
-                    let w: String = [b'a' + (i / 26) as u8, b'a' + (i % 26) as u8]
-                        .iter()
-                        .map(|&b| b as char)
+                    let w: String = format!("{i:03}")
+                        .bytes()
+                        .map(|b| (b'a' + b - b'0') as char)
                         .collect();
-                    format!("Unique xq{w} yq{w} zq{w}")
+                    format!("q{w} z{w}")
                 }
             })
             .collect();
-        let sigs: Vec<Signature> = texts.iter().map(|t| sig(t)).collect();
-        let fwd: Vec<&Signature> = sigs.iter().collect();
-        let rev: Vec<&Signature> = sigs.iter().rev().collect();
-        let a = groups(&cluster(&fwd, 0.5).of);
-        let mut b_of = cluster(&rev, 0.5).of;
-        b_of.reverse();
-        assert_eq!(a, groups(&b_of));
-        assert_eq!(a.len(), 3 + 15);
-    }
-
-    #[test]
-    fn assign_finds_the_most_similar_cluster() {
-        let base = [
-            sig("How do I reset my password for account 48213?"),
-            sig("What is your refund policy for order #5521 placed on October 3?"),
-        ];
-        let refs: Vec<&Signature> = base.iter().collect();
-        let c = cluster(&refs, 0.5);
-        assert_eq!(
-            c.assign(&sig("How do I reset my password for account 1?")),
-            Some(c.of[0])
-        );
-        assert_eq!(
-            c.assign(&sig(
-                "I forgot my password for account 5521, how can I reset it?"
-            )),
-            Some(c.of[0])
-        );
-        assert_eq!(
-            c.assign(&sig(
-                "What is your refund policy for order #9 placed yesterday?"
-            )),
-            Some(c.of[1])
-        );
-        assert_eq!(
-            c.assign(&sig("Completely different words entirely here")),
-            None
-        );
-    }
-
-    #[test]
-    fn overlap_bounds() {
-        use super::super::similarity::min_overlap;
-        assert_eq!(min_overlap(4, 0.5), 2);
-        assert_eq!(min_overlap(5, 0.5), 3);
-        assert_eq!(min_overlap(1, 0.5), 1);
-        assert_eq!(min_overlap(10, 1.0), 10);
-    }
-
-    #[test]
-    fn phrasings_of_one_question_merge_through_profiles() {
-        let products = [
-            "Pro",
-            "Team",
-            "Starter",
-            "Enterprise",
-            "Storage 2 TB",
-            "Analytics add-on",
-        ];
-        let mut texts = Vec::new();
-        for (i, p) in products.iter().enumerate() {
-            for n in 0..2 {
-                texts.push(format!(
-                    "Please cancel my subscription to the {p} plan, customer ID {i}{n}."
-                ));
-                texts.push(format!(
-                    "Cancel the {p} plan for customer {i}{n} effective today."
-                ));
-            }
-        }
-        texts.push(
-            "Please cancel my subscription to the Premium Support plan, customer ID 1.".into(),
-        );
-        texts.push("How do I reset my password for account 48213?".into());
-        let sigs: Vec<Signature> = texts.iter().map(|t| sig(t)).collect();
-        let refs: Vec<&Signature> = sigs.iter().collect();
-        let c = cluster(&refs, 0.5);
-        let n = texts.len();
-        assert!(c.of[..n - 1].iter().all(|&k| k == c.of[0]), "{:?}", c.of);
-        assert_ne!(c.of[n - 1], c.of[0]);
+        let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
+        let v = vectors(&refs);
+        let w = vec![1u32; v.len()];
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| cluster(&v, &w, 0.3).of);
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap()
+            .install(|| cluster(&v, &w, 0.3).of);
+        assert_eq!(one, two);
+        assert_eq!(groups(&one).iter().filter(|g| g.len() >= 50).count(), 2);
     }
 }

@@ -19,13 +19,18 @@ pub struct ReviewConfig {
     pub excerpt_chars: usize,
     /// Characters kept of feedback comments.
     pub comment_chars: usize,
-    /// Jaccard similarity of two prompt signatures from which they belong to one cluster.
+    /// Average TF-IDF cosine similarity between the cases of two groups from which they merge
+    /// into one cluster (average linkage).
     pub cluster_similarity: f64,
     /// Cases shown per owner on the review page.
     pub top_cases: usize,
     /// Category rules, tried in order; the first that matches decides a case's category.
     pub rules: Vec<CategoryRule>,
 }
+
+/// Default `review.cluster_similarity`, tuned on the development half of the evaluation
+/// harness's intents (benches/review/).
+pub const DEFAULT_CLUSTER_SIMILARITY: f64 = 0.03;
 
 impl Default for ReviewConfig {
     fn default() -> Self {
@@ -34,7 +39,7 @@ impl Default for ReviewConfig {
             negative_below: 0.0,
             excerpt_chars: 160,
             comment_chars: 500,
-            cluster_similarity: 0.5,
+            cluster_similarity: DEFAULT_CLUSTER_SIMILARITY,
             top_cases: 5,
             rules: default_rules(),
         }

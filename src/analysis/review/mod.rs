@@ -1,8 +1,9 @@
 //! The weekly failure review: a fold that keeps the cases (low confidence, negative feedback,
 //! and with `--include-errors` failed requests) of the period under review with masked
-//! excerpts, compact signatures of the cases of the weeks before, and small per-period counts.
+//! excerpts, the normalized texts of the cases of the weeks before, and small per-period counts.
 //! Memory grows with the number of cases, never with the size of the logs.
 
+pub mod boilerplate;
 pub mod category;
 pub mod cluster;
 pub mod config;
@@ -10,8 +11,8 @@ pub mod counts;
 pub mod excerpt;
 pub mod period;
 pub mod report;
-pub mod signature;
-pub mod similarity;
+pub mod text;
+pub mod vector;
 
 pub use category::Category;
 pub use config::ReviewConfig;
@@ -20,54 +21,15 @@ pub use period::Selection;
 pub use report::ReviewReport;
 
 use super::{Analysis, Line};
+use crate::analysis::reasons::FailureRules;
+pub use crate::analysis::reasons::Reasons;
 use crate::config::Owners;
 use crate::record::{Dim, Location, Record};
 use category::Signals;
 use counts::PeriodCounts;
 use period::{Grid, HISTORY_PERIODS, TREND_PERIODS};
-use signature::{Signature, SignatureSource};
 use std::sync::Arc;
-
-/// Why a request is a case; a request can have several reasons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-pub struct Reasons(u8);
-
-impl Reasons {
-    pub const LOW_CONFIDENCE: Reasons = Reasons(1);
-    pub const NEGATIVE_FEEDBACK: Reasons = Reasons(2);
-    pub const ERROR: Reasons = Reasons(4);
-    /// Every reason with its CSV name, in the order `reasons` lists them.
-    pub const ALL: [(Reasons, &'static str); 3] = [
-        (Reasons::LOW_CONFIDENCE, "low_confidence"),
-        (Reasons::NEGATIVE_FEEDBACK, "negative_feedback"),
-        (Reasons::ERROR, "error"),
-    ];
-
-    /// True when every reason of `other` is in `self`.
-    pub fn contains(self, other: Reasons) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// Adds the reasons of `other`.
-    pub fn insert(&mut self, other: Reasons) {
-        self.0 |= other.0;
-    }
-
-    /// True when there is no reason (the request is not a case).
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    /// The reasons `;`-joined in the contract's order: `low_confidence;negative_feedback;error`.
-    pub fn join(self) -> String {
-        Reasons::ALL
-            .iter()
-            .filter(|(r, _)| self.contains(*r))
-            .map(|(_, n)| *n)
-            .collect::<Vec<_>>()
-            .join(";")
-    }
-}
+use text::{Doc, Normalizer, Source, Vocabulary};
 
 /// Everything the review needs besides the records, shared by all chunks.
 #[derive(Debug)]
@@ -101,17 +63,18 @@ pub struct Case {
     pub comment: String,
     /// `type: message` of the request's error, if any.
     pub error: String,
-    pub signature: Signature,
+    /// The normalized text the case is grouped by.
+    pub doc: Doc,
     /// Index into the report's clusters, set when the report is built.
     pub cluster: usize,
     period: i64,
 }
 
-/// A case of an earlier period, kept only as its signature for the cluster history.
+/// A case of an earlier period, kept only as its normalized text for the cluster history.
 #[derive(Debug, Clone)]
 struct PastCase {
     period: i64,
-    signature: Signature,
+    doc: Doc,
 }
 
 /// The review fold.
@@ -123,6 +86,9 @@ pub struct Review {
     counts: PeriodCounts,
     cases: Vec<Case>,
     past: Vec<PastCase>,
+    /// The readable words of the tokens, for cluster labels.
+    vocab: Vocabulary,
+    normalizer: Normalizer,
     /// Latest period seen (only tracked when the period is chosen from the data).
     latest: Option<i64>,
     min_ts: Option<i64>,
@@ -149,6 +115,8 @@ impl Review {
             counts: PeriodCounts::default(),
             cases: Vec::new(),
             past: Vec::new(),
+            vocab: Vocabulary::default(),
+            normalizer: Normalizer::default(),
             latest: None,
             min_ts: None,
             max_ts: None,
@@ -185,7 +153,7 @@ impl Review {
                 } else if c.period >= w.past_from {
                     self.past.push(PastCase {
                         period: c.period,
-                        signature: c.signature,
+                        doc: c.doc,
                     });
                 }
             }
@@ -194,24 +162,27 @@ impl Review {
         self.counts.retain_from(w.counts_from);
     }
 
-    fn reasons(&self, rec: &Record<'_>, failed: bool) -> Reasons {
+    /// The reasons `rec` is a case (errors only with `--include-errors`), and whether it
+    /// failed, both by the one definition in `analysis::reasons`.
+    fn reasons(&self, rec: &Record<'_>) -> (Reasons, bool) {
         let cfg = &self.opts.config;
-        let mut r = Reasons::default();
-        if rec.confidence.is_some_and(|c| c < cfg.min_confidence) {
-            r.insert(Reasons::LOW_CONFIDENCE);
-        }
-        if rec.rating.is_some_and(|x| x < cfg.negative_below) {
-            r.insert(Reasons::NEGATIVE_FEEDBACK);
-        }
-        if failed && self.opts.include_errors {
-            r.insert(Reasons::ERROR);
-        }
-        r
+        let rules = FailureRules {
+            min_confidence: cfg.min_confidence,
+            negative_below: cfg.negative_below,
+        };
+        let all = Reasons::of(rec, &rules);
+        let failed = all.contains(Reasons::ERROR);
+        let reasons = if self.opts.include_errors {
+            all
+        } else {
+            all.without_error()
+        };
+        (reasons, failed)
     }
 
     /// Builds a full case: masks every text now, so no raw text outlives its line.
     fn full_case<'a>(
-        &self,
+        &mut self,
         rec: &Record<'a>,
         line: &Line<'_>,
         ts: i64,
@@ -221,9 +192,9 @@ impl Review {
     ) -> Case {
         let cfg = &self.opts.config;
         let m = &self.opts.masker;
-        let prompt = text(rec.prompt);
-        let response = text(rec.response);
-        let comment = text(rec.comment);
+        let prompt = field_text(rec.prompt);
+        let response = field_text(rec.response);
+        let comment = field_text(rec.comment);
         let error_type = rec.error.and_then(|e| e.kind).map(|k| k.get());
         let error_text = error_text(rec);
         let metadata = match rec.metadata {
@@ -242,7 +213,7 @@ impl Review {
         Case {
             ts,
             loc: line.loc,
-            request_id: m.mask(&text(rec.request_id)),
+            request_id: m.mask(&field_text(rec.request_id)),
             reasons,
             category,
             owner: category.owner(&self.opts.owners).to_string(),
@@ -255,7 +226,14 @@ impl Review {
             response_excerpt: m.excerpt(&response, cfg.excerpt_chars),
             comment: m.excerpt(&comment, cfg.comment_chars),
             error: m.excerpt(&error_text, cfg.excerpt_chars),
-            signature: signature_of(m, &prompt, &response, &error_text),
+            doc: doc_of(
+                &self.normalizer,
+                &mut self.vocab,
+                m,
+                &prompt,
+                &response,
+                &error_text,
+            ),
             cluster: 0,
             period,
         }
@@ -263,7 +241,7 @@ impl Review {
 }
 
 /// The decoded text of an optional field (empty when absent).
-fn text<'a>(v: Option<crate::record::JsonStr<'a>>) -> std::borrow::Cow<'a, str> {
+fn field_text<'a>(v: Option<crate::record::JsonStr<'a>>) -> std::borrow::Cow<'a, str> {
     v.map(|s| s.get()).unwrap_or_default()
 }
 
@@ -280,26 +258,25 @@ fn error_text(rec: &Record<'_>) -> String {
     }
 }
 
-/// The signature of a case: from its prompt, else its response, else its error; detected
+/// The normalized text of a case: its prompt, else its response, else its error; detected
 /// PII is blanked out first, so a pasted value never decides what a case is about.
-fn signature_of(masker: &Masker, prompt: &str, response: &str, error: &str) -> Signature {
+fn doc_of(
+    normalizer: &Normalizer,
+    vocab: &mut Vocabulary,
+    masker: &Masker,
+    prompt: &str,
+    response: &str,
+    error: &str,
+) -> Doc {
     let (source, text) = if !prompt.trim().is_empty() {
-        (SignatureSource::Prompt, prompt)
+        (Source::Prompt, prompt)
     } else if !response.trim().is_empty() {
-        (SignatureSource::Response, response)
+        (Source::Response, response)
     } else {
-        (SignatureSource::Error, error)
+        (Source::Error, error)
     };
-    let head = signature::text_head(text);
-    Signature::of_text(source, &masker.blank_pii(head))
-}
-
-/// True when a request did not succeed: a non-2xx status, or an error object without a status.
-pub fn failed(rec: &Record<'_>) -> bool {
-    match rec.status {
-        Some(s) => !(200..=299).contains(&s),
-        None => rec.error.is_some(),
-    }
+    let head = text::prefix(text, text::MAX_TEXT_BYTES);
+    normalizer.doc(source, &masker.blank_pii(head), vocab)
 }
 
 impl Analysis for Review {
@@ -321,8 +298,7 @@ impl Analysis for Review {
         if period < w.counts_from || period > w.upto {
             return;
         }
-        let failed = failed(rec);
-        let reasons = self.reasons(rec, failed);
+        let (reasons, failed) = self.reasons(rec);
         self.counts.add(period, rec, reasons, failed);
         if reasons.is_empty() {
             return;
@@ -331,12 +307,17 @@ impl Analysis for Review {
             let case = self.full_case(rec, line, ts, period, reasons, failed);
             self.cases.push(case);
         } else if period >= w.past_from {
-            let prompt = text(rec.prompt);
-            let response = text(rec.response);
-            self.past.push(PastCase {
-                period,
-                signature: signature_of(&self.opts.masker, &prompt, &response, &error_text(rec)),
-            });
+            let prompt = field_text(rec.prompt);
+            let response = field_text(rec.response);
+            let doc = doc_of(
+                &self.normalizer,
+                &mut self.vocab,
+                &self.opts.masker,
+                &prompt,
+                &response,
+                &error_text(rec),
+            );
+            self.past.push(PastCase { period, doc });
         }
     }
 
@@ -353,6 +334,7 @@ impl Analysis for Review {
         self.counts.merge(other.counts);
         self.cases.extend(other.cases);
         self.past.extend(other.past);
+        self.vocab.merge(other.vocab);
         let moved = match (self.latest, other.latest) {
             (Some(a), Some(b)) => b > a,
             (None, Some(_)) => true,

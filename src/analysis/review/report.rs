@@ -1,23 +1,38 @@
 //! The finished review: the selected period's cases (sorted, clustered, owned), cluster
 //! history, the trend, week-over-week rows and per-owner summaries, ready for the writers.
 
-use super::cluster::cluster;
+use super::boilerplate::Boilerplate;
+use super::cluster::{cluster, Assigner, ClusterSum};
 use super::counts::{PeriodCounts, Tally};
 use super::period::{day_label, day_start, iso_week_label, ONE_DAY, TREND_PERIODS};
+use super::text::{Doc, Vocabulary};
+use super::vector::{term_counts, Idf, SparseVec};
 use super::{Case, Category, Reasons, Review};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
-/// Whether a cluster is new this period, came back, or grew.
+/// Whether a cluster is new this period, came back, grew, or went away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClusterStatus {
-    /// No similar case in the previous four periods.
+    /// Fewer than [`NEW_MAX_PAST`] similar cases (or a tenth of its size) in the previous
+    /// four periods together.
     New,
-    /// Seen before, and not larger than in any of the previous four periods.
+    /// Seen before and not growing.
     Recurring,
-    /// Seen before, larger now than in each of the previous four periods, and at least a
-    /// quarter above their average (over the periods that had any request).
+    /// Seen before, at least [`GROWING_MIN`] cases, at least 1.5 times the mean of the
+    /// previous periods that had data, and above it by at least three standard deviations
+    /// of a Poisson count with that mean (`size - mean >= 3·sqrt(max(mean, 1))`).
     Growing,
+    /// At least [`RESOLVED_MIN`] cases in the previous period, none this period.
+    Resolved,
 }
+
+/// Fewest cases of a growing cluster: 2 -> 3 is noise, not growth.
+pub const GROWING_MIN: u64 = 5;
+/// Fewest cases in the previous period for a cluster that is gone now to be listed.
+pub const RESOLVED_MIN: u64 = 3;
+/// Matched past cases below which a cluster still counts as new.
+pub const NEW_MAX_PAST: u64 = 2;
 
 impl ClusterStatus {
     pub fn name(self) -> &'static str {
@@ -25,6 +40,7 @@ impl ClusterStatus {
             ClusterStatus::New => "new",
             ClusterStatus::Recurring => "recurring",
             ClusterStatus::Growing => "growing",
+            ClusterStatus::Resolved => "resolved",
         }
     }
 }
@@ -32,13 +48,17 @@ impl ClusterStatus {
 /// One cluster of similar cases.
 #[derive(Debug, Clone)]
 pub struct ClusterSummary {
-    /// `C001`, … numbered by size (largest first), then by first case.
+    /// `C` and six hex digits derived from the cluster's label terms, so the same problem
+    /// keeps its id across runs and weeks (a clash gets `-2`, `-3`, … by size).
     pub id: String,
+    /// Its most distinguishing words (c-TF-IDF over the clusters of the period).
+    pub label: String,
     pub size: u64,
     /// Similar cases in each of the previous four periods (most recent first).
     pub history: [u64; 4],
     pub status: ClusterStatus,
-    /// The masked prompt (or response, or error) excerpt of a typical case.
+    /// The masked prompt (or response, or error) excerpt of its most central case (empty for
+    /// a resolved cluster, whose cases are not kept).
     pub representative: String,
     pub top_model: String,
     pub top_version: String,
@@ -46,6 +66,13 @@ pub struct ClusterSummary {
     pub owner: String,
     /// Indices of its cases in `ReviewReport::cases`.
     pub members: Vec<usize>,
+}
+
+impl ClusterSummary {
+    /// True for a cluster of the previous period with no case now.
+    pub fn is_resolved(&self) -> bool {
+        self.status == ClusterStatus::Resolved
+    }
 }
 
 /// Counts of one period of the trend.
@@ -137,6 +164,7 @@ pub struct ReviewReport {
     pub previous: Tally,
     /// Sorted by time, then file and line.
     pub cases: Vec<Case>,
+    /// The period's clusters, largest first, then the resolved ones (size 0).
     pub clusters: Vec<ClusterSummary>,
     pub trend: Vec<TrendPoint>,
     pub days: Vec<DayPoint>,
@@ -144,6 +172,29 @@ pub struct ReviewReport {
     pub day_unit: &'static str,
     pub wow: Vec<WowRow>,
     pub owners: Vec<OwnerSummary>,
+}
+
+impl ReviewReport {
+    /// The clusters of the period (without the resolved ones).
+    pub fn current_clusters(&self) -> impl Iterator<Item = &ClusterSummary> {
+        self.clusters.iter().filter(|c| !c.is_resolved())
+    }
+
+    /// The clusters of the previous period that have no case now.
+    pub fn resolved_clusters(&self) -> impl Iterator<Item = &ClusterSummary> {
+        self.clusters.iter().filter(|c| c.is_resolved())
+    }
+
+    /// Number of clusters of each status, in the order new, growing, recurring, resolved.
+    pub fn status_counts(&self) -> [usize; 4] {
+        let n = |s: ClusterStatus| self.clusters.iter().filter(|k| k.status == s).count();
+        [
+            n(ClusterStatus::New),
+            n(ClusterStatus::Growing),
+            n(ClusterStatus::Recurring),
+            n(ClusterStatus::Resolved),
+        ]
+    }
 }
 
 /// Longest period charted per day; longer ones are charted per ISO week.
@@ -161,19 +212,19 @@ pub(super) fn build(r: Review) -> ReviewReport {
     let has_data = r.max_ts.is_some();
 
     let mut cases: Vec<Case> = Vec::new();
-    let mut past: Vec<(i64, super::signature::Signature)> = Vec::new();
+    let mut past: Vec<(i64, Doc)> = Vec::new();
     for c in r.cases {
         if c.period == selected {
             cases.push(c);
         } else if c.period < selected && c.period >= selected - 4 {
-            past.push((c.period, c.signature));
+            past.push((c.period, c.doc));
         }
     }
     past.extend(
         r.past
             .into_iter()
             .filter(|p| p.period < selected && p.period >= selected - 4)
-            .map(|p| (p.period, p.signature)),
+            .map(|p| (p.period, p.doc)),
     );
     cases.sort_by(|a, b| a.ts.cmp(&b.ts).then(a.loc.cmp(&b.loc)));
 
@@ -186,6 +237,7 @@ pub(super) fn build(r: Review) -> ReviewReport {
         selected,
         opts.config.cluster_similarity,
         had_data,
+        &r.vocab,
         |c| c.owner(owners).to_string(),
     );
     let (days, day_unit) = day_points(&cases, grid.start(selected), grid.end(selected));
@@ -240,51 +292,200 @@ fn mode<T: Ord + Clone>(values: impl Iterator<Item = T>) -> Option<T> {
     counts.into_iter().find(|(_, n)| *n == best).map(|(v, _)| v)
 }
 
-/// Clusters the cases (setting `Case::cluster`) and matches the earlier periods' signatures.
+/// Distinct content texts of a set of documents, as weighted points in a canonical order.
+struct Points {
+    /// Each point's content tokens, segments separated by `u32::MAX`; sorted.
+    keys: Vec<Vec<u32>>,
+    /// Each point's term counts (unigrams and bigrams).
+    counts: Vec<Vec<(u32, u32)>>,
+    /// Documents per point.
+    weights: Vec<u32>,
+    /// The point of each input document.
+    of: Vec<usize>,
+}
+
+impl Points {
+    fn of(docs: &[&Doc], boilerplate: &Boilerplate) -> Points {
+        let keys: Vec<Vec<u32>> = docs
+            .par_iter()
+            .map(|d| {
+                let mut key = Vec::with_capacity(d.tokens().len() + 4);
+                for (i, s) in boilerplate.content(d).into_iter().enumerate() {
+                    if i > 0 {
+                        key.push(u32::MAX);
+                    }
+                    key.extend_from_slice(s);
+                }
+                key
+            })
+            .collect();
+        let mut distinct: Vec<&Vec<u32>> = keys.iter().collect();
+        distinct.par_sort_unstable();
+        distinct.dedup();
+        let index: HashMap<&Vec<u32>, usize> =
+            distinct.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+        let of: Vec<usize> = keys.iter().map(|k| index[k]).collect();
+        let mut weights = vec![0u32; distinct.len()];
+        for &p in &of {
+            weights[p] += 1;
+        }
+        let keys: Vec<Vec<u32>> = distinct.into_iter().cloned().collect();
+        let counts = keys
+            .par_iter()
+            .map(|k| {
+                let segments: Vec<&[u32]> = k.split(|&t| t == u32::MAX).collect();
+                term_counts(&segments)
+            })
+            .collect();
+        Points {
+            keys,
+            counts,
+            weights,
+            of,
+        }
+    }
+
+    fn vectors(&self, idf: &Idf) -> Vec<SparseVec> {
+        self.counts.par_iter().map(|c| idf.vector(c)).collect()
+    }
+}
+
+/// One cluster before it is summarized: its points and their sum.
+struct Group<'p> {
+    points: Vec<usize>,
+    sum: &'p ClusterSum,
+}
+
+/// Clusters the cases (setting `Case::cluster`), matches the earlier periods' cases to the
+/// clusters for their history, and lists the clusters of the previous period that are gone.
+#[allow(clippy::too_many_arguments)]
 fn build_clusters(
     cases: &mut [Case],
-    past: &[(i64, super::signature::Signature)],
+    past: &[(i64, Doc)],
     selected: i64,
     threshold: f64,
     had_data: [bool; 4],
+    vocab: &Vocabulary,
     owner_of: impl Fn(Category) -> String,
 ) -> Vec<ClusterSummary> {
-    let sigs: Vec<&super::signature::Signature> = cases.iter().map(|c| &c.signature).collect();
-    let clustering = cluster(&sigs, threshold);
-    let mut history = vec![[0u64; 4]; clustering.count];
-    for (period, sig) in past {
-        if let Some(k) = clustering.assign(sig) {
-            let back = (selected - period - 1) as usize;
-            if back < 4 {
-                history[k][back] += 1;
-            }
+    let all_docs: Vec<&Doc> = cases
+        .iter()
+        .map(|c| &c.doc)
+        .chain(past.iter().map(|p| &p.1))
+        .collect();
+    let boilerplate = Boilerplate::learn(&all_docs);
+    let current_docs: Vec<&Doc> = cases.iter().map(|c| &c.doc).collect();
+    let past_docs: Vec<&Doc> = past.iter().map(|p| &p.1).collect();
+    let cur = Points::of(&current_docs, &boilerplate);
+    let old = Points::of(&past_docs, &boilerplate);
+    let mut idf = Idf::default();
+    for p in [&cur, &old] {
+        for (c, &w) in p.counts.iter().zip(&p.weights) {
+            idf.add(c, w);
         }
     }
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clustering.count];
-    for (i, &k) in clustering.of.iter().enumerate() {
-        members[k].push(i);
+    let cur_vecs = cur.vectors(&idf);
+    let threshold = threshold.max(BACKGROUND_FACTOR * background(&cur_vecs));
+    let clustering = cluster(&cur_vecs, &cur.weights, threshold);
+    let count = clustering.sums.len();
+
+    // History: each earlier case joins the cluster its members are most similar to.
+    let old_vecs = old.vectors(&idf);
+    let assigner = Assigner::new(&clustering.sums, threshold);
+    let assigned: Vec<Option<usize>> = old_vecs.par_iter().map(|v| assigner.assign(v)).collect();
+    let mut history = vec![[0u64; 4]; count];
+    let mut left_per_period: Vec<[u64; 4]> = vec![[0; 4]; old.keys.len()];
+    for ((period, _), &p) in past.iter().zip(&old.of) {
+        let back = (selected - period - 1) as usize;
+        if back >= 4 {
+            continue;
+        }
+        match assigned[p] {
+            Some(k) => history[k][back] += 1,
+            None => left_per_period[p][back] += 1,
+        }
     }
+    // Resolved: earlier cases that match no cluster now, clustered among themselves.
+    let left: Vec<usize> = (0..old.keys.len())
+        .filter(|&p| assigned[p].is_none())
+        .collect();
+    let left_vecs: Vec<SparseVec> = left.iter().map(|&p| old_vecs[p].clone()).collect();
+    let left_weights: Vec<u32> = left.iter().map(|&p| old.weights[p]).collect();
+    let gone = cluster(&left_vecs, &left_weights, threshold);
+    let mut gone_history = vec![[0u64; 4]; gone.sums.len()];
+    let mut gone_points: Vec<Vec<usize>> = vec![Vec::new(); gone.sums.len()];
+    for (i, &k) in gone.of.iter().enumerate() {
+        for b in 0..4 {
+            gone_history[k][b] += left_per_period[left[i]][b];
+        }
+        gone_points[k].push(left[i]);
+    }
+
+    // Members of each current cluster, by case and by point.
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (i, &p) in cur.of.iter().enumerate() {
+        members[clustering.of[p]].push(i);
+    }
+    let mut points_of: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (p, &k) in clustering.of.iter().enumerate() {
+        points_of[k].push(p);
+    }
+
+    // Labels over the current clusters and the resolved ones together.
+    let resolved: Vec<usize> = (0..gone.sums.len())
+        .filter(|&k| gone_history[k][0] >= RESOLVED_MIN)
+        .collect();
+    let mut groups: Vec<(Group, &Points)> = (0..count)
+        .map(|k| {
+            (
+                Group {
+                    points: points_of[k].clone(),
+                    sum: &clustering.sums[k],
+                },
+                &cur,
+            )
+        })
+        .collect();
+    groups.extend(resolved.iter().map(|&k| {
+        (
+            Group {
+                points: gone_points[k].clone(),
+                sum: &gone.sums[k],
+            },
+            &old,
+        )
+    }));
+    let labels = labels(&groups, vocab);
+
     // Largest first, then by first case (cases are sorted by time).
-    let mut order: Vec<usize> = (0..clustering.count).collect();
+    let mut order: Vec<usize> = (0..count).collect();
     order.sort_by(|&a, &b| {
         members[b]
             .len()
             .cmp(&members[a].len())
             .then(members[a].first().cmp(&members[b].first()))
     });
-    let width = order.len().to_string().len().max(3);
-    let mut out = Vec::with_capacity(order.len());
+    let mut ids = IdMaker::default();
+    let mut out = Vec::with_capacity(order.len() + resolved.len());
     for (rank, &k) in order.iter().enumerate() {
         let m = &members[k];
         for &i in m {
             cases[i].cluster = rank;
         }
-        // The representative is the first case with the cluster's most common signature.
-        let common = mode(m.iter().map(|&i| cases[i].signature.tokens().to_vec()));
+        // The representative: a case of the point most similar to the cluster on average.
+        let sum = &clustering.sums[k];
+        let central = points_of[k]
+            .iter()
+            .copied()
+            .map(|p| (sum.similarity_to(&cur_vecs[p]), p))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|x| x.1);
+        // Of its cases, the shortest: the same words with the least boilerplate around them.
         let rep = m
             .iter()
             .copied()
-            .find(|&i| Some(cases[i].signature.tokens().to_vec()) == common)
+            .filter(|&i| Some(cur.of[i]) == central)
+            .min_by_key(|&i| (cases[i].prompt_excerpt.chars().count(), i))
             .unwrap_or(m[0]);
         let rc = &cases[rep];
         let representative = [&rc.prompt_excerpt, &rc.response_excerpt, &rc.error]
@@ -294,13 +495,14 @@ fn build_clusters(
             .unwrap_or_default();
         let size = m.len() as u64;
         let h = history[k];
-        let status = cluster_status(size, h, had_data);
         let top_category = mode(m.iter().map(|&i| cases[i].category)).unwrap_or(Category::Model);
+        let (label, terms) = &labels[k];
         out.push(ClusterSummary {
-            id: format!("C{:0width$}", rank + 1),
+            id: ids.make(terms),
+            label: label.clone(),
             size,
             history: h,
-            status,
+            status: cluster_status(size, h, had_data),
             representative,
             top_model: mode(
                 m.iter()
@@ -317,17 +519,160 @@ fn build_clusters(
             members: m.clone(),
         });
     }
+    let mut gone_order: Vec<usize> = (0..resolved.len()).collect();
+    gone_order.sort_by(|&a, &b| {
+        let (ha, hb) = (gone_history[resolved[a]], gone_history[resolved[b]]);
+        hb[0]
+            .cmp(&ha[0])
+            .then(labels[count + a].0.cmp(&labels[count + b].0))
+    });
+    for j in gone_order {
+        let (label, terms) = &labels[count + j];
+        out.push(ClusterSummary {
+            id: ids.make(terms),
+            label: label.clone(),
+            size: 0,
+            history: gone_history[resolved[j]],
+            status: ClusterStatus::Resolved,
+            representative: String::new(),
+            top_model: String::new(),
+            top_version: String::new(),
+            top_category: Category::Model,
+            owner: String::new(),
+            members: Vec::new(),
+        });
+    }
     out
 }
 
-/// New, growing or recurring, from this period's size and the previous four periods'.
+/// Clusters merge only when their average similarity is this many times the background
+/// similarity of two random texts of the period (texts that share stock phrases, such as long
+/// prompts assembled from templates, are all somewhat similar).
+const BACKGROUND_FACTOR: f64 = 3.0;
+
+/// Fewest distinct texts for the background similarity to be estimated.
+const BACKGROUND_MIN_TEXTS: usize = 100;
+
+/// The average cosine similarity of two distinct texts of the period: the cohesion of all of
+/// them taken as one cluster (0 when there are too few to tell).
+fn background(vectors: &[SparseVec]) -> f64 {
+    if vectors.len() < BACKGROUND_MIN_TEXTS {
+        return 0.0;
+    }
+    let mut sum: HashMap<u32, f64> = HashMap::new();
+    for v in vectors {
+        for (t, x) in v.iter() {
+            *sum.entry(t).or_default() += f64::from(x);
+        }
+    }
+    let total = vectors.len() as f64;
+    let sq: f64 = sum.values().map(|x| x * x).sum();
+    let b = ((sq - total) / (total * total - total)).clamp(0.0, 1.0);
+    if std::env::var_os("LOGWARDEN_DEBUG_BACKGROUND").is_some() {
+        eprintln!("background similarity {b:.4}");
+    }
+    b
+}
+
+/// Words in a cluster label.
+const LABEL_WORDS: usize = 4;
+/// Label terms that make a cluster's id.
+const ID_TERMS: usize = 3;
+
+/// A short label per group, c-TF-IDF style (BERTopic): the words most frequent in the group
+/// relative to their frequency over all groups, `tf(t, g) / |g| · ln(1 + A / f(t))` with `A`
+/// the mean number of words per group. Placeholders (`<num>`, …) are never label words.
+/// Returns each label and the token ids its id is made from.
+fn labels(groups: &[(Group, &Points)], vocab: &Vocabulary) -> Vec<(String, Vec<u32>)> {
+    let is_word = |t: u32| vocab.word(t).is_some_and(|w| !w.starts_with('<'));
+    let tf: Vec<Vec<(u32, f64)>> = groups
+        .par_iter()
+        .map(|(g, pts)| {
+            let mut counts: HashMap<u32, f64> = HashMap::new();
+            for &p in &g.points {
+                let w = f64::from(pts.weights[p]);
+                for &t in &pts.keys[p] {
+                    if t != u32::MAX && is_word(t) {
+                        *counts.entry(t).or_default() += w;
+                    }
+                }
+            }
+            let mut v: Vec<(u32, f64)> = counts.into_iter().collect();
+            v.sort_unstable_by_key(|x| x.0);
+            v
+        })
+        .collect();
+    let mut total: HashMap<u32, f64> = HashMap::new();
+    let mut words = 0.0;
+    for v in &tf {
+        for &(t, n) in v {
+            *total.entry(t).or_default() += n;
+            words += n;
+        }
+    }
+    let mean = words / groups.len().max(1) as f64;
+    tf.par_iter()
+        .zip(groups.par_iter())
+        .map(|(v, (g, _))| {
+            let size: f64 = v.iter().map(|x| x.1).sum::<f64>().max(1.0);
+            let mut scored: Vec<(f64, u32)> = v
+                .iter()
+                .map(|&(t, n)| (n / size * (1.0 + mean / total[&t]).ln(), t))
+                .collect();
+            // Ties (common in small groups) go to the term heavier in the group's vectors.
+            scored.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then_with(|| {
+                        let wa = g.sum.terms.get(&a.1).copied().unwrap_or(0.0);
+                        let wb = g.sum.terms.get(&b.1).copied().unwrap_or(0.0);
+                        wb.total_cmp(&wa)
+                    })
+                    .then(a.1.cmp(&b.1))
+            });
+            scored.truncate(LABEL_WORDS);
+            let label = scored
+                .iter()
+                .filter_map(|&(_, t)| vocab.word(t))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut terms: Vec<u32> = scored.iter().take(ID_TERMS).map(|x| x.1).collect();
+            terms.sort_unstable();
+            (label, terms)
+        })
+        .collect()
+}
+
+/// Cluster ids from label terms, unique within a report.
+#[derive(Default)]
+struct IdMaker {
+    seen: HashMap<String, u32>,
+}
+
+impl IdMaker {
+    fn make(&mut self, terms: &[u32]) -> String {
+        let key = super::text::segment_hash(terms) & 0x00ff_ffff;
+        let base = format!("C{key:06x}");
+        let n = self.seen.entry(base.clone()).or_default();
+        *n += 1;
+        if *n == 1 {
+            base
+        } else {
+            format!("{base}-{n}")
+        }
+    }
+}
+
+/// New, growing or recurring, from this period's size and the previous four periods'
+/// (see [`ClusterStatus`] for the tests).
 fn cluster_status(size: u64, history: [u64; 4], had_data: [bool; 4]) -> ClusterStatus {
-    if history.iter().all(|&n| n == 0) {
+    let past: u64 = history.iter().sum();
+    if past < NEW_MAX_PAST.max(size / 10) {
         return ClusterStatus::New;
     }
     let periods = had_data.iter().filter(|&&d| d).count().max(1) as f64;
-    let mean = history.iter().sum::<u64>() as f64 / periods;
-    if history.iter().all(|&n| size > n) && size as f64 >= 1.25 * mean {
+    let mean = past as f64 / periods;
+    let s = size as f64;
+    if size >= GROWING_MIN && s >= 1.5 * mean && s - mean >= 3.0 * mean.max(1.0).sqrt() {
         ClusterStatus::Growing
     } else {
         ClusterStatus::Recurring

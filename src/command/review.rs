@@ -50,10 +50,7 @@ pub fn run(common: &Common, selection: Selection, include_errors: bool) -> anyho
         Some(dir) => {
             let mut set = OutputFolder::begin(dir, common.quiet)?;
             set.add("failures.csv", &failures.to_csv())?;
-            set.add(
-                "failure_clusters.csv",
-                &clusters_table(&report).to_csv(),
-            )?;
+            set.add("failure_clusters.csv", &clusters_table(&report).to_csv())?;
             set.add("review_wow.csv", &wow_table(&report).to_csv())?;
             set.add(
                 "review.md",

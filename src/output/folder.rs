@@ -242,7 +242,10 @@ fn renameat2(from: &Path, to: &Path, flags: libc::c_uint) -> io::Result<()> {
 /// rename itself failed.
 #[cfg(target_os = "linux")]
 fn unsupported(e: &io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP))
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP)
+    )
 }
 
 /// Puts `staging` at `dir`; returns where the previous folder now is, to be removed.
@@ -271,7 +274,9 @@ fn swap_with(
             }
         }
         // Nothing is at `dir` and the lock keeps other logwarden runs away: a plain rename.
-        return fs::rename(staging, dir).map(|_| None).map_err(|e| path_err(dir, e));
+        return fs::rename(staging, dir)
+            .map(|_| None)
+            .map_err(|e| path_err(dir, e));
     }
     #[cfg(target_os = "linux")]
     if exchange {

@@ -166,7 +166,9 @@ impl OutputLock {
             };
             for kind in [Kind::Stage, Kind::Old, Kind::Tmp] {
                 // KIND-<16 hex>-NAME, with NAME exactly ours (a name may itself hold dashes).
-                let Some(rest) = n.strip_prefix(kind.prefix()).and_then(|r| r.strip_prefix('-'))
+                let Some(rest) = n
+                    .strip_prefix(kind.prefix())
+                    .and_then(|r| r.strip_prefix('-'))
                 else {
                     continue;
                 };
@@ -329,7 +331,10 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, ["lock-out", "lock-out-2", "tmp-0123456789abcdef-out-2"]);
+        assert_eq!(
+            left,
+            ["lock-out", "lock-out-2", "tmp-0123456789abcdef-out-2"]
+        );
     }
 
     #[test]

@@ -214,7 +214,11 @@ mod tests {
             set.add(&p, b"new").unwrap();
         }
         assert_eq!(fs::read_to_string(&p).unwrap(), "old");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporaries left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporaries left"
+        );
         let mut set = OutputSet::new();
         set.add(&p, b"new").unwrap();
         set.commit().unwrap();

@@ -117,4 +117,3 @@ fn write_partitions(
     }
     Ok(written)
 }
-

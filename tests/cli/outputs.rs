@@ -43,16 +43,17 @@ fn snapshot(dir: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
     Some(out)
 }
 
-/// A snapshot with the one field that differs between two runs on the same input (the time of
-/// the run in `summary.json`) blanked.
+/// A snapshot with the fields that differ between two runs on the same input (the time and the
+/// duration of the run in `summary.json`) blanked.
 fn normalized(mut snap: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
     if let Some(json) = snap.get_mut("summary.json") {
         let text = String::from_utf8(json.clone()).unwrap();
         let text: Vec<String> = text
             .lines()
             .map(|l| {
-                if l.trim_start().starts_with("\"generated_at\"") {
-                    "\"generated_at\": -".to_string()
+                let key = l.trim_start();
+                if key.starts_with("\"generated_at\"") || key.starts_with("\"elapsed_seconds\"") {
+                    "-".to_string()
                 } else {
                     l.to_string()
                 }
@@ -98,7 +99,11 @@ fn logwarden(env: &Env, args: &[&str]) -> Command {
 
 /// Reads `dir` through one descriptor until told to stop: every folder read whole while it
 /// stayed at `dir` must be one of `allowed`. Returns how many whole reads it checked.
-fn reader(dir: PathBuf, allowed: Arc<Vec<BTreeMap<String, Vec<u8>>>>, stop: Arc<AtomicBool>) -> usize {
+fn reader(
+    dir: PathBuf,
+    allowed: Arc<Vec<BTreeMap<String, Vec<u8>>>>,
+    stop: Arc<AtomicBool>,
+) -> usize {
     let mut checked = 0;
     while !stop.load(Ordering::Relaxed) {
         // With RENAME_EXCHANGE the folder is never missing, not even for an instant.
@@ -139,7 +144,10 @@ fn concurrent_runs_readers_and_kills_always_leave_one_complete_report() {
         assert_eq!(r.code, 0, "{}", r.stderr);
         refs.push(normalized(snapshot(&env.path(&out)).unwrap()));
     }
-    assert!(refs.windows(2).all(|w| w[0] != w[1]), "inputs give distinct reports");
+    assert!(
+        refs.windows(2).all(|w| w[0] != w[1]),
+        "inputs give distinct reports"
+    );
     let allowed = Arc::new(refs);
     let dir = env.path("out");
     let r = env.run(&["report", "in0.jsonl", "-o", "out", "-q"]);
@@ -197,7 +205,10 @@ fn concurrent_runs_readers_and_kills_always_leave_one_complete_report() {
             after.keys().collect::<Vec<_>>()
         );
     }
-    assert!(reads.load(Ordering::Relaxed) > 0, "the readers checked whole folders");
+    assert!(
+        reads.load(Ordering::Relaxed) > 0,
+        "the readers checked whole folders"
+    );
     eprintln!(
         "outputs stress: {kills} runs killed, {} whole reads checked",
         reads.load(Ordering::Relaxed)
@@ -311,7 +322,7 @@ fn a_folder_of_other_files_is_refused_before_the_scan() {
     // The current directory is never swapped away.
     let r = env.run(&["sli", "a.jsonl", "-o", "."]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("current directory"), "{}", r.stderr);
+    assert!(r.stderr.contains("give it a name"), "{}", r.stderr);
     assert_eq!(names(env.dir.path()), ["a.jsonl", "home"]);
     // A folder an earlier version wrote (known files, no marker) is replaced whole.
     env.write("old/sli.csv", "bucket\n");
@@ -346,9 +357,12 @@ fn a_killed_export_is_never_read_by_the_documented_globs() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mut rng = Rng(42);
     for _ in 0..4 {
-        let mut child = logwarden(&env, &["export", "big.jsonl", "-o", "requests/shard=1", "-q"])
-            .spawn()
-            .unwrap();
+        let mut child = logwarden(
+            &env,
+            &["export", "big.jsonl", "-o", "requests/shard=1", "-q"],
+        )
+        .spawn()
+        .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(rng.below(1500)));
         let _ = child.kill();
         let _ = child.wait();
@@ -358,7 +372,11 @@ fn a_killed_export_is_never_read_by_the_documented_globs() {
             let full = format!("{}/{pattern}", root.display());
             for hit in glob::glob(&full).unwrap() {
                 let hit = hit.unwrap();
-                let rel = hit.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+                let rel = hit
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 assert!(rel.starts_with("shard=1/date="), "{pattern} reads {rel}");
             }
         }

@@ -202,7 +202,8 @@ pub struct CommonArgs {
     /// Log files, directories (searched for *.jsonl, *.ndjson, *.json, *.log, also .gz/.zst), globs, or - for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
-    /// Output directory (default: the main table as CSV on stdout).
+    /// Output directory, written whole and swapped in at the end; runs into one DIR take turns
+    /// (query: a file; redact: a file or directory). Default: the main table as CSV on stdout.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// Worker threads (default: all cores). Results never depend on it.

@@ -25,7 +25,13 @@ pub fn run(common: &Common, req: &ExportRequest) -> anyhow::Result<Outcome> {
     limit_polars_threads(common.scan.threads);
     let (table, summary) = scan_table(common, ColumnSet::all())?;
     let skipped = skipped_table(&summary).to_csv();
-    let partitions = export(&table, dir, req.format, &[("skipped.csv", skipped)])?;
+    let partitions = export(
+        &table,
+        dir,
+        req.format,
+        &[("skipped.csv", skipped)],
+        common.quiet,
+    )?;
     if !common.quiet {
         eprintln!(
             "logwarden: export: {} rows in {} day partitions written to {}",

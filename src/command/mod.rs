@@ -26,7 +26,7 @@ pub use slo::SloRequest;
 
 use crate::config::Config;
 use crate::input::{discover, Source};
-use crate::output::{OutputSet, Table};
+use crate::output::{OutputFolder, OutputLock, Table};
 use crate::record::Location;
 use crate::scan::{ScanOptions, ScanSummary};
 use anyhow::{bail, Context};
@@ -136,8 +136,29 @@ impl Outcome {
     }
 }
 
+/// The lock on the output folder of a command that writes one, taken before the scan: a second
+/// run writing the same folder waits until this one has swapped its folder in.
+fn lock_output_folder(req: &Request) -> anyhow::Result<Option<OutputLock>> {
+    let common = match req {
+        Request::Sli { common, .. }
+        | Request::Slo { common, .. }
+        | Request::Cost { common, .. }
+        | Request::Review { common, .. }
+        | Request::Pii(common) => common,
+        Request::Report(r) => &r.common,
+        #[cfg(feature = "table")]
+        Request::Export { common, .. } => common,
+        _ => return Ok(None),
+    };
+    match &common.output {
+        Some(dir) => Ok(Some(OutputFolder::lock(dir, common.quiet)?)),
+        None => Ok(None),
+    }
+}
+
 /// Runs a request; the error, if any, is one line for stderr and exit status 2.
 pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
+    let _lock = lock_output_folder(&req)?;
     match req {
         Request::Sli { common, by } => Ok((sli::run(&common, by)?, common.fail_on)),
         Request::Slo { common, slo } => Ok((slo::run(&common, &slo)?, common.fail_on)),
@@ -234,7 +255,7 @@ pub(crate) fn skipped_table(summary: &ScanSummary) -> Table {
     t
 }
 
-/// Writes a command's tables: under `-o DIR` as files (plus `skipped.csv`), committed together;
+/// Writes a command's tables: under `-o DIR` as one folder (plus `skipped.csv`) swapped in whole;
 /// otherwise the main table to stdout.
 pub(crate) fn emit(
     common: &Common,
@@ -245,12 +266,12 @@ pub(crate) fn emit(
     match &common.output {
         None => crate::output::write_stdout(&main.to_csv()).context("stdout"),
         Some(dir) => {
-            let mut set = OutputSet::new();
+            let mut folder = OutputFolder::begin(dir, common.quiet)?;
             for (name, table) in files {
-                set.add(&dir.join(name), &table.to_csv())?;
+                folder.add(name, &table.to_csv())?;
             }
-            set.add(&dir.join("skipped.csv"), &skipped_table(summary).to_csv())?;
-            set.commit()?;
+            folder.add("skipped.csv", &skipped_table(summary).to_csv())?;
+            folder.commit()?;
             Ok(())
         }
     }

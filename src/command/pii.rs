@@ -4,7 +4,7 @@
 use super::{check_skips, sources, Common, Outcome};
 use crate::analysis::pii::{Classifier, DataClass, PiiAudit, PiiContext, PiiReport};
 use crate::analysis::Analysis;
-use crate::output::{AtomicFile, OutputSet, Table};
+use crate::output::{OutputFolder, Table};
 use crate::pii::{Detectors, Fingerprinter, PiiConfig};
 use crate::skip::thousands;
 use anyhow::{anyhow, Context};
@@ -105,10 +105,10 @@ fn write_outputs(
             }
         }
         Some(dir) => {
-            let mut set = OutputSet::new();
-            add_findings(&mut set, &dir.join("pii_findings.csv"), report, files)?;
+            let mut set = OutputFolder::begin(dir, common.quiet)?;
+            add_findings(&mut set, "pii_findings.csv", report, files)?;
             for (name, table) in tables {
-                set.add(&dir.join(name), &table.to_csv())?;
+                set.add(name, &table.to_csv())?;
             }
             set.commit()?;
             Ok(())
@@ -116,18 +116,14 @@ fn write_outputs(
     }
 }
 
-/// Stages `pii_findings.csv` at `path` in `set`, streamed from the report.
+/// Writes `pii_findings.csv` as `name` into `folder`, streamed from the report.
 pub fn add_findings(
-    set: &mut OutputSet,
-    path: &std::path::Path,
+    folder: &mut OutputFolder,
+    name: &str,
     report: &PiiReport,
     files: &[String],
 ) -> anyhow::Result<()> {
-    let mut f = AtomicFile::create(path)?;
-    report
-        .write_findings(files, &mut f)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    set.add_file(f)?;
+    folder.write_with(name, |w| report.write_findings(files, w))?;
     Ok(())
 }
 

@@ -15,7 +15,7 @@ use crate::analysis::review::{Masker, ReviewOptions, Selection};
 use crate::analysis::slo::config::Severity;
 use crate::analysis::slo::SloPlan;
 use crate::analysis::Analysis;
-use crate::output::{OutputSet, Table};
+use crate::output::{OutputFolder, Table};
 use crate::record::Dim;
 use crate::report::index_html::{render as render_index, Overview};
 use crate::report::{review_html, review_md};
@@ -94,23 +94,18 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     ));
     tables.push(("failure_clusters.csv", clusters_table(&reports.review)));
     tables.push(("review_wow.csv", wow_table(&reports.review)));
-    let mut set = OutputSet::new();
+    let mut set = OutputFolder::begin(dir, common.quiet)?;
     // The findings are streamed (they may be spilled to disk), not built as a table.
-    add_findings(
-        &mut set,
-        &dir.join("pii_findings.csv"),
-        &reports.pii,
-        &summary.files,
-    )?;
+    add_findings(&mut set, "pii_findings.csv", &reports.pii, &summary.files)?;
     for (name, t) in &tables {
-        set.add(&dir.join(name), &t.to_csv())?;
+        set.add(name, &t.to_csv())?;
     }
     set.add(
-        &dir.join("review.md"),
+        "review.md",
         review_md::render(&reports.review, &summary.files).as_bytes(),
     )?;
     set.add(
-        &dir.join("review.html"),
+        "review.html",
         review_html::render(&reports.review, &summary.files).as_bytes(),
     )?;
     let mut files: Vec<&str> = Vec::new();
@@ -123,11 +118,11 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     files.extend(["review.md", "review.html", "summary.json"]);
     let summary_json = summary_json(common, &summary, &reports, &alert_list, &files);
     set.add(
-        &dir.join("summary.json"),
+        "summary.json",
         serde_json::to_string_pretty(&summary_json)?.as_bytes(),
     )?;
     let page = render_index(&overview(&reports, &summary_json, &alert_list, &files));
-    set.add(&dir.join("index.html"), page.as_bytes())?;
+    set.add("index.html", page.as_bytes())?;
     set.commit()?;
     Ok(Outcome {
         findings: reports.pii.count() > 0,

@@ -5,7 +5,7 @@ use super::{check_skips, note_left_out, skipped_table, sources, Common, Outcome}
 use crate::analysis::review::report::ReviewReport;
 use crate::analysis::review::{Masker, Review, ReviewOptions, Selection};
 use crate::analysis::Analysis;
-use crate::output::{fmt_opt, OutputSet, Table};
+use crate::output::{fmt_opt, OutputFolder, Table};
 use crate::record::time::format_rfc3339;
 use crate::report::{review_html, review_md};
 use crate::scan::scan;
@@ -48,22 +48,19 @@ pub fn run(common: &Common, selection: Selection, include_errors: bool) -> anyho
     match &common.output {
         None => crate::output::write_stdout(&failures.to_csv()).context("stdout")?,
         Some(dir) => {
-            let mut set = OutputSet::new();
-            set.add(&dir.join("failures.csv"), &failures.to_csv())?;
+            let mut set = OutputFolder::begin(dir, common.quiet)?;
+            set.add("failures.csv", &failures.to_csv())?;
+            set.add("failure_clusters.csv", &clusters_table(&report).to_csv())?;
+            set.add("review_wow.csv", &wow_table(&report).to_csv())?;
             set.add(
-                &dir.join("failure_clusters.csv"),
-                &clusters_table(&report).to_csv(),
-            )?;
-            set.add(&dir.join("review_wow.csv"), &wow_table(&report).to_csv())?;
-            set.add(
-                &dir.join("review.md"),
+                "review.md",
                 review_md::render(&report, &summary.files).as_bytes(),
             )?;
             set.add(
-                &dir.join("review.html"),
+                "review.html",
                 review_html::render(&report, &summary.files).as_bytes(),
             )?;
-            set.add(&dir.join("skipped.csv"), &skipped_table(&summary).to_csv())?;
+            set.add("skipped.csv", &skipped_table(&summary).to_csv())?;
             set.commit()?;
         }
     }

@@ -1,9 +1,14 @@
-//! Output: tables rendered as CSV (RFC 4180, plain decimals) and files written atomically, all
-//! of a run's files staged first and renamed into place only once every one was written.
+//! Output: tables rendered as CSV (RFC 4180, plain decimals), output folders replaced as a whole
+//! (`folder`), and single files written under a unique temporary name and renamed into place,
+//! every output under an exclusive lock (`lock`).
 
 pub mod csv_table;
+pub mod folder;
+pub mod lock;
 
 pub use csv_table::{fmt_f64, fmt_opt, round_to, Table};
+pub use folder::OutputFolder;
+pub use lock::OutputLock;
 
 use std::fs;
 use std::io::{self, Write};
@@ -25,8 +30,9 @@ fn out_err(path: &Path, source: io::Error) -> OutputError {
     }
 }
 
-/// Files staged under temporary names in their final directory, renamed into place together by
-/// `commit`. Dropping an uncommitted set removes the temporaries and leaves old reports intact.
+/// Files staged under temporary names, renamed into place one after another by `commit` (for
+/// `redact`'s mirrored trees; a report folder is an `OutputFolder`, swapped in whole). Dropping
+/// an uncommitted set removes the temporaries and leaves the old files intact.
 #[derive(Debug, Default)]
 pub struct OutputSet {
     staged: Vec<(PathBuf, PathBuf)>,
@@ -54,13 +60,13 @@ impl OutputSet {
 
     /// Renames every staged file into place.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
-        let staged = std::mem::take(&mut self.staged);
         let mut done = Vec::new();
-        for (tmp, dest) in staged {
-            if let Err(e) = fs::rename(&tmp, &dest) {
-                let _ = fs::remove_file(&tmp);
-                return Err(out_err(&dest, e));
-            }
+        while !self.staged.is_empty() {
+            // On an error the files not yet renamed stay in `staged`, removed by `drop`.
+            let (tmp, dest) = &self.staged[0];
+            fs::rename(tmp, dest).map_err(|e| out_err(dest, e))?;
+            let (tmp, dest) = self.staged.remove(0);
+            remove_work_dir_if_empty(&tmp);
             done.push(dest);
         }
         Ok(done)
@@ -71,20 +77,32 @@ impl Drop for OutputSet {
     fn drop(&mut self) {
         for (tmp, _) in &self.staged {
             let _ = fs::remove_file(tmp);
+            remove_work_dir_if_empty(tmp);
         }
     }
 }
 
-/// A file written under a temporary name next to its destination and renamed into place by
-/// `commit`; dropped uncommitted, it removes the temporary and leaves the old file alone.
+/// Removes the work area holding `tmp` once nothing (no lock, no other temporary) is left in it.
+fn remove_work_dir_if_empty(tmp: &Path) {
+    if let Some(work) = tmp.parent() {
+        let _ = fs::remove_dir(work);
+    }
+}
+
+/// A file written under a unique temporary name in the work area beside its destination
+/// (`.logwarden-tmp/tmp-RANDOM-NAME`, created with `O_EXCL`) and renamed into place by `commit`,
+/// holding the destination's lock meanwhile; dropped uncommitted, it removes the temporary and
+/// leaves the old file alone.
 pub struct AtomicFile {
     tmp: PathBuf,
     dest: PathBuf,
     file: Option<io::BufWriter<fs::File>>,
+    lock: Option<OutputLock>,
 }
 
 impl AtomicFile {
-    /// Creates the temporary file (and the destination's directory).
+    /// Takes the destination's lock (waiting for a run writing it), removes temporaries dead
+    /// runs left for it, and creates the temporary file (and the destination's directory).
     pub fn create(dest: &Path) -> Result<AtomicFile, OutputError> {
         let dir = dest
             .parent()
@@ -97,21 +115,24 @@ impl AtomicFile {
             ));
         }
         fs::create_dir_all(dir).map_err(|e| out_err(dir, e))?;
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let _ = fs::remove_file(&tmp);
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| out_err(dest, e))?;
+        let lock = OutputLock::acquire(dest, true)?;
+        let (tmp, file) = loop {
+            let tmp = lock.fresh_path(lock::Kind::Tmp);
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+            {
+                Ok(f) => break (tmp, f),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(out_err(dest, e)),
+            }
+        };
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
             file: Some(io::BufWriter::with_capacity(1 << 20, file)),
+            lock: Some(lock),
         })
     }
 
@@ -132,7 +153,9 @@ impl AtomicFile {
         }
     }
 
-    /// The temporary path and destination, for `OutputSet`.
+    /// The temporary path and destination, for `OutputSet`. The lock is released here: a
+    /// mirrored tree may hold more files than a process may keep open. A run that then finds
+    /// the temporary stale removes it, and this run's rename fails cleanly (exit 2).
     fn into_staged(mut self) -> Result<(PathBuf, PathBuf), OutputError> {
         let file = self.file.take().expect("staged once");
         // The last buffered bytes are written here: a full disk shows up now, and the
@@ -145,6 +168,7 @@ impl AtomicFile {
             let _ = fs::remove_file(&self.tmp);
             return Err(out_err(&self.dest, e));
         }
+        self.lock = None;
         Ok((self.tmp.clone(), self.dest.clone()))
     }
 }
@@ -190,7 +214,11 @@ mod tests {
             set.add(&p, b"new").unwrap();
         }
         assert_eq!(fs::read_to_string(&p).unwrap(), "old");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporaries left"
+        );
         let mut set = OutputSet::new();
         set.add(&p, b"new").unwrap();
         set.commit().unwrap();

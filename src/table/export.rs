@@ -1,13 +1,12 @@
 //! `export`: the requests table written as a Hive-partitioned dataset (`DIR/date=YYYY-MM-DD/
-//! part-0.parquet`), staged in a sibling directory and renamed into place in one step.
+//! part-0.parquet`), staged in the output's work area and swapped in whole (`OutputFolder`).
 
 use super::write::{write_table, TableFormat};
 use crate::record::time::civil_from_days;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The partition column (taken from the path by readers, so not repeated inside the files).
 pub const PARTITION_COLUMN: &str = "date";
@@ -28,8 +27,8 @@ pub enum ExportError {
     },
     #[error("{path}: cannot write export: {source}")]
     Polars { path: String, source: PolarsError },
-    #[error("{0}: exists and is not a logwarden export (it holds `{1}`); choose a new or empty directory")]
-    NotAnExport(String, String),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
@@ -48,27 +47,22 @@ pub struct Partition {
 }
 
 /// Writes `table` under `dir`, partitioned by day, plus `extra` files (such as `skipped.csv`)
-/// at the top. A previous export at `dir` is replaced; anything else there is an error.
+/// at the top and `_SUCCESS` last, then swaps the complete dataset in for a previous one at
+/// `dir`; a `dir` holding anything logwarden did not write is refused.
 pub fn export(
     table: &DataFrame,
     dir: &Path,
     format: TableFormat,
     extra: &[(&str, Vec<u8>)],
+    quiet: bool,
 ) -> Result<Vec<Partition>, ExportError> {
-    if dir.exists() {
-        check_replaceable(dir)?;
-    }
-    let staging = sibling(dir, "tmp");
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging).map_err(io_err(&staging))?;
-    let cleanup = RemoveOnDrop(staging.clone());
-    let partitions = write_partitions(table, &staging, format)?;
+    let mut folder = crate::output::OutputFolder::begin(dir, quiet)?;
+    let partitions = write_partitions(table, folder.staging(), format)?;
     for (name, bytes) in extra {
-        write_file(&staging.join(name), bytes)?;
+        folder.add(name, bytes)?;
     }
-    write_file(&staging.join(SUCCESS_MARKER), b"")?;
-    swap_into_place(&staging, dir)?;
-    std::mem::forget(cleanup);
+    folder.add(SUCCESS_MARKER, b"")?;
+    folder.commit()?;
     Ok(partitions)
 }
 
@@ -122,137 +116,4 @@ fn write_partitions(
         written.push(Partition { dir: name, rows: n });
     }
     Ok(written)
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let mut f = fs::File::create(path).map_err(io_err(path))?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(io_err(path))
-}
-
-/// An existing directory may be replaced only when it is empty or holds nothing but what an
-/// export writes, so a mistyped `-o` never deletes unrelated files.
-fn check_replaceable(dir: &Path) -> Result<(), ExportError> {
-    if !dir.is_dir() {
-        return Err(ExportError::NotAnExport(
-            dir.display().to_string(),
-            "a file".into(),
-        ));
-    }
-    for entry in fs::read_dir(dir).map_err(io_err(dir))? {
-        let entry = entry.map_err(io_err(dir))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        let ours = if is_dir {
-            name.starts_with(&format!("{PARTITION_COLUMN}="))
-        } else {
-            name == SUCCESS_MARKER || name == "skipped.csv"
-        };
-        if !ours {
-            return Err(ExportError::NotAnExport(dir.display().to_string(), name));
-        }
-    }
-    Ok(())
-}
-
-/// `.NAME.KIND-PID` next to `dir`, on the same file system so renames are atomic.
-fn sibling(dir: &Path, kind: &str) -> PathBuf {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "export".into());
-    parent.join(format!(".{name}.{kind}-{}", std::process::id()))
-}
-
-/// Renames the staged export to `dir`, moving a previous export aside first and deleting it
-/// only after the new one is in place.
-fn swap_into_place(staging: &Path, dir: &Path) -> Result<(), ExportError> {
-    if !dir.exists() {
-        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
-        }
-        return fs::rename(staging, dir).map_err(io_err(dir));
-    }
-    let old = sibling(dir, "old");
-    let _ = fs::remove_dir_all(&old);
-    fs::rename(dir, &old).map_err(io_err(dir))?;
-    if let Err(e) = fs::rename(staging, dir) {
-        let _ = fs::rename(&old, dir);
-        return Err(io_err(dir)(e));
-    }
-    let _ = fs::remove_dir_all(&old);
-    Ok(())
-}
-
-/// Removes a staging directory when the export fails before it was renamed into place.
-struct RemoveOnDrop(PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn table() -> DataFrame {
-        let days = Int32Chunked::from_slice_options(
-            PARTITION_COLUMN.into(),
-            &[Some(20_415), None, Some(20_414), Some(20_415)],
-        )
-        .into_date();
-        DataFrame::new(
-            4,
-            vec![
-                Column::new("line".into(), [1i64, 2, 3, 4]),
-                days.into_series().into_column(),
-            ],
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn partitions_by_day_in_order_and_replaces_previous_export() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("out");
-        let parts = export(&table(), &dir, TableFormat::Csv, &[]).unwrap();
-        let names: Vec<(&str, usize)> = parts.iter().map(|p| (p.dir.as_str(), p.rows)).collect();
-        assert_eq!(
-            names,
-            [
-                ("date=2025-11-22", 1),
-                ("date=2025-11-23", 2),
-                ("date=__HIVE_DEFAULT_PARTITION__", 1)
-            ]
-        );
-        let day = fs::read_to_string(dir.join("date=2025-11-23/part-0.csv")).unwrap();
-        assert_eq!(day, "line\n1\n4\n");
-        assert!(dir.join(SUCCESS_MARKER).exists());
-        // A second export replaces the first; nothing is left beside it.
-        export(&table().head(Some(1)), &dir, TableFormat::Csv, &[]).unwrap();
-        assert!(!dir.join("date=2025-11-22").exists());
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn refuses_to_replace_a_foreign_directory() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("home");
-        fs::create_dir(&dir).unwrap();
-        fs::write(dir.join("notes.txt"), "keep me").unwrap();
-        let e = export(&table(), &dir, TableFormat::Csv, &[]).unwrap_err();
-        assert!(e.to_string().contains("notes.txt"), "{e}");
-        assert_eq!(
-            fs::read_to_string(dir.join("notes.txt")).unwrap(),
-            "keep me"
-        );
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
-    }
 }

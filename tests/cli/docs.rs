@@ -94,6 +94,10 @@ fn files_under(dir: &Path) -> Vec<String> {
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
             let path = entry.unwrap().path();
+            // The marker of an output folder, documented once in docs/commands/README.md.
+            if path.file_name().is_some_and(|n| n == ".logwarden-output") {
+                continue;
+            }
             if path.is_dir() {
                 stack.push(path);
             } else {

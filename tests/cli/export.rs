@@ -39,7 +39,11 @@ fn partitions_by_day_with_the_counts_of_sli() {
         .iter()
         .map(|r| format!("date={}", r["bucket"]))
         .collect();
-    want.extend(["_SUCCESS".to_string(), "skipped.csv".to_string()]);
+    want.extend([
+        ".logwarden-output".to_string(),
+        "_SUCCESS".to_string(),
+        "skipped.csv".to_string(),
+    ]);
     want.sort();
     assert_eq!(entries(&env.path("ds")), want);
     for day in &days {
@@ -85,6 +89,7 @@ fn csv_partitions_null_days_and_replacement() {
     assert_eq!(
         entries(&env.path("ds")),
         [
+            ".logwarden-output",
             "_SUCCESS",
             "date=2026-11-23",
             "date=2026-11-24",
@@ -107,7 +112,12 @@ fn csv_partitions_null_days_and_replacement() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         entries(&env.path("ds")),
-        ["_SUCCESS", "date=2026-11-23", "skipped.csv"]
+        [
+            ".logwarden-output",
+            "_SUCCESS",
+            "date=2026-11-23",
+            "skipped.csv"
+        ]
     );
     assert_eq!(entries(&env.path("ds/date=2026-11-23")), ["part-0.parquet"]);
     assert_eq!(entries(env.dir.path()), ["ds", "requests_table.jsonl"]);
@@ -121,7 +131,7 @@ fn refuses_a_foreign_directory_and_needs_output() {
     let run = env.run(&["export", &input, "-o", "home"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("not a logwarden export"),
+        run.stderr.contains("which logwarden did not write"),
         "{}",
         run.stderr
     );

@@ -9,6 +9,7 @@ mod cost;
 mod docs;
 mod export;
 mod formats;
+mod outputs;
 mod pii;
 mod query;
 mod report;

@@ -9,6 +9,8 @@ mod cost;
 mod docs;
 mod export;
 mod formats;
+mod inputs;
+mod numbers;
 mod pii;
 mod query;
 mod report;

@@ -714,10 +714,25 @@ mod tests {
             "y.log",
             "a.jsonl.gz",
             "b.log.zst",
+            "requests.jsonl.1",
+            "requests.jsonl.12.gz",
+            "app.log.3",
+            "app.log-20261201",
+            "app.log-2026120113.gz",
+            "app.log-2026-12-01.zst",
         ] {
             assert!(is_log_name(Path::new(ok)), "{ok}");
         }
-        for no in ["a.txt", "jsonl", "a.csv.gz", "a.jsonlx", ".log"] {
+        for no in [
+            "a.txt",
+            "jsonl",
+            "a.csv.gz",
+            "a.jsonlx",
+            ".log",
+            "a.csv.1",
+            "notes.txt-20261201",
+            "a.log-2026",
+        ] {
             assert!(!is_log_name(Path::new(no)), "{no}");
         }
     }

@@ -242,6 +242,8 @@ pub fn report(bytes: &[u8]) {
         "logwarden",
         "report",
         "-q",
+        "--min-readable",
+        "0",
         "-j",
         "1",
         "--format",

@@ -41,22 +41,36 @@ pub enum Cmd {
     Pii {
         #[command(flatten)]
         common: CommonArgs,
+        /// Exit with status 1 when anything is found (findings; any means the same here).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Option<FailOnFindings>,
     },
     /// Sanitized copy of the logs: the same lines with every finding replaced (-o FILE_OR_DIR; .gz/.zst stay compressed).
+    #[command(mut_arg("output", |a| a
+        .value_name("FILE_OR_DIR")
+        .help("Where the copy goes: a file for one input, a directory mirroring the inputs for several (required; only standard input may go to standard output without it).")))]
     Redact {
         #[command(flatten)]
         common: CommonArgs,
+        /// Exit with status 1 when anything was replaced (findings; any means the same here).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Option<FailOnFindings>,
         /// Replacement: tag (<EMAIL_ADDRESS>), mask (j***@example.com) or hash (<EMAIL_ADDRESS:keyed-hash>).
         #[arg(long, default_value = "tag")]
         mode: String,
     },
     /// Everything in ONE scan of the input, for cron: every report file, summary.json and an index.html overview under -o DIR.
+    #[command(mut_arg("output", |a| a
+        .help("Output directory (required): every report file, summary.json and index.html.")))]
     Report {
         #[command(flatten)]
         common: CommonArgs,
-        /// Grouping of sli.csv.
+        /// Grouping of sli.csv and cost.csv (and the dimensions whose cost anomalies are checked): a bucket (hour, day, week, month) then dimensions (model, version, endpoint, stage, tenant, user_id).
         #[arg(long, default_value = "day,model")]
         by: String,
+        /// Exit with status 1 when PII or a secret is found (findings), an alert at or above --min-severity fired (alerts), or either (any).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Option<FailOnReport>,
         /// With --fail-on alerts|any: the least urgent alert severity that counts (P0 most urgent).
         #[arg(long, value_name = "SEVERITY", default_value = "P3")]
         min_severity: String,
@@ -70,6 +84,9 @@ pub enum Cmd {
     Slo {
         #[command(flatten)]
         common: CommonArgs,
+        /// Exit with status 1 when an SLO alert at or above --min-severity fired (alerts; any means the same here).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Option<FailOnAlerts>,
         /// Compare each release with the previous one (version) or each stage with full (stage); writes compare.csv.
         #[arg(long, value_name = "DIM")]
         compare: Option<String>,
@@ -81,6 +98,9 @@ pub enum Cmd {
     Cost {
         #[command(flatten)]
         common: CommonArgs,
+        /// Exit with status 1 on a cost anomaly or a declining quality trend (alerts; any means the same here).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Option<FailOnAlerts>,
         /// Grouping of cost.csv: a bucket (hour, day, week, month) then dimensions (model, version, endpoint, stage, tenant, user_id). Anomalies are checked per day (and per hour with --by hour) in total, per model and per --by dimension.
         #[arg(long, default_value = "day,model")]
         by: String,
@@ -227,9 +247,15 @@ pub struct CommonArgs {
     /// Print nothing but errors.
     #[arg(short = 'q', long)]
     pub quiet: bool,
-    /// Exit with status 1 when the run finds something: findings, alerts, or any.
-    #[arg(long, value_name = "WHAT")]
-    pub fail_on: Option<String>,
+    /// Fail (exit status 2) when less than this share of the non-blank lines, in percent, could be read as records the command uses (for time-based reports: records with a timestamp).
+    #[arg(long, value_name = "PERCENT", default_value_t = 50.0)]
+    pub min_readable: f64,
+    /// Read only the files of directories and globs whose name or relative path matches GLOB (repeatable; replaces the log-name rule). Files named on the command line are always read.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Do not read the files of directories and globs whose name or relative path matches GLOB (repeatable), e.g. '*.gz' or 'archive/**'.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Skip (and count) lines longer than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     pub max_line_bytes: usize,
@@ -237,6 +263,51 @@ pub struct CommonArgs {
     /// p50/p95/p99 of large groups come from histograms within 0.5 %, and the run says so.
     #[arg(long, value_name = "SIZE")]
     pub max_memory: Option<String>,
+}
+
+/// `--fail-on` of commands whose only finding is PII or secrets (`pii`, `redact`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOnFindings {
+    Findings,
+    Any,
+}
+
+/// `--fail-on` of commands whose only finding is alerts (`slo`, `cost`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOnAlerts {
+    Alerts,
+    Any,
+}
+
+/// `--fail-on` of `report`, which finds both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOnReport {
+    Findings,
+    Alerts,
+    Any,
+}
+
+impl From<Option<FailOnFindings>> for FailOn {
+    fn from(v: Option<FailOnFindings>) -> FailOn {
+        v.map_or(FailOn::Never, |_| FailOn::Findings)
+    }
+}
+
+impl From<Option<FailOnAlerts>> for FailOn {
+    fn from(v: Option<FailOnAlerts>) -> FailOn {
+        v.map_or(FailOn::Never, |_| FailOn::Alerts)
+    }
+}
+
+impl From<Option<FailOnReport>> for FailOn {
+    fn from(v: Option<FailOnReport>) -> FailOn {
+        match v {
+            None => FailOn::Never,
+            Some(FailOnReport::Findings) => FailOn::Findings,
+            Some(FailOnReport::Alerts) => FailOn::Alerts,
+            Some(FailOnReport::Any) => FailOn::Any,
+        }
+    }
 }
 
 /// Parses a size: a number with an optional K, M, G or T suffix (powers of 1024; `B`/`iB`
@@ -307,7 +378,7 @@ fn parse_time(flag: &str, s: &str) -> Result<i64, UsageError> {
 }
 
 impl CommonArgs {
-    fn into_common(self) -> anyhow::Result<Common> {
+    fn into_common(self, fail_on: FailOn) -> anyhow::Result<Common> {
         let config_path = Config::locate(self.config.as_deref());
         let config = match &config_path {
             Some(p) => Config::load(p)?,
@@ -322,17 +393,13 @@ impl CommonArgs {
                 ))
             })?),
         };
-        let fail_on = match self.fail_on.as_deref() {
-            None => FailOn::Never,
-            Some("findings") => FailOn::Findings,
-            Some("alerts") => FailOn::Alerts,
-            Some("any") => FailOn::Any,
-            Some(x) => {
-                return Err(
-                    UsageError(format!("unknown --fail-on `{x}` (findings, alerts, any)")).into(),
-                )
-            }
-        };
+        if !(0.0..=100.0).contains(&self.min_readable) {
+            return Err(UsageError(format!(
+                "--min-readable `{}` is not a percentage from 0 to 100",
+                self.min_readable
+            ))
+            .into());
+        }
         let since = self
             .since
             .as_deref()
@@ -351,6 +418,8 @@ impl CommonArgs {
                 ))
             })?,
         };
+        let filter = crate::input::FileFilter::new(&self.include, &self.exclude)
+            .map_err(|e| UsageError(format!("--include/--exclude: {e}")))?;
         let scan = ScanOptions {
             threads: self.threads,
             format,
@@ -371,6 +440,8 @@ impl CommonArgs {
             fail_on,
             config,
             max_memory,
+            min_readable: self.min_readable / 100.0,
+            filter,
         })
     }
 }
@@ -381,10 +452,16 @@ impl Cli {
         Ok(match self.command {
             Cmd::Sli { common, by } => Request::Sli {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
-                common: Box::new(common.into_common()?),
+                common: Box::new(common.into_common(FailOn::Never)?),
             },
-            Cmd::Pii { common } => Request::Pii(Box::new(common.into_common()?)),
-            Cmd::Redact { common, mode } => {
+            Cmd::Pii { common, fail_on } => {
+                Request::Pii(Box::new(common.into_common(fail_on.into())?))
+            }
+            Cmd::Redact {
+                common,
+                mode,
+                fail_on,
+            } => {
                 let mode = match mode.as_str() {
                     "tag" => crate::pii::RedactMode::Tag,
                     "mask" => crate::pii::RedactMode::Mask,
@@ -396,18 +473,19 @@ impl Cli {
                     }
                 };
                 Request::Redact(Box::new(crate::command::RedactRequest {
-                    common: common.into_common()?,
+                    common: common.into_common(fail_on.into())?,
                     mode,
                 }))
             }
             Cmd::Report {
                 common,
                 by,
+                fail_on,
                 min_severity,
             } => Request::Report(Box::new(crate::command::ReportRequest {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
                 min_severity: parse_severity(&min_severity)?,
-                common: common.into_common()?,
+                common: common.into_common(fail_on.into())?,
             })),
             Cmd::Config { action } => match action {
                 ConfigCmd::Init { output, force } => Request::Config(
@@ -421,6 +499,7 @@ impl Cli {
             },
             Cmd::Slo {
                 common,
+                fail_on,
                 compare,
                 min_severity,
             } => {
@@ -437,23 +516,27 @@ impl Cli {
                 };
                 let min_severity = parse_severity(&min_severity)?;
                 Request::Slo {
-                    common: Box::new(common.into_common()?),
+                    common: Box::new(common.into_common(fail_on.into())?),
                     slo: crate::command::SloRequest {
                         compare,
                         min_severity,
                     },
                 }
             }
-            Cmd::Cost { common, by } => Request::Cost {
+            Cmd::Cost {
+                common,
+                by,
+                fail_on,
+            } => Request::Cost {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
-                common: Box::new(common.into_common()?),
+                common: Box::new(common.into_common(fail_on.into())?),
             },
             Cmd::Review {
                 common,
                 week,
                 include_errors,
             } => {
-                let mut common = common.into_common()?;
+                let mut common = common.into_common(FailOn::Never)?;
                 let week = week
                     .map(|w| {
                         crate::bucket::parse_iso_week(w.trim()).ok_or_else(|| {
@@ -490,7 +573,7 @@ impl Cli {
                     }
                 };
                 Request::Export {
-                    common: Box::new(e.common.into_common()?),
+                    common: Box::new(e.common.into_common(FailOn::Never)?),
                     export: ExportRequest { format },
                 }
             }
@@ -536,7 +619,7 @@ impl QueryArgs {
             .into());
         }
         Ok(Request::Query {
-            common: Box::new(self.common.into_common()?),
+            common: Box::new(self.common.into_common(FailOn::Never)?),
             query: QueryRequest { sql, format },
         })
     }

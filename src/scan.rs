@@ -132,6 +132,13 @@ pub struct FileRecords {
     pub records: u64,
     pub with_ts: u64,
     pub with_status: u64,
+    /// Non-blank lines that gave at least one record (before `--since`/`--until`).
+    pub read_lines: u64,
+    /// Non-blank lines that gave at least one record with a timestamp (before the filter).
+    pub timed_lines: u64,
+    /// Valid lines that hold no request (an OTel batch without GenAI spans, a Langfuse event
+    /// that is not a generation).
+    pub empty_lines: u64,
 }
 
 impl FileRecords {
@@ -140,10 +147,22 @@ impl FileRecords {
         self.records += o.records;
         self.with_ts += o.with_ts;
         self.with_status += o.with_status;
+        self.read_lines += o.read_lines;
+        self.timed_lines += o.timed_lines;
+        self.empty_lines += o.empty_lines;
     }
 }
 
 impl ScanSummary {
+    /// The totals of every file's counts.
+    pub fn totals(&self) -> FileRecords {
+        let mut all = FileRecords::default();
+        for c in &self.per_file {
+            all.add(*c);
+        }
+        all
+    }
+
     /// Per-file figures for `summary.json`: the preset used, lines, records, and the records
     /// without a timestamp or a status (which time-based or status-based reports leave out).
     pub fn per_file_json(&self) -> serde_json::Value {
@@ -319,29 +338,94 @@ where
     let mut acc = make();
     let mut totals = ChunkTotals::default();
 
+    // One stream (stdin, compressed, a FIFO, a JSON document): blocks read in order, folded a
+    // batch at a time.
+    let stream_one = |i: usize,
+                      summary: &mut ScanSummary,
+                      acc: &mut A,
+                      totals: &mut ChunkTotals|
+     -> Result<(), ScanError> {
+        let s = &sources[i];
+        let batch = pool.current_num_threads().max(1) * 2;
+        let err = |e: std::io::Error| ScanError {
+            name: s.name.clone(),
+            source: e,
+        };
+        let reader = open_records(s).map_err(err)?;
+        let mut blocks = BlockReader::new(reader, opts.chunk_bytes, opts.max_line_bytes);
+        let mut kind = opts.format;
+        loop {
+            let pending = blocks.next_batch(batch).map_err(err)?;
+            if pending.is_empty() {
+                break;
+            }
+            if pending[0].at_file_start {
+                let sample = FileSample::of(&pending[0].data);
+                kind.get_or_insert(sample.detected);
+                summary.samples[i] = sample;
+            }
+            let k = kind.unwrap_or(FormatKind::Native);
+            summary.formats[i] = k;
+            ordered_batches(
+                &pending,
+                batch,
+                |b| {
+                    fold_chunk(
+                        &ChunkInput {
+                            file: i as u32,
+                            data: &b.data,
+                            first_line: b.first_line,
+                            at_file_start: b.at_file_start,
+                            too_long: &b.too_long,
+                        },
+                        format_of(k),
+                        opts,
+                        &make,
+                    )
+                },
+                |b, (a, t)| {
+                    summary.bytes += b.data.len() as u64;
+                    acc.merge(a);
+                    totals.merge(t);
+                    Ok::<(), ScanError>(())
+                },
+            )?;
+            progress.update(bytes_done.fetch_add(0, Ordering::Relaxed) + summary.bytes);
+        }
+        Ok(())
+    };
+
     pool.install(|| -> Result<(), ScanError> {
-        // Memory-mapped files, a group of files at a time (their chunks in one parallel pass):
-        // a directory of a million small files never holds a million mappings (the kernel
+        // Sources in input order, so that `--strict` names the first bad line and skipped lines
+        // are listed in that order whatever mix of plain and compressed files is given.
+        // Memory-mapped files go a group at a time (their chunks in one parallel pass): a
+        // directory of a million small files never holds a million mappings (the kernel
         // allows about 65k) nor, past that, their bytes read into memory.
-        let plain: Vec<usize> = (0..sources.len())
-            .filter(|&i| !sources[i].is_stream())
-            .collect();
-        // Plain files holding a JSON document rather than JSON Lines: streamed below.
-        let mut document = vec![false; sources.len()];
-        for group in plain.chunks(FILES_PER_GROUP) {
-            let mut maps = Vec::with_capacity(group.len());
-            for &i in group {
-                let s = &sources[i];
+        let mut next = 0;
+        while next < sources.len() {
+            if sources[next].is_stream() {
+                stream_one(next, &mut summary, &mut acc, &mut totals)?;
+                next += 1;
+                continue;
+            }
+            // A run of plain files up to the next stream, a full group, or a file holding a
+            // JSON document rather than JSON Lines (streamed right after the group).
+            let mut maps = Vec::new();
+            let mut document = None;
+            while next < sources.len() && !sources[next].is_stream() && maps.len() < FILES_PER_GROUP
+            {
+                let s = &sources[next];
                 let path = s.path.as_deref().expect("plain sources have a path");
                 let bytes = open_file(path).map_err(|e| ScanError {
                     name: s.name.clone(),
                     source: e,
                 })?;
+                next += 1;
                 if needs_reshape(&bytes[..bytes.len().min(SNIFF_BYTES)]) {
-                    document[i] = true;
-                    continue;
+                    document = Some(next - 1);
+                    break;
                 }
-                maps.push((i, bytes));
+                maps.push((next - 1, bytes));
             }
             let mut chunks = Vec::new();
             for (i, bytes) in &maps {
@@ -390,60 +474,10 @@ where
                     source: std::io::Error::other("the file was truncated while being read"),
                 });
             }
+            drop(chunks);
             drop(maps);
-        }
-
-        // Streams (stdin, compressed, JSON documents): blocks read in order, folded a batch at a
-        // time.
-        let batch = pool.current_num_threads().max(1) * 2;
-        for (i, s) in sources.iter().enumerate() {
-            if !s.is_stream() && !document[i] {
-                continue;
-            }
-            let err = |e: std::io::Error| ScanError {
-                name: s.name.clone(),
-                source: e,
-            };
-            let reader = open_records(s).map_err(err)?;
-            let mut blocks = BlockReader::new(reader, opts.chunk_bytes, opts.max_line_bytes);
-            let mut kind = opts.format;
-            loop {
-                let pending = blocks.next_batch(batch).map_err(err)?;
-                if pending.is_empty() {
-                    break;
-                }
-                if pending[0].at_file_start {
-                    let sample = FileSample::of(&pending[0].data);
-                    kind.get_or_insert(sample.detected);
-                    summary.samples[i] = sample;
-                }
-                let k = kind.unwrap_or(FormatKind::Native);
-                summary.formats[i] = k;
-                ordered_batches(
-                    &pending,
-                    batch,
-                    |b| {
-                        fold_chunk(
-                            &ChunkInput {
-                                file: i as u32,
-                                data: &b.data,
-                                first_line: b.first_line,
-                                at_file_start: b.at_file_start,
-                                too_long: &b.too_long,
-                            },
-                            format_of(k),
-                            opts,
-                            &make,
-                        )
-                    },
-                    |b, (a, t)| {
-                        summary.bytes += b.data.len() as u64;
-                        acc.merge(a);
-                        totals.merge(t);
-                        Ok::<(), ScanError>(())
-                    },
-                )?;
-                progress.update(bytes_done.fetch_add(0, Ordering::Relaxed) + summary.bytes);
+            if let Some(d) = document {
+                stream_one(d, &mut summary, &mut acc, &mut totals)?;
             }
         }
         Ok(())
@@ -537,7 +571,10 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
         let filtered = opts.since.is_some() || opts.until.is_some();
         // The line goes to `observe_line` once, with its first record that passes the filter.
         let mut line_seen = false;
+        let (mut line_read, mut line_timed) = (false, false);
         let result = format.records(raw, |rec| {
+            line_read = true;
+            line_timed |= rec.ts.is_some();
             match rec.ts {
                 Some(ts)
                     if opts.since.is_some_and(|s| ts < s)
@@ -574,10 +611,17 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
             }
             acc.observe(rec, &line);
         });
+        counts.read_lines += u64::from(line_read);
+        counts.timed_lines += u64::from(line_timed);
         match result {
             // A line with no records at all (an OTel batch without GenAI spans) is valid input
             // that no report uses; it is still audited for PII, like a line of wrong types.
-            Ok(0) if !filtered => acc.observe_line(&checked_line(), None),
+            Ok(0) => {
+                counts.empty_lines += 1;
+                if !filtered {
+                    acc.observe_line(&checked_line(), None);
+                }
+            }
             Ok(_) => {}
             Err(e) => {
                 let mut reason = SkipReason::from(e);

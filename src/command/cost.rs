@@ -65,7 +65,7 @@ pub fn run(common: &Common, by: GroupSpec) -> anyhow::Result<Outcome> {
     let (acc, summary) = scan(&sources, &common.scan, || {
         CostAnalysis::new(by.clone(), NEGATIVE_BELOW)
     })?;
-    check_skips(common, &summary)?;
+    check_skips(common, &summary, super::Needs::Timestamps)?;
     let report = acc.finish();
     note_left_out(common, "cost", report.without_ts, "a timestamp");
     if !common.quiet {

@@ -25,7 +25,7 @@ pub use report::ReportRequest;
 pub use slo::SloRequest;
 
 use crate::config::Config;
-use crate::input::{discover, Source};
+use crate::input::{discover_with, Discovery, Source};
 use crate::output::{OutputFolder, OutputLock, Table};
 use crate::record::Location;
 use crate::scan::{ScanOptions, ScanSummary};
@@ -53,6 +53,20 @@ pub struct Common {
     pub config: Config,
     /// Bytes the exact latency percentiles may keep (`--max-memory`).
     pub max_memory: u64,
+    /// The least share (0–1) of non-blank lines that must be read as records the command can
+    /// use (`--min-readable`); below it the run fails with exit status 2.
+    pub min_readable: f64,
+    /// Which files of directories and globs are read (`--include`, `--exclude`).
+    pub filter: crate::input::FileFilter,
+}
+
+/// What a command needs of a line for the line to count as read (`--min-readable`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// A record of any kind (audits, tables).
+    Records,
+    /// A record with a timestamp (time-based reports: SLIs, SLOs, cost, review).
+    Timestamps,
 }
 
 impl Common {
@@ -204,17 +218,39 @@ pub fn one_line(e: &anyhow::Error) -> String {
 /// Resolves the inputs of a command, and readies the scrubbing of row keys (`pii::scrub_key`)
 /// with the run's `[pii]` detectors and key.
 pub(crate) fn sources(common: &Common) -> anyhow::Result<Vec<Source>> {
-    crate::pii::configure_keys(&common.config.pii).map_err(|e| anyhow::anyhow!("[pii] {e}"))?;
-    Ok(discover(&common.inputs)?)
+    Ok(discovery(common)?.sources)
 }
 
-/// Reports skipped lines after a scan: the one-line summary on stderr, and under `--strict`
-/// an error naming the first malformed line.
-pub(crate) fn check_skips(common: &Common, summary: &ScanSummary) -> anyhow::Result<()> {
+/// Resolves the inputs as `sources` does, keeping the files found but not read (for
+/// `summary.json`); says on stderr (unless quiet) which files were not read and why, and which
+/// inputs named a file already read.
+pub(crate) fn discovery(common: &Common) -> anyhow::Result<Discovery> {
+    crate::pii::configure_keys(&common.config.pii).map_err(|e| anyhow::anyhow!("[pii] {e}"))?;
+    let found = discover_with(&common.inputs, &common.filter)?;
+    if !common.quiet {
+        for line in found.notes() {
+            eprintln!("logwarden: {line}");
+        }
+    }
+    Ok(found)
+}
+
+/// Reports skipped lines after a scan: the one-line summary on stderr; under `--strict` an
+/// error naming the first malformed line; and an error when less than `--min-readable` of the
+/// lines could be read as records the command can use (`needs`), so that unreadable input or a
+/// wrong `--format` never ends in an "all clear" report.
+pub(crate) fn check_skips(
+    common: &Common,
+    summary: &ScanSummary,
+    needs: Needs,
+) -> anyhow::Result<()> {
     if common.strict {
         if let Some((loc, reason)) = summary.skipped.listed.first() {
             bail!("{}: {reason} (--strict)", where_is(summary, *loc));
         }
+    }
+    if let Some(line) = unreadable(summary, needs, common.min_readable) {
+        bail!("{line}");
     }
     if !common.quiet {
         if let Some(line) = summary.skipped.summary(summary.lines, &summary.files) {
@@ -230,6 +266,69 @@ pub(crate) fn check_skips(common: &Common, summary: &ScanSummary) -> anyhow::Res
         }
     }
     Ok(())
+}
+
+/// The one-line error of a run where less than `min_share` of the non-blank lines gave a
+/// record the command can use, or `None` when enough did (or there was no line at all).
+pub(crate) fn unreadable(summary: &ScanSummary, needs: Needs, min_share: f64) -> Option<String> {
+    use crate::skip::thousands;
+    let totals = summary.totals();
+    let lines = totals.lines;
+    let usable = match needs {
+        Needs::Records => totals.read_lines,
+        Needs::Timestamps => totals.timed_lines,
+    };
+    // Valid lines that hold no request (OTel batches without GenAI spans) are neither read
+    // nor unread, unless no line at all gave a record (then the format is likely wrong).
+    let base = if totals.read_lines > 0 {
+        lines - totals.empty_lines
+    } else {
+        lines
+    };
+    if lines == 0 || usable as f64 >= min_share * base as f64 {
+        return None;
+    }
+    let inputs = match summary.files.as_slice() {
+        [one] => one.clone(),
+        files => format!("{} inputs", files.len()),
+    };
+    let mut parts = vec![match needs {
+        Needs::Records => format!(
+            "{inputs}: only {} of {} lines could be read as records",
+            thousands(usable),
+            thousands(lines)
+        ),
+        Needs::Timestamps => format!(
+            "{inputs}: only {} of {} lines gave a record with a timestamp ({} read as records)",
+            thousands(usable),
+            thousands(lines),
+            thousands(totals.read_lines)
+        ),
+    }];
+    if let Some(skips) = summary.skipped.summary(lines, &summary.files) {
+        parts.push(skips);
+    }
+    // The note says what the records looked like and which --format would fit better.
+    if let Some(note) = crate::scan::understanding_notes(summary).into_iter().next() {
+        parts.push(note);
+    } else if totals.read_lines == 0 {
+        parts.push("is this JSON Lines (one JSON object per line)?".into());
+    }
+    parts.push(format!(
+        "the run needs at least {} % (--min-readable)",
+        round_percent(min_share)
+    ));
+    Some(parts.join("; "))
+}
+
+/// A share as a percentage without needless decimals (`0.5` → `50`, `0.125` → `12.5`).
+fn round_percent(share: f64) -> String {
+    let p = (share * 1000.0).round() / 10.0;
+    if p.fract() == 0.0 {
+        format!("{p:.0}")
+    } else {
+        format!("{p}")
+    }
 }
 
 /// `file:line` of a location.

@@ -64,7 +64,7 @@ pub fn run(common: &Common) -> anyhow::Result<Outcome> {
     let sources = sources(common)?;
     let ctx = setup.context();
     let (acc, summary) = crate::scan::scan(&sources, &common.scan, || PiiAudit::new(&ctx))?;
-    check_skips(common, &summary)?;
+    check_skips(common, &summary, super::Needs::Records)?;
     let report = acc.finish();
     if !common.quiet {
         if setup.default_key {

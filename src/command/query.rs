@@ -84,7 +84,7 @@ pub(crate) fn scan_table(
     } else {
         scan(&sources, &common.scan, || RequestsTable::new(&ctx))?
     };
-    check_skips(common, &summary)?;
+    check_skips(common, &summary, super::Needs::Records)?;
     let table = table.into_frame().context("building the requests table")?;
     Ok((table, summary))
 }

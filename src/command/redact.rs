@@ -3,7 +3,7 @@
 
 use super::{Common, Outcome};
 use crate::input::{
-    discover, open_file, open_stream, ordered_batches, split_chunks, BlockReader, Encoding, Source,
+    open_file, open_stream, ordered_batches, split_chunks, BlockReader, Encoding, Source,
 };
 use crate::output::{AtomicFile, OutputSet};
 use crate::pii::RedactMode;
@@ -97,7 +97,7 @@ fn destinations(
 pub fn run(req: &RedactRequest) -> anyhow::Result<Outcome> {
     let common = &req.common;
     let setup = super::pii::PiiSetup::new(&common.config.pii)?;
-    let sources = discover(&common.inputs)?;
+    let sources = super::sources(common)?;
     let dests = destinations(&sources, &common.inputs, common.output.as_deref())?;
     // Never write over an input, whatever path spelling reaches it.
     for (s, d) in sources.iter().zip(&dests) {

@@ -6,7 +6,7 @@ use super::pii::{add_findings, classes_table, summary_table, PiiSetup};
 use super::review::{clusters_table, failures_table, wow_table};
 use super::sli::sli_table;
 use super::slo::{alerts_table, compare_table, slo_table};
-use super::{check_skips, skipped_table, sources, Common, Outcome};
+use super::{check_skips, discovery, skipped_table, Common, Outcome};
 use crate::analysis::alert::{AlertList, Source};
 use crate::analysis::all::{AllAnalyses, AllReports};
 use crate::analysis::group::GroupSpec;
@@ -43,7 +43,8 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     };
     let setup = PiiSetup::new(&common.config.pii)?;
     let pii_ctx = setup.context();
-    let sources = sources(common)?;
+    let found = discovery(common)?;
+    let sources = &found.sources;
     let slo_plan = Arc::new(SloPlan::new(&common.config, Some(Dim::Version)));
     let review = Arc::new(ReviewOptions {
         config: common.config.review.clone(),
@@ -54,10 +55,10 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     });
     // sli.csv and the daily totals each keep latencies: half the memory each.
     let budgets = [common.sample_budget(2), common.sample_budget(2)];
-    let (acc, summary) = scan(&sources, &common.scan, || {
+    let (acc, summary) = scan(sources, &common.scan, || {
         AllAnalyses::new(&req.by, &pii_ctx, &slo_plan, &review, &budgets)
     })?;
-    check_skips(common, &summary)?;
+    check_skips(common, &summary, super::Needs::Timestamps)?;
     let reports = acc.finish();
     common.note_approximate(reports.sli.approximate || reports.daily.approximate);
     if !common.quiet {
@@ -116,12 +117,18 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
         files.push(n);
     }
     files.extend(["review.md", "review.html", "summary.json"]);
-    let summary_json = summary_json(common, &summary, &reports, &alert_list, &files);
+    let mut summary_json = summary_json(common, &summary, &reports, &alert_list, &files);
+    summary_json["not_read"] = found.not_read_json();
+    summary_json["input_note"] = json!(input_note(&summary, &reports, found.not_read.len()));
     set.add(
         "summary.json",
         serde_json::to_string_pretty(&summary_json)?.as_bytes(),
     )?;
-    let page = render_index(&overview(&reports, &summary_json, &alert_list, &files));
+    let mut page = overview(&reports, &summary_json, &alert_list, &files);
+    page.input_note = input_note(&summary, &reports, found.not_read.len());
+    page.input_clean =
+        summary.skipped.total() == 0 && reports.sli.without_ts == 0 && found.not_read.is_empty();
+    let page = render_index(&page);
     set.add("index.html", page.as_bytes())?;
     set.commit()?;
     Ok(Outcome {
@@ -238,7 +245,48 @@ fn overview(
         clusters,
         alerts: alert_rows,
         files: files.iter().map(|f| f.to_string()).collect(),
+        input_note: String::new(),
+        input_clean: true,
     }
+}
+
+/// One sentence on what was read: lines, files, skipped lines and records without a
+/// timestamp, and files found but not read (shown at the top of `index.html`).
+fn input_note(scan: &ScanSummary, r: &AllReports, not_read: usize) -> String {
+    use crate::skip::thousands;
+    let files = scan.files.len();
+    let mut note = format!(
+        "Read {} lines from {} file{}",
+        thousands(scan.lines),
+        thousands(files as u64),
+        if files == 1 { "" } else { "s" }
+    );
+    let skipped = scan.skipped.total();
+    note.push_str(&match skipped {
+        0 => "; no line skipped".to_string(),
+        n => format!("; skipped {} (see skipped.csv)", thousands(n)),
+    });
+    if r.sli.without_ts > 0 {
+        note.push_str(&format!(
+            "; {} records without a timestamp left out of the time-based reports",
+            thousands(r.sli.without_ts)
+        ));
+    }
+    if scan.out_of_range > 0 {
+        note.push_str(&format!(
+            "; {} records outside --since/--until",
+            thousands(scan.out_of_range)
+        ));
+    }
+    if not_read > 0 {
+        note.push_str(&format!(
+            "; {} file{} found but not read (summary.json not_read)",
+            thousands(not_read as u64),
+            if not_read == 1 { "" } else { "s" }
+        ));
+    }
+    note.push('.');
+    note
 }
 
 /// `summary.json`: headline figures, counts, skipped lines, versions, timing and the config.
@@ -307,6 +355,8 @@ fn summary_json(
             "errors_5xx": total.2,
             "cost_usd": total.3,
             "days": r.daily.rows.len(),
+            "lines": scan.lines,
+            "skipped_lines": scan.skipped.total(),
             "records_without_ts": r.sli.without_ts,
             "alerts": alerts.len(),
             "alerts_by_severity": alerts_by_severity,

@@ -9,7 +9,7 @@ use crate::output::{fmt_opt, OutputFolder, Table};
 use crate::record::time::format_rfc3339;
 use crate::report::{review_html, review_md};
 use crate::scan::scan;
-use anyhow::Context;
+use anyhow::{bail, Context};
 use std::sync::Arc;
 
 /// Runs the review. The period is selected inside the analysis (the scan reads everything),
@@ -28,8 +28,11 @@ pub fn run(common: &Common, selection: Selection, include_errors: bool) -> anyho
     scan_opts.until = None;
     let sources = sources(common)?;
     let (acc, summary) = scan(&sources, &scan_opts, || Review::new(opts.clone()))?;
-    check_skips(common, &summary)?;
+    check_skips(common, &summary, super::Needs::Timestamps)?;
     let report = acc.finish();
+    if let Some(line) = outside_the_data(&report) {
+        bail!("{line}");
+    }
     note_left_out(common, "review", report.without_ts, "a timestamp");
     if !common.quiet {
         if report.has_data {
@@ -65,6 +68,28 @@ pub fn run(common: &Common, selection: Selection, include_errors: bool) -> anyho
         }
     }
     Ok(Outcome::default())
+}
+
+/// The error of a review period (`--week`, `--since`/`--until`) that holds no record of the
+/// data, naming the data's range; `None` when the period and the data overlap.
+fn outside_the_data(report: &ReviewReport) -> Option<String> {
+    let (Some(from), Some(to)) = (report.data_from, report.data_to) else {
+        return None;
+    };
+    if to >= report.period_start && from < report.period_end {
+        return None;
+    }
+    use crate::bucket::BucketKind;
+    let day = |t: i64| format_rfc3339(t)[..10].to_string();
+    Some(format!(
+        "review: {} ({}) is outside the data, which runs from {} to {} ({} to {}); pick a week in that range",
+        report.period_label,
+        report.selected_by,
+        day(from),
+        day(to),
+        BucketKind::Week.label(BucketKind::Week.start(from)),
+        BucketKind::Week.label(BucketKind::Week.start(to)),
+    ))
 }
 
 /// `failures.csv`: one row per case, in the contract's columns, then `error`.

@@ -14,7 +14,7 @@ pub fn run(common: &Common, by: GroupSpec) -> anyhow::Result<Outcome> {
     let (acc, summary) = scan(&sources, &common.scan, || {
         Sli::with_budget(by.clone(), &budget)
     })?;
-    check_skips(common, &summary)?;
+    check_skips(common, &summary, super::Needs::Timestamps)?;
     let report = acc.finish();
     common.note_approximate(report.approximate);
     note_left_out(common, "sli", report.without_ts, "a timestamp");

@@ -29,7 +29,7 @@ pub fn run(common: &Common, req: &SloRequest) -> anyhow::Result<Outcome> {
     let sources = sources(common)?;
     let plan = Arc::new(SloPlan::new(&common.config, req.compare));
     let (acc, summary) = scan(&sources, &common.scan, || Slo::new(Arc::clone(&plan)))?;
-    check_skips(common, &summary)?;
+    check_skips(common, &summary, super::Needs::Timestamps)?;
     let report = acc.finish();
     note_left_out(common, "slo", report.without_ts, "a timestamp");
     let slo = slo_table(&report.objectives);

@@ -27,12 +27,28 @@ pub struct Overview {
     pub alerts: Vec<[String; 5]>,
     /// Files written next to the page.
     pub files: Vec<String>,
+    /// What was read: lines, skipped lines, records without a timestamp, files not read.
+    pub input_note: String,
+    /// True when nothing was skipped, left out or not read (the note is then shown plainly).
+    pub input_clean: bool,
 }
 
 /// Renders the page.
 pub fn render(o: &Overview) -> String {
     let mut h = page::start("logwarden report");
     h.push_str("<h1>logwarden report</h1>");
+    if !o.input_note.is_empty() {
+        // Unread input is shown first and loudly: a report of half the data is not all clear.
+        let style = if o.input_clean {
+            "muted"
+        } else {
+            "warn\" style=\"border:2px solid #c0392b;padding:.5em;font-weight:bold"
+        };
+        h.push_str(&format!(
+            "<p class=\"{style}\" id=\"input\">{}</p>",
+            esc(&o.input_note)
+        ));
+    }
     h.push_str("<section class=\"cards\">");
     for (k, v, d) in &o.cards {
         h.push_str(&format!(

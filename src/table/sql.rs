@@ -57,6 +57,63 @@ pub fn prepare(sql: &str) -> Result<ColumnSet, SqlError> {
     })
 }
 
+/// Rewrites each string literal that is an RFC 3339 date-time with a zone (`Z` or an offset,
+/// e.g. `'2026-11-20T00:00:00Z'`, `'2026-11-20T01:00:00+01:00'`) into the UTC time without a
+/// zone (`'2026-11-20 00:00:00'`), which polars compares with the UTC `ts` column, as DuckDB
+/// does with such literals. Other literals, identifiers and comments are left as they are.
+pub fn utc_literals(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(open) = rest.find('\'') {
+        out.push_str(&rest[..open]);
+        let body_start = open + 1;
+        // The literal ends at the next quote that is not doubled ('' is an escaped quote).
+        let mut end = None;
+        let bytes = rest.as_bytes();
+        let mut i = body_start;
+        while i < bytes.len() {
+            if bytes[i] == b'\'' {
+                if bytes.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                    continue;
+                }
+                end = Some(i);
+                break;
+            }
+            i += 1;
+        }
+        let Some(end) = end else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let body = &rest[body_start..end];
+        match zoned_datetime(body) {
+            Some(utc) => {
+                out.push('\'');
+                out.push_str(&utc);
+                out.push('\'');
+            }
+            None => out.push_str(&rest[open..=end]),
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The UTC time of an RFC 3339 date-time with a zone, as `YYYY-MM-DD HH:MM:SS[.ffffff]`.
+fn zoned_datetime(text: &str) -> Option<String> {
+    let zoned = text.len() > 19
+        && matches!(text.as_bytes().get(10), Some(b'T' | b't' | b' '))
+        && (text.ends_with(['Z', 'z']) || text[19..].contains(['+', '-']));
+    if !zoned {
+        return None;
+    }
+    let micros = crate::record::time::parse_rfc3339(text)?;
+    let utc = crate::record::time::format_rfc3339(micros);
+    Some(utc.trim_end_matches('Z').replacen('T', " ", 1))
+}
+
 /// Runs `sql` over `table` (registered as `requests`) and returns the result.
 pub fn run(table: DataFrame, sql: &str) -> Result<DataFrame, SqlError> {
     let present = ColumnSet::from_names(table.get_column_names().iter().map(|n| n.as_str()));
@@ -65,10 +122,11 @@ pub fn run(table: DataFrame, sql: &str) -> Result<DataFrame, SqlError> {
 
 fn execute(source: LazyFrame, sql: &str) -> Result<DataFrame, SqlError> {
     route_polars_warnings();
+    let rewritten = utc_literals(sql);
     let outcome = without_panic_message(|| {
         let mut ctx = SQLContext::new().with_function_registry(Arc::new(ExtraFunctions));
         ctx.register(TABLE_NAME, source);
-        ctx.execute(sql).and_then(LazyFrame::collect)
+        ctx.execute(&rewritten).and_then(LazyFrame::collect)
     });
     match outcome {
         Ok(Ok(df)) => Ok(df),
@@ -196,6 +254,24 @@ mod tests {
     fn duplicate_names_get_a_hint() {
         let e = prepare("SELECT min(latency_ms), max(latency_ms) FROM requests").unwrap_err();
         assert!(e.message.contains("with AS"), "{e}");
+    }
+
+    #[test]
+    fn zoned_literals_become_utc() {
+        assert_eq!(
+            utc_literals(
+                "select * from requests where ts >= '2026-11-20T00:00:00Z' and model = 'it''s'"
+            ),
+            "select * from requests where ts >= '2026-11-20 00:00:00' and model = 'it''s'"
+        );
+        assert_eq!(
+            utc_literals("where ts < '2026-11-20T01:30:00.5+01:00' or x = 'a-b'"),
+            "where ts < '2026-11-20 00:30:00.500' or x = 'a-b'"
+        );
+        assert_eq!(
+            utc_literals("where d = '2026-11-20' and s = 'open"),
+            "where d = '2026-11-20' and s = 'open"
+        );
     }
 
     #[test]

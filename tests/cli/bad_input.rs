@@ -131,7 +131,16 @@ fn hostile_lines_are_skipped_not_fatal() {
     bytes.extend_from_slice(b"\n\x00\x00\x00\n");
     bytes.extend_from_slice(b"{\"ts\":\"2026-11-23T10:00:00Z\",\"status\":200,\"latency_ms\":3");
     let input = env.write("hostile.jsonl", &bytes);
-    let run = env.run(&["sli", "--by", "day", &input, "-o", "out"]);
+    let run = env.run(&[
+        "sli",
+        "--by",
+        "day",
+        &input,
+        "-o",
+        "out",
+        "--min-readable",
+        "0",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let rows = csv_rows(&env.read("out/sli.csv"));
     assert_eq!(rows[0]["requests"], "2");
@@ -156,6 +165,8 @@ fn hostile_lines_are_skipped_not_fatal() {
         "--max-line-bytes",
         "1000000",
         "-q",
+        "--min-readable",
+        "0",
     ]);
     assert_eq!(csv_rows(&run.stdout)[0]["requests"], "1");
 }

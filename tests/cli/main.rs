@@ -10,6 +10,9 @@ mod docs;
 mod export;
 mod formats;
 mod outputs;
+
+mod inputs;
+mod numbers;
 mod pii;
 mod query;
 mod report;

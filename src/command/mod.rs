@@ -183,7 +183,7 @@ pub fn one_line(e: &anyhow::Error) -> String {
 /// Resolves the inputs of a command, and readies the scrubbing of row keys (`pii::scrub_key`)
 /// with the run's `[pii]` detectors and key.
 pub(crate) fn sources(common: &Common) -> anyhow::Result<Vec<Source>> {
-    crate::pii::configure_keys(&common.config.pii).map_err(|e| anyhow::anyhow!("[pii] {e}"))?;
+    crate::pii::configure_keys(&common.config.pii).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(discover(&common.inputs)?)
 }
 
@@ -198,6 +198,12 @@ pub(crate) fn check_skips(common: &Common, summary: &ScanSummary) -> anyhow::Res
     if !common.quiet {
         if let Some(line) = summary.skipped.summary(summary.lines, &summary.files) {
             eprintln!("logwarden: {line}");
+        }
+        if summary.withheld_numbers > 0 {
+            eprintln!(
+                "logwarden: left out {} values of numeric fields (latency, cost, token counts) that hold PII; `logwarden pii` lists them",
+                crate::skip::thousands(summary.withheld_numbers)
+            );
         }
         // Valid lines that gave no record at all, or records without the time or status the
         // reports need (logs read with the wrong --format, or a shape no preset knows), would

@@ -45,7 +45,7 @@ fn no_configured_secret_reaches_any_output_or_stderr() {
         vec!["cost", &input, "-o", "out/cost"],
         vec!["review", &input, "-o", "out/review"],
         vec!["redact", &input, "-o", "out/redact/"],
-        vec!["query", &input, "SELECT * FROM requests"],
+        vec!["query", "--sql", "SELECT * FROM requests", &input],
         vec!["export", &input, "-o", "out/export"],
         vec!["config", "check", "k.toml"],
     ];
@@ -175,8 +175,9 @@ fn numbers_are_scanned_and_flagged_numbers_never_printed() {
         vec!["cost", input.as_str()],
         vec![
             "query",
-            input.as_str(),
+            "--sql",
             "SELECT latency_ms, cost_usd, tokens_in FROM requests",
+            input.as_str(),
         ],
     ] {
         let run = env.run(&args);

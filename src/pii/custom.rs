@@ -281,7 +281,7 @@ mod tests {
         // Matches everywhere in a long text, including across window edges, found once each.
         let mut text = String::new();
         let mut want = Vec::new();
-        for i in 0..400 {
+        for i in 0..600 {
             text.push_str(&"é ".repeat(i % 7));
             want.push(text.len());
             text.push_str(&format!("EMP-{:06} ", i));

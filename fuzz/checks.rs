@@ -157,16 +157,22 @@ pub fn detector_text(text: &str) {
     }
 }
 
-/// The JSON value with every string replaced by null: what redaction must keep.
-pub fn skeleton(v: &serde_json::Value) -> serde_json::Value {
+/// True when `after` is what redaction may make of `before`: the same structure, the same
+/// keys except renamed ones (as many), the same numbers, booleans and nulls, except numbers
+/// that became strings.
+pub fn same_shape(before: &serde_json::Value, after: &serde_json::Value) -> bool {
     use serde_json::Value;
-    match v {
-        Value::String(_) => Value::Null,
-        Value::Array(a) => Value::Array(a.iter().map(skeleton).collect()),
-        Value::Object(o) => {
-            Value::Object(o.iter().map(|(k, v)| (k.clone(), skeleton(v))).collect())
+    match (before, after) {
+        (Value::String(_), Value::String(_)) | (Value::Number(_), Value::String(_)) => true,
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_shape(x, y))
         }
-        other => other.clone(),
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, x)| b.get(k).is_none_or(|y| same_shape(x, y)))
+        }
+        (x, y) => x == y,
     }
 }
 
@@ -192,11 +198,7 @@ pub fn redaction(bytes: &[u8]) {
             if let Ok(before) = serde_json::from_slice::<serde_json::Value>(a) {
                 let after: serde_json::Value =
                     serde_json::from_slice(b).expect("a JSON line stays JSON");
-                assert_eq!(
-                    skeleton(&before),
-                    skeleton(&after),
-                    "{mode:?} changed a value"
-                );
+                assert!(same_shape(&before, &after), "{mode:?} changed a value");
             }
         }
         let mut twice = Vec::new();
@@ -237,7 +239,16 @@ pub fn report(bytes: &[u8]) {
     let dir = scratch_dir();
     let input = dir.join("in.jsonl");
     let out = dir.join("out");
+    let config = dir.join("fuzz.toml");
     std::fs::write(&input, data).expect("write input");
+    std::fs::write(
+        &config,
+        format!(
+            "[pii]\nkey = \"{CONFIG_KEY}\"\nallow_values = [\"{}\", \"{}\"]\n",
+            CONFIG_ALLOWED[0], CONFIG_ALLOWED[1]
+        ),
+    )
+    .expect("write config");
     let args = [
         "logwarden",
         "report",
@@ -253,6 +264,8 @@ pub fn report(bytes: &[u8]) {
         input.to_str().expect("utf-8 path"),
         "-o",
         out.to_str().expect("utf-8 path"),
+        "--config",
+        config.to_str().expect("utf-8 path"),
     ];
     let cli = logwarden::cli::Cli::try_parse_from(args).expect("arguments");
     let request = cli.into_request().expect("request");
@@ -270,6 +283,12 @@ pub fn report(bytes: &[u8]) {
                 .map(|h| chunk.valid()[h.start..h.end].to_string()),
         );
     }
+    // Nor may a secret of the configuration, unless the input holds it.
+    let configured: Vec<&str> = std::iter::once(CONFIG_KEY)
+        .chain(CONFIG_ALLOWED)
+        .filter(|s| memchr::memmem::find(data, s.as_bytes()).is_none())
+        .collect();
+    let mut checked_summary = false;
     for entry in std::fs::read_dir(&out).expect("output dir") {
         let path = entry.expect("entry").path();
         let text = std::fs::read(&path).expect("read output");
@@ -278,6 +297,13 @@ pub fn report(bytes: &[u8]) {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
+        checked_summary |= name == "summary.json";
+        for s in &configured {
+            assert!(
+                memchr::memmem::find(&text, s.as_bytes()).is_none(),
+                "{name}: a configured secret leaked into the output"
+            );
+        }
         if name.ends_with(".csv") {
             let mut rdr = csv::ReaderBuilder::new()
                 .has_headers(true)
@@ -318,7 +344,13 @@ pub fn report(bytes: &[u8]) {
             }
         }
     }
+    assert!(checked_summary, "summary.json was written and checked");
 }
+
+/// The fingerprint key and allowlisted values of the report target's configuration: none may
+/// appear in any output file (summary.json included).
+const CONFIG_KEY: &str = "fuzz-KEY-never-in-output-7Qz";
+const CONFIG_ALLOWED: [&str; 2] = ["allowed-fuzz-9931@corp-example.io", "allowed-literal-Zk27"];
 
 /// A per-process scratch directory, reused across runs.
 fn scratch_dir() -> std::path::PathBuf {

@@ -27,7 +27,8 @@ pub struct Config {
     pub pii: crate::pii::PiiConfig,
     /// Service level objectives (`logwarden slo`).
     pub slo: SloConfig,
-    /// Where the configuration came from and its parsed text, recorded in `summary.json`.
+    /// Where the configuration came from and its parsed text without its secrets (see
+    /// `pii::scrub_secrets`), recorded in `summary.json`.
     #[serde(skip)]
     pub source: Option<(String, toml::Table)>,
     /// Cost-anomaly rules and the forecast's run-rate window.
@@ -133,9 +134,11 @@ impl Config {
         })?;
         cfg.check(text, path)?;
         let mut cfg = cfg;
-        cfg.source = toml::from_str::<toml::Table>(text)
-            .ok()
-            .map(|t| (path.to_string(), t));
+        // The recorded copy never holds the fingerprint key or the allowlisted values.
+        cfg.source = toml::from_str::<toml::Table>(text).ok().map(|mut t| {
+            crate::pii::scrub_secrets(&mut t);
+            (path.to_string(), t)
+        });
         Ok(cfg)
     }
 
@@ -169,12 +172,19 @@ impl Config {
             line: line_of_key(text, key),
             message,
         };
-        for key in self.fields.keys() {
+        for (key, json_path) in &self.fields {
             if Field::parse(key).is_none() {
                 return Err(invalid(
                     key,
                     format!("[fields] unknown field `{key}` (expected one of the native record's fields, e.g. ts, status, latency_ms, model)"),
                 ));
+            }
+            if let Err(why) = crate::record::format::check_path(json_path) {
+                return Err(ConfigError::Invalid {
+                    path: path.to_string(),
+                    line: line_in_section(text, "fields", key),
+                    message: format!("[fields] {key} = \"{json_path}\" is not a JSON path: {why} (write keys with dots and indices in brackets, e.g. choices[0].message.content)"),
+                });
             }
         }
         self.cost
@@ -190,10 +200,68 @@ impl Config {
                     format!("[prices] `{model}`: prices must be non-negative numbers"),
                 ));
             }
+            if let Err(why) = crate::prices::check_pattern(model) {
+                return Err(ConfigError::Invalid {
+                    path: path.to_string(),
+                    line: line_in_section(text, "prices", model),
+                    message: format!("[prices] `{model}` is not a valid model glob: {why}"),
+                });
+            }
         }
         self.slo
             .check(&self.alerts)
             .map_err(|(key, message)| invalid(&key, message))?;
+        self.check_pii(text, path)?;
+        Ok(())
+    }
+
+    /// Compiles the `[pii]` rules once, so that a bad custom type, allowlist pattern, disabled
+    /// type or class is reported with the file and line, before any input is read.
+    fn check_pii(&self, text: &str, path: &str) -> Result<(), ConfigError> {
+        use crate::pii::{DataClass, Detectors, PiiConfigError};
+        let invalid = |line: usize, message: String| ConfigError::Invalid {
+            path: path.to_string(),
+            line,
+            message,
+        };
+        let detectors = Detectors::new(&self.pii).map_err(|e| {
+            let line = match &e {
+                PiiConfigError::CustomRegex { name, .. } | PiiConfigError::EmptyRegex { name } => {
+                    line_of_custom(text, name, Some("regex"))
+                }
+                PiiConfigError::UnknownValidator { name, .. } => {
+                    line_of_custom(text, name, Some("validator"))
+                }
+                PiiConfigError::InvalidName { name, .. } => line_of_custom(text, name, None),
+                PiiConfigError::UnknownType { .. } => line_in_section(text, "pii", "disable"),
+                PiiConfigError::AllowPattern { .. } => {
+                    line_in_section(text, "pii", "allow_patterns")
+                }
+            };
+            invalid(line, e.to_string())
+        })?;
+        let pii = &self.pii;
+        if DataClass::parse(&pii.default_class).is_none() {
+            return Err(invalid(
+                line_in_section(text, "pii", "default_class"),
+                format!(
+                    "[pii] default_class = \"{}\": expected one of public, internal, confidential, pii",
+                    pii.default_class
+                ),
+            ));
+        }
+        for (t, c) in &pii.classes {
+            let line = line_in_section(text, "pii.classes", t);
+            if !detectors.types().iter().any(|d| d.name == *t) {
+                return Err(invalid(line, format!("[pii.classes] unknown type `{t}`")));
+            }
+            if DataClass::parse(c).is_none() {
+                return Err(invalid(
+                    line,
+                    format!("[pii.classes] {t} = \"{c}\": expected one of public, internal, confidential, pii"),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -237,6 +305,73 @@ fn invalid_in_section(
     }
 }
 
+/// The 1-based line where `key` is set inside `[section]` (the section's header line if not
+/// found there, 1 without the section).
+fn line_in_section(text: &str, section: &str, key: &str) -> usize {
+    let header = format!("[{section}]");
+    let mut inside = false;
+    let mut found = 1;
+    for (i, l) in text.lines().enumerate() {
+        let l = l.trim_start();
+        if l.starts_with('[') {
+            inside = l.starts_with(&header);
+            if inside {
+                found = i + 1;
+            }
+        } else if inside && is_key_line(l, key) {
+            return i + 1;
+        }
+    }
+    found
+}
+
+/// True when the line sets `key` (bare or quoted) with `=`.
+fn is_key_line(l: &str, key: &str) -> bool {
+    let rest = l
+        .strip_prefix(key)
+        .or_else(|| l.strip_prefix(&format!("\"{key}\"")));
+    rest.is_some_and(|r| r.trim_start().starts_with('='))
+}
+
+/// The line of the `[[pii.custom]]` entry named `name`: its `field` line when given and found
+/// in that entry, else the line of its name.
+fn line_of_custom(text: &str, name: &str, field: Option<&str>) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    let quoted = [format!("\"{name}\""), format!("'{name}'")];
+    let Some(at) = lines
+        .iter()
+        .position(|l| l.contains("name") && quoted.iter().any(|q| l.contains(q.as_str())))
+    else {
+        return line_in_section(text, "[pii.custom]", "name");
+    };
+    if let Some(field) = field {
+        // Inline tables hold the field on the name's line; else look within the entry.
+        if lines[at].contains(field) && lines[at].contains('{') {
+            return at + 1;
+        }
+        for (i, l) in lines.iter().enumerate().skip(at + 1) {
+            let l = l.trim_start();
+            if l.starts_with('[') {
+                break;
+            }
+            if is_key_line(l, field) {
+                return i + 1;
+            }
+        }
+        // The field may come before the name in its entry.
+        for i in (0..at).rev() {
+            let l = lines[i].trim_start();
+            if l.starts_with('[') {
+                break;
+            }
+            if is_key_line(l, field) {
+                return i + 1;
+            }
+        }
+    }
+    at + 1
+}
+
 /// The 1-based line where `key` first appears as a key, for messages (1 if not found).
 fn line_of_key(text: &str, key: &str) -> usize {
     text.lines()
@@ -263,6 +398,37 @@ mod tests {
         assert!(msg.contains("modle"), "{msg}");
         let e = Config::parse("[fields]\nlatency = \"a.b\"\n", "c.toml").unwrap_err();
         assert!(e.to_string().contains("c.toml:2:"), "{e}");
+    }
+
+    #[test]
+    fn pii_errors_name_file_and_line_once() {
+        let cases = [
+            ("[pii]\nkey = \"k\"\ndisable = [\"NOPE\"]\n", 3, "NOPE"),
+            ("[pii]\nallow_patterns = [\"(\"]\n", 2, "allow_patterns"),
+            (
+                "[pii]\nkey = \"k\"\n\n[[pii.custom]]\nname = \"EMP\"\nsecret = true\nregex = \"\"\n",
+                7,
+                "EMP",
+            ),
+            (
+                "[[pii.custom]]\nname = \"A\"\nregex = \"a\"\n[[pii.custom]]\nname = \"B\"\nregex = \"(\"\n",
+                6,
+                "\"B\"",
+            ),
+            (
+                "[[pii.custom]]\nname = \"V\"\nregex = \"v\"\nvalidator = \"crc\"\n",
+                4,
+                "crc",
+            ),
+            ("[pii]\ndefault_class = \"secret\"\n", 2, "default_class"),
+            ("[pii.classes]\nJWT = \"top\"\n", 2, "JWT"),
+        ];
+        for (text, line, needle) in cases {
+            let e = Config::parse(text, "c.toml").unwrap_err().to_string();
+            assert!(e.starts_with(&format!("c.toml:{line}: [pii")), "{e}");
+            assert!(e.contains(needle), "{e}");
+            assert!(!e.contains("[pii] [pii"), "{e}");
+        }
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The `[prices]` table: USD per 1M input/output tokens per model, matched exactly, then by the
-//! longest matching glob (`gpt-4o*`), used when a record carries no `cost_usd`.
+//! longest matching glob (`gpt-4o*`), used when a record carries no `cost_usd`. The globs are
+//! indexed by their literal prefix (the text before the first `*` or `?`), so a lookup tests
+//! only the globs whose prefix starts the model name: 20,000 globs cost about what a few do.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One model's list price.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
@@ -18,15 +20,40 @@ pub struct Price {
 #[derive(Debug, Clone, Default)]
 pub struct PriceTable {
     exact: BTreeMap<String, Price>,
-    /// (pattern, price), longest pattern first so the most specific glob wins.
+    /// (pattern, price), longest pattern first (ties by pattern), so the most specific glob is
+    /// the matching one with the lowest index.
     globs: Vec<(String, Price)>,
+    /// Indices into `globs` by literal prefix, each list ascending.
+    by_prefix: HashMap<String, Vec<usize>>,
+}
+
+/// True when a `[prices]` key is a glob pattern rather than a model name.
+pub fn is_pattern(key: &str) -> bool {
+    key.contains(['*', '?'])
+}
+
+/// Checks a `[prices]` key: `*` (any run) and `?` (one character) are its only wildcards, so
+/// brackets and braces, which other glob dialects read as classes and alternatives, are
+/// rejected rather than matched literally by surprise. `Err` says why.
+pub fn check_pattern(key: &str) -> Result<(), String> {
+    match key.chars().find(|c| matches!(c, '[' | ']' | '{' | '}')) {
+        Some(c) => Err(format!(
+            "`{c}` is not supported: a model glob has only `*` (any run of characters) and `?` (one character)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The literal text of a glob before its first wildcard.
+fn literal_prefix(pattern: &str) -> &str {
+    &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())]
 }
 
 impl PriceTable {
     pub fn new(entries: &BTreeMap<String, Price>) -> PriceTable {
         let mut t = PriceTable::default();
         for (k, p) in entries {
-            if k.contains(['*', '?']) {
+            if is_pattern(k) {
                 t.globs.push((k.clone(), *p));
             } else {
                 t.exact.insert(k.clone(), *p);
@@ -34,6 +61,12 @@ impl PriceTable {
         }
         t.globs
             .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        for (i, (pattern, _)) in t.globs.iter().enumerate() {
+            t.by_prefix
+                .entry(literal_prefix(pattern).to_string())
+                .or_default()
+                .push(i);
+        }
         t
     }
 
@@ -46,10 +79,28 @@ impl PriceTable {
         if let Some(p) = self.exact.get(model) {
             return Some(*p);
         }
-        self.globs
-            .iter()
-            .find(|(pat, _)| glob_match(pat.as_bytes(), model.as_bytes()))
-            .map(|(_, p)| *p)
+        if self.globs.is_empty() {
+            return None;
+        }
+        // Every prefix of the model that is some glob's literal prefix, then the globs there.
+        let mut best: Option<usize> = None;
+        let ends = model
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(model.len()));
+        for end in ends {
+            let Some(list) = self.by_prefix.get(&model[..end]) else {
+                continue;
+            };
+            let hit = list.iter().copied().find(|&i| {
+                best.is_none_or(|b| i < b)
+                    && glob_match(self.globs[i].0.as_bytes(), model.as_bytes())
+            });
+            if hit.is_some() {
+                best = hit;
+            }
+        }
+        best.map(|i| self.globs[i].1)
     }
 
     /// The cost of a request, when the model is priced and a token count is known.
@@ -184,9 +235,55 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_match(b"a*c", b"abbbc"));
-        assert!(glob_match(b"*", b""));
-        assert!(glob_match(b"a?c", b"abc"));
-        assert!(!glob_match(b"a*d", b"abc"));
+        let table = |pats: &[&str]| {
+            let m: BTreeMap<String, Price> = pats
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    (
+                        p.to_string(),
+                        Price {
+                            input: i as f64,
+                            output: 0.0,
+                        },
+                    )
+                })
+                .collect();
+            PriceTable::new(&m)
+        };
+        let t = table(&["a*c", "x?z", "*", "meta-llama/*", "a*"]);
+        let input = |m: &str| t.lookup(m).map(|p| p.input);
+        assert_eq!(input("abbbc"), Some(0.0));
+        assert_eq!(input("xyz"), Some(1.0));
+        assert_eq!(input(""), Some(2.0));
+        assert_eq!(input("meta-llama/llama-3.1-8b"), Some(3.0));
+        assert_eq!(input("ab"), Some(4.0), "the longer `a*c` does not match");
+        assert!(glob_match(b"a?c", b"abc") && !glob_match(b"a*d", b"abc"));
+        assert!(check_pattern("gpt-4o[*").is_err());
+        assert!(check_pattern("gpt-4o*").is_ok());
+        assert!(check_pattern("plain-model").is_ok());
+    }
+
+    #[test]
+    fn twenty_thousand_globs_match_like_one_by_one() {
+        let m: BTreeMap<String, Price> = (0..20_000)
+            .map(|i| {
+                (
+                    format!("model-{i}-*"),
+                    Price {
+                        input: f64::from(i),
+                        output: 1.0,
+                    },
+                )
+            })
+            .collect();
+        let t = PriceTable::new(&m);
+        for i in [0, 7, 1234, 19_999] {
+            assert_eq!(
+                t.lookup(&format!("model-{i}-2026")).map(|p| p.input),
+                Some(f64::from(i))
+            );
+        }
+        assert!(t.lookup("model-x").is_none());
     }
 }

@@ -1,9 +1,12 @@
-//! Sanitized copies of log lines: every PII finding inside a JSON string is replaced (tag, mask
-//! or keyed hash) and every other byte of the line is kept, so the copy stays one valid JSON
-//! object per line with the same line count.
+//! Sanitized copies of log lines: every PII finding inside a JSON string, object key or number
+//! is replaced (tag, mask or keyed hash) and every other byte of the line is kept, so the copy
+//! stays one valid JSON object per line with the same line count. A number holding a finding
+//! becomes a string; a redacted key stays unique within its object.
 
 use crate::analysis::pii::LineScanner;
 use crate::pii::{redact_text, Detectors, Fingerprinter, RedactMode};
+use crate::record::walk::{walk_values, ValueKind};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// Rewrites lines with their findings redacted.
@@ -63,16 +66,30 @@ impl Redactor<'_> {
     /// Appends the redacted `line` (no newline) to `out`; returns the number of findings.
     fn redact_line(&self, line: &[u8], out: &mut Vec<u8>, stats: &mut RedactStats) -> u64 {
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        // Redacted keys: (object, range in the line, redacted text).
+        let mut keys: Vec<(usize, Range<usize>, String)> = Vec::new();
         let mut found = 0u64;
         let walked = LineScanner::default().scan(self.detectors, line, &mut |_, v, text, hits| {
             found += hits.len() as u64;
             let clean = redact_text(text, hits, self.detectors, self.mode, self.fingerprints);
-            edits.push((v.range.clone(), json_escape(&clean)));
+            match v.kind {
+                ValueKind::String => edits.push((v.range.clone(), json_escape(&clean))),
+                // A number holding a value becomes a string: the value must go, and no
+                // replacement is a number.
+                ValueKind::Number => {
+                    edits.push((v.range.clone(), format!("\"{}\"", json_escape(&clean))))
+                }
+                ValueKind::Key => keys.push((v.object, v.range.clone(), clean)),
+            }
         });
         if walked.is_err() {
             // Not JSON: redact it as plain text (valid UTF-8 runs only), so nothing leaks.
             stats.raw_lines += 1;
             return self.redact_raw(line, out);
+        }
+        if !keys.is_empty() {
+            edits.extend(unique_keys(line, keys));
+            edits.sort_by_key(|(r, _)| r.start);
         }
         let mut pos = 0;
         for (range, replacement) in edits {
@@ -104,6 +121,43 @@ impl Redactor<'_> {
         }
         found
     }
+}
+
+/// The edits of redacted keys, each made unique within its object: a redacted key that equals
+/// another key of the object (`<EMAIL_ADDRESS>` twice in tag mode) gets `#2`, `#3`, … appended.
+fn unique_keys(
+    line: &[u8],
+    keys: Vec<(usize, Range<usize>, String)>,
+) -> Vec<(Range<usize>, String)> {
+    let redacted: HashSet<usize> = keys.iter().map(|(o, ..)| *o).collect();
+    let changed: HashSet<usize> = keys.iter().map(|(_, r, _)| r.start).collect();
+    // The keys that stay as they are, in the objects concerned, as written.
+    let mut taken: HashMap<usize, HashSet<String>> = HashMap::new();
+    let _ = walk_values(line, &mut |_, v| {
+        if v.kind == ValueKind::Key
+            && redacted.contains(&v.object)
+            && !changed.contains(&v.range.start)
+        {
+            taken.entry(v.object).or_default().insert(
+                crate::record::JsonStr::raw(v.raw, v.escaped)
+                    .get()
+                    .into_owned(),
+            );
+        }
+    });
+    keys.into_iter()
+        .map(|(object, range, clean)| {
+            let names = taken.entry(object).or_default();
+            let mut name = clean.clone();
+            let mut n = 2;
+            while names.contains(&name) {
+                name = format!("{clean}#{n}");
+                n += 1;
+            }
+            names.insert(name.clone());
+            (range, json_escape(&name))
+        })
+        .collect()
 }
 
 /// Escapes text for the inside of a JSON string (quotes, backslashes, control characters).
@@ -164,6 +218,21 @@ mod tests {
         let (out, stats) = redactor_out("not json john.doe@acme.io {", RedactMode::Tag);
         assert_eq!(out, "not json <EMAIL_ADDRESS> {");
         assert_eq!(stats.raw_lines, 1);
+    }
+
+    #[test]
+    fn keys_and_numbers_are_redacted_and_keys_stay_unique() {
+        let line = r#"{"ts":"2026-11-23T10:00:00Z","metadata":{"alice.zq@corp.io":{"n":1},"bob.zq@corp.io":2,"<EMAIL_ADDRESS>#2":3},"4539149458073027":1,"user_id":14158675309,"n":12}"#;
+        let (out, stats) = redactor_out(line, RedactMode::Tag);
+        assert_eq!(
+            out,
+            r#"{"ts":"2026-11-23T10:00:00Z","metadata":{"<EMAIL_ADDRESS>":{"n":1},"<EMAIL_ADDRESS>#3":2,"<EMAIL_ADDRESS>#2":3},"<CREDIT_CARD>":1,"user_id":"<PHONE_NUMBER>","n":12}"#
+        );
+        assert_eq!(stats.findings, 4);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["metadata"].as_object().unwrap().len(), 3, "no key lost");
+        let (again, s2) = redactor_out(&out, RedactMode::Tag);
+        assert_eq!((again.as_str(), s2.findings), (out.as_str(), 0));
     }
 
     #[test]

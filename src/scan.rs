@@ -9,7 +9,7 @@ use crate::input::{
 };
 use crate::prices::PriceTable;
 use crate::record::format::{detect_parsed, Field, Format, FormatKind, DETECT_SAMPLE};
-use crate::record::{CostSource, Dim, Location};
+use crate::record::{CostSource, Dim, Location, Record};
 use crate::skip::{SkipLog, SkipReason};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -71,6 +71,9 @@ pub struct ScanSummary {
     /// Records with no `cost_usd` that the price table priced, and those it could not.
     pub priced: u64,
     pub unpriced: u64,
+    /// Values of numeric fields (latency, cost, token counts) left out because the PII
+    /// detectors flag them (`"latency_ms": 4539149458073027` is a card number, not a latency).
+    pub withheld_numbers: u64,
     pub bytes: u64,
     pub skipped: SkipLog,
     pub elapsed: Duration,
@@ -271,6 +274,7 @@ struct ChunkTotals {
     out_of_range: u64,
     priced: u64,
     unpriced: u64,
+    withheld_numbers: u64,
     skipped: SkipLog,
     by_file: std::collections::BTreeMap<u32, FileRecords>,
 }
@@ -282,6 +286,7 @@ impl ChunkTotals {
         self.out_of_range += o.out_of_range;
         self.priced += o.priced;
         self.unpriced += o.unpriced;
+        self.withheld_numbers += o.withheld_numbers;
         self.skipped.merge(o.skipped);
         for (file, counts) in o.by_file {
             self.by_file.entry(file).or_default().add(counts);
@@ -488,6 +493,7 @@ where
     summary.out_of_range = totals.out_of_range;
     summary.priced = totals.priced;
     summary.unpriced = totals.unpriced;
+    summary.withheld_numbers = totals.withheld_numbers;
     summary.skipped = totals.skipped;
     for (file, counts) in totals.by_file {
         if let Some(slot) = summary.per_file.get_mut(file as usize) {
@@ -520,6 +526,29 @@ fn strip_line(line: &[u8], bom: bool) -> &[u8] {
     } else {
         line
     }
+}
+
+/// Clears the numeric fields of `rec` whose values the PII detectors flag (a logged cost that
+/// is withheld counts as not logged, so it may still be priced); returns how many it cleared.
+fn withhold_pii_numbers(rec: &mut Record<'_>) -> u64 {
+    use crate::pii::number_holds_pii as pii;
+    let mut n = 0;
+    if rec.latency_ms.is_some_and(pii) {
+        rec.latency_ms = None;
+        n += 1;
+    }
+    for tokens in [&mut rec.tokens_in, &mut rec.tokens_out] {
+        if tokens.is_some_and(|t| pii(t as f64)) {
+            *tokens = None;
+            n += 1;
+        }
+    }
+    if rec.cost_source == CostSource::Logged && pii(rec.cost_usd) {
+        rec.cost_usd = 0.0;
+        rec.cost_source = CostSource::Unpriced;
+        n += 1;
+    }
+    n
 }
 
 /// Folds the lines of one chunk into a fresh accumulator.
@@ -589,6 +618,9 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
                 }
                 _ => {}
             }
+            // A number the PII audit flags is a leaked value, not a measurement: it is never
+            // summed, ranked or exported, and so never printed.
+            t.withheld_numbers += withhold_pii_numbers(rec);
             if rec.cost_source == CostSource::Unpriced {
                 let model = rec.dim(Dim::Model).map(|m| m.get());
                 match model.and_then(|m| opts.prices.cost(&m, rec.tokens_in, rec.tokens_out)) {
@@ -630,10 +662,14 @@ fn fold_chunk<A: Analysis, F: Fn() -> A>(
                     reason = SkipReason::InvalidUtf8;
                 }
                 t.skipped.record(loc, reason);
-                if let SkipReason::WrongType(_) = reason {
-                    if !filtered {
+                if !filtered {
+                    if let SkipReason::WrongType(_) = reason {
                         // Valid JSON whose fields have the wrong types is still audited for PII.
                         acc.observe_line(&checked_line(), None);
+                    } else {
+                        // So is a line that is no JSON object at all: as text, every byte.
+                        let text = String::from_utf8_lossy(raw);
+                        acc.observe_text_line(&Line { loc, text: &text });
                     }
                 }
             }

@@ -40,6 +40,11 @@ pub trait Analysis: Send + Sized {
     /// type). For analyses that read the raw line, such as the PII audit.
     fn observe_line(&mut self, _line: &Line<'_>, _rec: Option<&Record<'_>>) {}
 
+    /// Sees every line that is not a JSON object (invalid JSON, invalid UTF-8 with each bad
+    /// sequence as U+FFFD, or a top-level array or scalar), once: no record comes from it, but
+    /// the PII audit still reads it, as text where it is not JSON.
+    fn observe_text_line(&mut self, _line: &Line<'_>) {}
+
     /// Folds the accumulator of a later chunk into this one.
     fn merge(&mut self, other: Self);
 
@@ -98,6 +103,10 @@ macro_rules! composite_analysis {
                 rec: Option<&$crate::record::Record<'_>>,
             ) {
                 $( self.$field.observe_line(line, rec); )+
+            }
+
+            fn observe_text_line(&mut self, line: &$crate::analysis::Line<'_>) {
+                $( self.$field.observe_text_line(line); )+
             }
 
             fn merge(&mut self, other: Self) {

@@ -1,11 +1,12 @@
-//! The PII / secret audit: every JSON string value of every line, unescaped, through the
-//! detectors; findings located by file, line and field path, masked and fingerprinted, never raw.
+//! The PII / secret audit: every JSON string value, object key and number of every line,
+//! unescaped, through the detectors, and lines that are not JSON as text; findings located by
+//! file, line and field path, masked and fingerprinted, never raw.
 
 use super::findings::{self, Spill, Tally};
 use super::{Analysis, Line};
 use crate::pii::{redact_text, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
 use crate::record::json::JsonError;
-use crate::record::walk::{format_path_with, walk_strings, Seg, StringValue};
+use crate::record::walk::{format_path_with, walk_values, Seg, StringValue, ValueKind};
 use crate::record::{unescape_into, Location, Record};
 use std::collections::BTreeMap;
 
@@ -37,8 +38,8 @@ impl Classifier {
     }
 }
 
-/// What `LineScanner::scan` calls for each string with findings: its path, the value (raw text
-/// and byte range in the line), the decoded text, and the findings in it.
+/// What `LineScanner::scan` calls for each string, key or number with findings: its path, the
+/// value (raw text, byte range in the line and kind), the decoded text, and the findings in it.
 pub type StringsWithFindings<'a, 'f> =
     dyn FnMut(&[Seg<'a>], &StringValue<'a>, &str, &[Finding]) + 'f;
 
@@ -51,8 +52,9 @@ pub struct LineScanner {
 }
 
 impl LineScanner {
-    /// Calls `f(path, value, decoded text, findings)` for every string value of the JSON
-    /// `line` that holds findings, in document order. Fails on invalid JSON.
+    /// Calls `f(path, value, decoded text, findings)` for every string value, object key and
+    /// number of the JSON `line` that holds findings, in document order. Fails on invalid JSON
+    /// (after reporting the values before the error).
     pub fn scan<'a>(
         &mut self,
         det: &Detectors,
@@ -60,7 +62,7 @@ impl LineScanner {
         f: &mut StringsWithFindings<'a, '_>,
     ) -> Result<(), JsonError> {
         let (text, hits) = (&mut self.text, &mut self.hits);
-        walk_strings(line, &mut |path, value| {
+        walk_values(line, &mut |path, value| {
             let s: &str = if value.escaped {
                 text.clear();
                 unescape_into(value.raw, text);
@@ -69,7 +71,11 @@ impl LineScanner {
                 value.raw
             };
             hits.clear();
-            det.scan(s, hits);
+            if value.kind == ValueKind::Number {
+                det.scan_number(s, hits);
+            } else {
+                det.scan(s, hits);
+            }
             if !hits.is_empty() {
                 f(path, &value, s, hits);
             }
@@ -90,6 +96,13 @@ pub struct PiiFinding {
     pub detector: &'static str,
 }
 
+/// The field of a finding in an object key: `metadata.<key>` (the path of the object, then
+/// this), since the key itself is the value that must not be shown.
+pub const KEY_FIELD: &str = "<key>";
+
+/// The field of a finding in a line that is not JSON, audited as text.
+pub const LINE_FIELD: &str = "<line>";
+
 /// Shared, read-only parts of the audit, borrowed by every chunk's accumulator.
 pub struct PiiContext<'d> {
     pub detectors: &'d Detectors,
@@ -109,6 +122,7 @@ pub struct PiiAudit<'d> {
     tally: Tally,
     spill_after: usize,
     lines: u64,
+    text_lines: u64,
     classes: [u64; 4],
     // Reused buffers: the audit sees every string of every line.
     scanner: LineScanner,
@@ -124,6 +138,11 @@ pub struct PiiReport {
     pub tally: Tally,
     /// Lines (records) audited.
     pub lines: u64,
+    /// Of them, lines that were not JSON and were audited as text (field `<line>`).
+    pub text_lines: u64,
+    /// Values longer than a custom type's search window in which a match reached a window's
+    /// cut end (see `Detectors::custom_bounded`).
+    pub custom_bounded: u64,
     /// Records per data class, indexed like `DataClass::ALL`.
     pub classes: [u64; 4],
     pub type_names: Vec<String>,
@@ -148,6 +167,7 @@ impl<'d> PiiAudit<'d> {
             tally: Tally::default(),
             spill_after: SPILL_AFTER,
             lines: 0,
+            text_lines: 0,
             classes: [0; 4],
             scanner: LineScanner::default(),
         }
@@ -157,6 +177,76 @@ impl<'d> PiiAudit<'d> {
     pub fn spill_after(mut self, n: usize) -> Self {
         self.spill_after = n.max(1);
         self
+    }
+
+    /// Audits one line: its JSON values, or, when `as_text` and the line is not JSON, the
+    /// whole line as text (field `<line>`).
+    fn audit(&mut self, line: &Line<'_>, rec: Option<&Record<'_>>, as_text: bool) {
+        self.lines += 1;
+        let ctx = self.ctx;
+        let first = self.findings.len();
+        let findings = &mut self.findings;
+        let record = |findings: &mut Vec<PiiFinding>, field: &str, s: &str, hits: &[Finding]| {
+            for h in hits {
+                // A value found inside a base64 or percent-encoded run is masked and
+                // fingerprinted decoded, and its field says how it was written.
+                let value = ctx.detectors.value(s, h);
+                let suffix = h.encoding.path_suffix();
+                findings.push(PiiFinding {
+                    loc: line.loc,
+                    request_id: None,
+                    ts: None,
+                    field: format!("{field}{suffix}"),
+                    type_id: h.type_id,
+                    masked: ctx.detectors.mask(h.type_id, &value),
+                    fingerprint: ctx
+                        .detectors
+                        .fingerprint(ctx.fingerprints, h.type_id, &value),
+                    detector: h.detector,
+                });
+            }
+        };
+        let walked = self.scanner.scan(
+            ctx.detectors,
+            line.text.as_bytes(),
+            &mut |path, value, s, hits| {
+                // Keys are log content too: a key holding PII is masked in the path, and a
+                // finding in a key itself is reported at `<object path>.<key>`.
+                let mut field = format_path_with(path, |k| safe_text(ctx, k));
+                if value.kind == ValueKind::Key {
+                    if !field.is_empty() {
+                        field.push('.');
+                    }
+                    field.push_str(KEY_FIELD);
+                }
+                record(findings, &field, s, hits);
+            },
+        );
+        if walked.is_err() && as_text {
+            // Not JSON: what the walk reported before the error is dropped, and the whole
+            // line is audited as text, as `redact` redacts it.
+            findings.truncate(first);
+            self.text_lines += 1;
+            let mut hits = Vec::new();
+            ctx.detectors.scan(line.text, &mut hits);
+            record(findings, LINE_FIELD, line.text, &hits);
+        }
+        let new = &mut self.findings[first..];
+        let class = new
+            .iter()
+            .map(|f| ctx.classifier.by_type[f.type_id as usize])
+            .fold(ctx.classifier.default, DataClass::max);
+        if !new.is_empty() {
+            let request_id = rec
+                .and_then(|r| r.request_id)
+                .map(|id| safe_text(ctx, &id.get()));
+            let ts = rec.and_then(|r| r.ts);
+            for f in new {
+                f.request_id.clone_from(&request_id);
+                f.ts = ts;
+            }
+        }
+        self.classes[class as usize] += 1;
     }
 
     /// Counts the held findings and writes them to the spill, in the order held.
@@ -178,53 +268,11 @@ impl Analysis for PiiAudit<'_> {
     fn observe(&mut self, _rec: &Record<'_>, _line: &Line<'_>) {}
 
     fn observe_line(&mut self, line: &Line<'_>, rec: Option<&Record<'_>>) {
-        self.lines += 1;
-        let ctx = self.ctx;
-        let mut class = ctx.classifier.default;
-        let first = self.findings.len();
-        let findings = &mut self.findings;
-        let _ = self.scanner.scan(
-            ctx.detectors,
-            line.text.as_bytes(),
-            &mut |path, _, s, hits| {
-                // Keys are log content too: a key holding PII is masked in the path.
-                let field = format_path_with(path, |k| safe_text(ctx, k));
-                for h in hits {
-                    // A value found inside a base64 or percent-encoded run is masked and
-                    // fingerprinted decoded, and its field says how it was written.
-                    let value = ctx.detectors.value(s, h);
-                    class = class.max(ctx.classifier.by_type[h.type_id as usize]);
-                    let suffix = h.encoding.path_suffix();
-                    findings.push(PiiFinding {
-                        loc: line.loc,
-                        request_id: None,
-                        ts: None,
-                        field: if suffix.is_empty() {
-                            field.clone()
-                        } else {
-                            format!("{field}{suffix}")
-                        },
-                        type_id: h.type_id,
-                        masked: ctx.detectors.mask(h.type_id, &value),
-                        fingerprint: ctx
-                            .detectors
-                            .fingerprint(ctx.fingerprints, h.type_id, &value),
-                        detector: h.detector,
-                    });
-                }
-            },
-        );
-        if self.findings.len() > first {
-            let request_id = rec
-                .and_then(|r| r.request_id)
-                .map(|id| safe_text(ctx, &id.get()));
-            let ts = rec.and_then(|r| r.ts);
-            for f in &mut self.findings[first..] {
-                f.request_id.clone_from(&request_id);
-                f.ts = ts;
-            }
-        }
-        self.classes[class as usize] += 1;
+        self.audit(line, rec, false);
+    }
+
+    fn observe_text_line(&mut self, line: &Line<'_>) {
+        self.audit(line, None, true);
     }
 
     fn merge(&mut self, other: Self) {
@@ -236,6 +284,7 @@ impl Analysis for PiiAudit<'_> {
             self.spill_out();
         }
         self.lines += other.lines;
+        self.text_lines += other.text_lines;
         for (a, b) in self.classes.iter_mut().zip(other.classes) {
             *a += b;
         }
@@ -260,6 +309,8 @@ impl Analysis for PiiAudit<'_> {
             spill: self.spill,
             tally: self.tally,
             lines: self.lines,
+            text_lines: self.text_lines,
+            custom_bounded: det.custom_bounded(),
             classes: self.classes,
             type_names: (0..det.type_count() as TypeId)
                 .map(|i| det.type_name(i).to_string())

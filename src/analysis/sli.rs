@@ -1,6 +1,7 @@
 //! SLIs per time bucket and dimension: requests, success and error rates, latency percentiles
 //! (exact within the run's memory budget, see `latency`), cost and tokens (`sli.csv`).
 
+use super::cost::stats::ExactSum;
 use super::group::{GroupKey, GroupSpec, Groups};
 use super::latency::{Latencies, SampleBudget};
 use super::{Analysis, Line};
@@ -14,7 +15,9 @@ pub struct SliStats {
     pub success: u64,
     pub errors_4xx: u64,
     pub errors_5xx: u64,
-    pub cost_usd: f64,
+    /// Spend, summed exactly (fixed point) so that splitting or compressing the input never
+    /// changes a digit of `cost_usd`.
+    pub cost: ExactSum,
     pub tokens_in: u64,
     pub tokens_out: u64,
     /// Every latency seen (or, past the memory budget, their histogram).
@@ -29,7 +32,7 @@ impl SliStats {
         self.success += u64::from(class.is_success());
         self.errors_4xx += u64::from(class.is_4xx());
         self.errors_5xx += u64::from(class.is_5xx());
-        self.cost_usd += rec.cost_usd;
+        self.cost.add(rec.cost_usd);
         self.tokens_in += rec.tokens_in.unwrap_or(0);
         self.tokens_out += rec.tokens_out.unwrap_or(0);
         if let Some(l) = rec.latency_ms {
@@ -43,7 +46,7 @@ impl SliStats {
         self.success += other.success;
         self.errors_4xx += other.errors_4xx;
         self.errors_5xx += other.errors_5xx;
-        self.cost_usd += other.cost_usd;
+        self.cost.combine(other.cost);
         self.tokens_in += other.tokens_in;
         self.tokens_out += other.tokens_out;
         self.latencies.combine(other.latencies);
@@ -65,7 +68,7 @@ impl SliStats {
             p50_ms: q[0],
             p95_ms: q[1],
             p99_ms: q[2],
-            cost_usd: self.cost_usd,
+            cost_usd: self.cost.value(),
             tokens_in: self.tokens_in,
             tokens_out: self.tokens_out,
         }

@@ -225,7 +225,7 @@ pub(crate) fn sources(common: &Common) -> anyhow::Result<Vec<Source>> {
 /// `summary.json`); says on stderr (unless quiet) which files were not read and why, and which
 /// inputs named a file already read.
 pub(crate) fn discovery(common: &Common) -> anyhow::Result<Discovery> {
-    crate::pii::configure_keys(&common.config.pii).map_err(|e| anyhow::anyhow!("[pii] {e}"))?;
+    crate::pii::configure_keys(&common.config.pii).map_err(|e| anyhow::anyhow!("{e}"))?;
     let found = discover_with(&common.inputs, &common.filter)?;
     if !common.quiet {
         for line in found.notes() {
@@ -255,6 +255,12 @@ pub(crate) fn check_skips(
     if !common.quiet {
         if let Some(line) = summary.skipped.summary(summary.lines, &summary.files) {
             eprintln!("logwarden: {line}");
+        }
+        if summary.withheld_numbers > 0 {
+            eprintln!(
+                "logwarden: left out {} values of numeric fields (latency, cost, token counts) that hold PII; `logwarden pii` lists them",
+                crate::skip::thousands(summary.withheld_numbers)
+            );
         }
         // Valid lines that gave no record at all, or records without the time or status the
         // reports need (logs read with the wrong --format, or a shape no preset knows), would

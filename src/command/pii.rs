@@ -22,7 +22,8 @@ pub struct PiiSetup {
 impl PiiSetup {
     /// Builds the detectors and rules from `[pii]`; errors name the config key.
     pub fn new(cfg: &PiiConfig) -> anyhow::Result<PiiSetup> {
-        let detectors = Detectors::new(cfg).map_err(|e| anyhow!("[pii] {e}"))?;
+        // Every message of a `[pii]` error names its key already (`[pii] disable: …`).
+        let detectors = Detectors::new(cfg).map_err(|e| anyhow!("{e}"))?;
         let (key, default_key) = crate::pii::fingerprint_key(cfg);
         let fingerprints = Fingerprinter::new(&key);
         let class = |name: &str, key: &str| {
@@ -163,9 +164,27 @@ pub fn classes_table(report: &PiiReport) -> Table {
 /// The stderr paragraph: totals, types, secrets, classes.
 pub fn paragraph(report: &PiiReport) -> String {
     let n = report.count();
+    // Lines that were not JSON were audited too, as text: say so, so a clean result over
+    // damaged input is not taken for less than it is.
+    let mut text = match report.text_lines {
+        0 => String::new(),
+        1 => " (1 line was not JSON and was audited as text)".to_string(),
+        t => format!(
+            " ({} lines were not JSON and were audited as text)",
+            thousands(t)
+        ),
+    };
+    if report.custom_bounded > 0 {
+        text.push_str(&format!(
+            " ({} values longer than {} bytes had a [[pii.custom]] match reach the end of a search window; matches longer than {} bytes may be cut there)",
+            thousands(report.custom_bounded),
+            thousands(crate::pii::CUSTOM_WINDOW as u64),
+            crate::pii::CUSTOM_OVERLAP
+        ));
+    }
     if n == 0 {
         return format!(
-            "PII audit: no findings in {} records.",
+            "PII audit: no findings in {} records{text}.",
             thousands(report.lines)
         );
     }
@@ -182,7 +201,7 @@ pub fn paragraph(report: &PiiReport) -> String {
         .map(|c| format!("{} {}", c.name(), thousands(report.classes[*c as usize])))
         .collect();
     format!(
-        "PII audit: {} findings in {} of {} lines ({}); {} of them secrets. Lines by class: {}.",
+        "PII audit: {} findings in {} of {} lines ({}){text}; {} of them secrets. Lines by class: {}.",
         thousands(n),
         thousands(report.records_affected()),
         thousands(report.lines),

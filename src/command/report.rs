@@ -343,6 +343,7 @@ fn summary_json(
             "skipped_by_reason": skipped,
             "priced": scan.priced,
             "unpriced": scan.unpriced,
+            "withheld_numbers": scan.withheld_numbers,
             "elapsed_seconds": scan.elapsed.as_secs_f64(),
             "threads": common.scan.threads,
             "max_memory_bytes": common.max_memory,
@@ -367,6 +368,14 @@ fn summary_json(
             "records_affected": r.pii.records_affected(),
             "by_type": r.pii.by_type().into_iter().map(|(k, v)| (k, json!(v))).collect::<serde_json::Map<_, _>>(),
             "classes": classes,
+            "text_lines": r.pii.text_lines,
+            "custom_bounded": r.pii.custom_bounded,
+            // Whether a key was set and its public id; never the key itself.
+            "key": {
+                "set": !crate::pii::fingerprint_key(&common.config.pii).1,
+                "source": crate::pii::key_source(&common.config.pii),
+                "id": crate::pii::key_id(&crate::pii::fingerprint_key(&common.config.pii).0),
+            },
         },
         "files": files,
         "config_file": common.config.source.as_ref().map(|(p, _)| p.clone()),

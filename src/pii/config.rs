@@ -69,6 +69,13 @@ pub enum PiiConfigError {
         /// The regex compiler's error.
         source: regex::Error,
     },
+    /// A `[[pii.custom]]` regex is empty or matches the empty string, so it would find
+    /// nothing or everything.
+    #[error("[pii.custom] regex of type {name:?} is empty or matches the empty string; give a pattern for the values themselves")]
+    EmptyRegex {
+        /// Name of the custom type.
+        name: String,
+    },
     /// A `[[pii.custom]]` type has a validator other than `luhn` or `mod97`.
     #[error("[pii.custom] type {name:?} has unknown validator {validator:?} (expected \"luhn\" or \"mod97\")")]
     UnknownValidator {
@@ -104,9 +111,47 @@ pub enum PiiConfigError {
     },
 }
 
+/// Replaces the secrets of a parsed `[pii]` table in place, so the configuration can be
+/// recorded (in `summary.json`) without them: `key` becomes a note with the key's public id
+/// ([`super::key_id`]), and `allow_values` and `allow_patterns` (which may spell out the very
+/// values a report must not show) become a count.
+pub fn scrub_secrets(table: &mut toml::Table) {
+    let Some(toml::Value::Table(pii)) = table.get_mut("pii") else {
+        return;
+    };
+    if let Some(toml::Value::String(key)) = pii.get("key") {
+        let note = format!("<not shown; key id {}>", super::key_id(key.as_bytes()));
+        pii.insert("key".into(), toml::Value::String(note));
+    }
+    for (name, what) in [("allow_values", "values"), ("allow_patterns", "patterns")] {
+        if let Some(toml::Value::Array(list)) = pii.get(name) {
+            let note = format!("<{} {what} not shown>", list.len());
+            pii.insert(name.into(), toml::Value::String(note));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_are_scrubbed_from_the_recorded_table() {
+        let mut t: toml::Table = toml::from_str(
+            "[pii]\nkey = \"TOPSECRET\"\nallow_values = [\"123-45-6789\", \"x@y.io\"]\nallow_patterns = [\"a@b\\\\.io\"]\ndisable = [\"JWT\"]\n",
+        )
+        .unwrap();
+        scrub_secrets(&mut t);
+        let text = toml::to_string(&t).unwrap();
+        for secret in ["TOPSECRET", "123-45-6789", "x@y.io", "a@b"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        assert!(text.contains(&super::super::key_id(b"TOPSECRET")), "{text}");
+        assert!(
+            text.contains("<2 values not shown>") && text.contains("JWT"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn defaults() {

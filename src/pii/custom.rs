@@ -1,6 +1,9 @@
-//! User-defined PII types from `[[pii.custom]]`: a regex plus an optional checksum validator.
+//! User-defined PII types from `[[pii.custom]]`: a regex plus an optional checksum validator,
+//! compiled under size limits and run on bounded windows, so no pattern can make a long value
+//! cost more than linear time.
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{card, iban, push, CustomType, Finding, PiiConfigError, TypeId, BUILTIN};
 
@@ -12,6 +15,20 @@ enum Validator {
     /// ISO 7064 mod-97 over the alphanumerics, IBAN style (first four moved to the end).
     Mod97,
 }
+
+/// Most bytes a compiled custom regex may take (the `regex` crate's size limit): a pattern
+/// such as `\w{1000}{1000}` is rejected when the config is loaded, not run.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// Most bytes of the lazy DFA's cache per regex.
+const DFA_SIZE_LIMIT: usize = 4 << 20;
+/// Texts longer than this are searched in windows of this many bytes, so a search that must
+/// look far ahead (`[0-9]+X|[0-9]` over a long run of digits) costs at most a window per
+/// match instead of the rest of the text: the time per value is linear in its length.
+pub const WINDOW: usize = 2048;
+/// Consecutive windows overlap by this many bytes; a match is found whole when it is no longer
+/// than this. A match that reaches the end of a window that is not the last may be cut there:
+/// such values are counted as having hit the bound.
+pub const OVERLAP: usize = 256;
 
 /// One compiled custom type.
 #[derive(Debug)]
@@ -63,10 +80,24 @@ pub(super) fn compile(
                 })
             }
         };
-        let regex = Regex::new(&t.regex).map_err(|source| PiiConfigError::CustomRegex {
-            name: t.name.clone(),
-            source,
-        })?;
+        if t.regex.is_empty() {
+            return Err(PiiConfigError::EmptyRegex {
+                name: t.name.clone(),
+            });
+        }
+        let regex = RegexBuilder::new(&t.regex)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(DFA_SIZE_LIMIT)
+            .build()
+            .map_err(|source| PiiConfigError::CustomRegex {
+                name: t.name.clone(),
+                source,
+            })?;
+        if regex.is_match("") {
+            return Err(PiiConfigError::EmptyRegex {
+                name: t.name.clone(),
+            });
+        }
         let detector = match validator {
             None => "custom",
             Some(Validator::Luhn) => "custom+luhn",
@@ -83,9 +114,55 @@ pub(super) fn compile(
 }
 
 impl CustomDetector {
-    /// Appends the validated matches of this type in `text` to `out`.
-    pub(super) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
-        for m in self.regex.find_iter(text) {
+    /// Appends the validated matches of this type in `text` to `out`. Texts longer than
+    /// [`WINDOW`] are searched window by window; when a match reaches the cut end of a window
+    /// the value hit the bound, and `bounded` is incremented once for it.
+    pub(super) fn scan(&self, text: &str, out: &mut Vec<Finding>, bounded: &AtomicU64) {
+        if text.len() <= WINDOW {
+            self.scan_window(text, 0, text.len(), out);
+            return;
+        }
+        let mut hit_bound = false;
+        let mut start = 0;
+        // Matches are taken from each window while they start before `next`, where the
+        // following window begins; that window finds the later ones, whole.
+        while start < text.len() {
+            let end = floor_char_boundary(text, (start + WINDOW).min(text.len()));
+            let last = end == text.len();
+            let next = if last {
+                text.len()
+            } else {
+                ceil_char_boundary(text, (end - OVERLAP).max(start + 1))
+            };
+            let before = out.len();
+            self.scan_window(&text[..end], start, next, out);
+            if !last && out[before..].iter().any(|f| f.end == end) {
+                hit_bound = true;
+            }
+            start = next;
+        }
+        if hit_bound {
+            bounded.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Appends the validated matches of `haystack` that start in `from..until`. The search
+    /// starts at `from` but sees the text before it, so `\b` and look-behind-like context at
+    /// a window's start are what they are in the whole text.
+    fn scan_window(&self, haystack: &str, from: usize, until: usize, out: &mut Vec<Finding>) {
+        let mut pos = from;
+        while pos <= haystack.len() {
+            let Some(m) = self.regex.find_at(haystack, pos) else {
+                break;
+            };
+            if m.start() >= until {
+                break;
+            }
+            pos = if m.is_empty() {
+                ceil_char_boundary(haystack, m.end() + 1)
+            } else {
+                m.end()
+            };
             if m.is_empty() || !self.passes(m.as_str()) {
                 continue;
             }
@@ -106,6 +183,22 @@ impl CustomDetector {
             }
         }
     }
+}
+
+/// The largest char boundary of `s` at or before `i`.
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `s` at or after `i`.
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -180,6 +273,59 @@ mod tests {
         out.clear();
         d.scan("x DE89-3704-0044-0532-0130-00 y", &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn long_values_are_searched_in_windows_and_bounded() {
+        let d = Detectors::new(&cfg(vec![ct("EMP", r"\bEMP-\d{6}\b", None, false)])).unwrap();
+        // Matches everywhere in a long text, including across window edges, found once each.
+        let mut text = String::new();
+        let mut want = Vec::new();
+        for i in 0..600 {
+            text.push_str(&"é ".repeat(i % 7));
+            want.push(text.len());
+            text.push_str(&format!("EMP-{:06} ", i));
+        }
+        assert!(text.len() > 4 * super::WINDOW);
+        let mut out = Vec::new();
+        d.scan(&text, &mut out);
+        let got: Vec<usize> = out.iter().map(|f| f.start).collect();
+        assert_eq!(got, want);
+        assert_eq!(d.custom_bounded(), 0);
+        // A match longer than the overlap is cut at a window edge, and counted.
+        let d = Detectors::new(&cfg(vec![ct("RUN", r"Q{300,}", None, false)])).unwrap();
+        let text = format!("{}{}", "x".repeat(super::WINDOW - 400), "Q".repeat(1000));
+        let mut out = Vec::new();
+        d.scan(&text, &mut out);
+        assert!(!out.is_empty());
+        assert_eq!(d.custom_bounded(), 1);
+    }
+
+    #[test]
+    fn pathological_pattern_runs_in_linear_time() {
+        // Quadratic with whole-text searches: every one-digit match rescans the digit run.
+        let d = Detectors::new(&cfg(vec![ct("Q", "[0-9]+X|[0-9]", None, false)])).unwrap();
+        let text = "7".repeat(100_000);
+        let mut out = Vec::new();
+        d.scan(&text, &mut out);
+        assert_eq!(out.iter().filter(|f| f.end - f.start == 1).count(), 100_000);
+    }
+
+    #[test]
+    fn empty_and_oversized_regexes_are_rejected() {
+        for re in ["", "x*", "(?:)"] {
+            let e = Detectors::new(&cfg(vec![ct("E", re, None, false)]))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("matches the empty string") || e.contains("empty"),
+                "{e}"
+            );
+        }
+        let e = Detectors::new(&cfg(vec![ct("BIG", r"\w{1000}{1000}", None, false)]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("BIG") && e.contains("size limit"), "{e}");
     }
 
     #[test]

@@ -45,6 +45,16 @@ impl Fingerprinter {
     }
 }
 
+/// A public id of a fingerprint key: the first 8 bytes of HMAC-SHA256(key, a fixed label), as
+/// 16 lowercase hex chars. It tells two runs' keys apart (and whether fingerprints of two
+/// reports compare) without revealing the key; summaries print it instead of the key.
+pub fn key_id(key: &[u8]) -> String {
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(b"logwarden fingerprint key id v1");
+    let digest = mac.finalize().into_bytes();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Returns the canonical spelling of `value` for fingerprinting.
 fn normalize(normalizer: Normalizer, value: &str) -> String {
     let value = value.trim();
@@ -120,6 +130,18 @@ mod tests {
         assert_ne!(a, f.fingerprint_as("CUSTOM", "bob@corp.io"));
         assert_eq!(Fingerprinter::new(b"").fingerprint_as("JWT", "x").len(), 16);
         assert_eq!(format!("{f:?}"), "Fingerprinter { .. }");
+    }
+
+    #[test]
+    fn key_id_is_keyed_and_hides_the_key() {
+        let a = key_id(b"TOPSECRET");
+        assert_eq!(a.len(), 16);
+        assert_eq!(a, key_id(b"TOPSECRET"));
+        assert_ne!(a, key_id(b"TOPSECRET2"));
+        assert!(!a.contains("TOPSECRET"));
+        // The id is not a fingerprint of any value under the same key.
+        let f = Fingerprinter::new(b"TOPSECRET");
+        assert_ne!(a, f.fingerprint("X", Normalizer::Trim, ""));
     }
 
     #[test]

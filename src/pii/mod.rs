@@ -30,10 +30,13 @@ mod urls;
 #[cfg(test)]
 mod corpus_tests;
 
-pub use config::{CustomType, PiiConfig, PiiConfigError};
-pub use fingerprint::Fingerprinter;
+pub use config::{scrub_secrets, CustomType, PiiConfig, PiiConfigError};
+pub use custom::{OVERLAP as CUSTOM_OVERLAP, WINDOW as CUSTOM_WINDOW};
+pub use fingerprint::{key_id, Fingerprinter};
 pub use redact::{redact_text, RedactMode};
-pub use scrub::{configure_keys, fingerprint_key, scrub_key, DEFAULT_KEY};
+pub use scrub::{
+    configure_keys, fingerprint_key, key_source, number_holds_pii, scrub_key, DEFAULT_KEY,
+};
 pub use types::{Class, DataClass, TypeInfo, BUILTIN, BUILTIN_COUNT};
 
 /// Index of a PII type: the built-in types first, in the order of [`types::BUILTIN`], then the
@@ -141,6 +144,8 @@ pub struct Detectors {
     secrets: secrets::SecretScanner,
     assign: assign::AssignScanner,
     custom: Vec<custom::CustomDetector>,
+    /// Values in which a custom type's match reached the cut end of a search window.
+    custom_bounded: std::sync::atomic::AtomicU64,
     allow: allow::Allowlist,
 }
 
@@ -201,6 +206,7 @@ impl Detectors {
             secrets: secrets::SecretScanner::new(),
             assign: assign::AssignScanner::new(),
             custom,
+            custom_bounded: std::sync::atomic::AtomicU64::new(0),
             allow: allow::Allowlist::new(cfg)?,
         })
     }
@@ -218,6 +224,21 @@ impl Detectors {
         let base = out.len();
         self.scan_plain(text, out);
         encoded::scan(self, text, out, base);
+    }
+
+    /// Appends the findings in the text of a JSON number (`14158675309`, `4539149458073027`) to
+    /// `out`: those of [`Detectors::scan`] on its text, and a NANP phone number written as
+    /// E.164 without its `+`, which as bare digits in prose would be too loose to report.
+    pub fn scan_number(&self, number: &str, out: &mut Vec<Finding>) {
+        let base = out.len();
+        self.scan(number, out);
+        if out.len() == base
+            && self.enabled.on(PHONE)
+            && phone::is_json_number_phone(number)
+            && !self.allow.is_allowed(PHONE, number)
+        {
+            push(out, 0, number.len(), PHONE, "phone-json-number");
+        }
     }
 
     /// [`Detectors::scan`] without looking inside encoded runs.
@@ -241,7 +262,7 @@ impl Detectors {
             self.secrets.scan(text, en, out);
         }
         for c in &self.custom {
-            c.scan(text, out);
+            c.scan(text, out, &self.custom_bounded);
         }
         if out.len() == base {
             return;
@@ -271,6 +292,14 @@ impl Detectors {
         }
         encoded::decode_value(text, f)
             .map_or(std::borrow::Cow::Borrowed(raw), std::borrow::Cow::Owned)
+    }
+
+    /// How many scanned values were longer than a custom type's search window and had a match
+    /// reaching a window's cut end (so the match may have been cut or missed). Custom regexes
+    /// run on bounded windows so that none can take more than linear time.
+    pub fn custom_bounded(&self) -> u64 {
+        self.custom_bounded
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Returns the name of type `id` (a built-in name or a custom type's name), or `"UNKNOWN"`.

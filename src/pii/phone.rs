@@ -99,6 +99,15 @@ pub(super) fn match_nanp(text: &str, p: usize) -> Option<usize> {
     finish(text, end)
 }
 
+/// True when a JSON number is a NANP phone number written as E.164 without its `+`
+/// (`14158675309`): eleven digits, the `1` country code, then a valid area code and exchange.
+/// Numbers of other countries are not read from bare digits: too many ids look alike.
+pub(super) fn is_json_number_phone(number: &str) -> bool {
+    number.len() == 11
+        && number.starts_with('1')
+        && match_plus(&format!("+{number}"), 0, false) == Some(12)
+}
+
 /// Matches `(AAA) EEE-SSSS` whose opening parenthesis is at `q`; `after_finding` when a
 /// finding ends at `q` (what comes before it then does not count).
 pub(super) fn match_paren(text: &str, q: usize, after_finding: bool) -> Option<usize> {

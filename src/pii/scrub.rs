@@ -24,6 +24,19 @@ pub fn fingerprint_key(cfg: &PiiConfig) -> (Vec<u8>, bool) {
     }
 }
 
+/// Where the fingerprint key of `cfg` comes from: `"config"` (`[pii] key`), `"environment"`
+/// (`LOGWARDEN_PII_KEY`) or `"built-in"` ([`DEFAULT_KEY`]), in the order [`fingerprint_key`]
+/// looks.
+pub fn key_source(cfg: &PiiConfig) -> &'static str {
+    if cfg.key.is_some() {
+        "config"
+    } else if std::env::var("LOGWARDEN_PII_KEY").is_ok_and(|k| !k.is_empty()) {
+        "environment"
+    } else {
+        "built-in"
+    }
+}
+
 struct KeyScrubber {
     detectors: Detectors,
     fingerprints: Fingerprinter,
@@ -44,12 +57,17 @@ pub fn configure_keys(cfg: &PiiConfig) -> Result<(), PiiConfigError> {
     Ok(())
 }
 
-/// A row key as it may be written: unchanged unless it holds a detected value.
-pub fn scrub_key(value: &str) -> Cow<'_, str> {
-    let s = SCRUBBER.get_or_init(|| KeyScrubber {
+/// The run's scrubber, or one with the default detectors when none was configured.
+fn scrubber() -> &'static KeyScrubber {
+    SCRUBBER.get_or_init(|| KeyScrubber {
         detectors: Detectors::new(&PiiConfig::default()).expect("the default detectors compile"),
         fingerprints: Fingerprinter::new(&fingerprint_key(&PiiConfig::default()).0),
-    });
+    })
+}
+
+/// A row key as it may be written: unchanged unless it holds a detected value.
+pub fn scrub_key(value: &str) -> Cow<'_, str> {
+    let s = scrubber();
     let mut hits = Vec::new();
     s.detectors.scan(value, &mut hits);
     if hits.is_empty() {
@@ -63,6 +81,24 @@ pub fn scrub_key(value: &str) -> Cow<'_, str> {
             &s.fingerprints,
         ))
     }
+}
+
+/// Numbers below this are never checked by [`number_holds_pii`]: written out they have at most
+/// five digits before the point, fewer than any value the built-in detectors report.
+const NUMBER_CHECK_FROM: f64 = 1e5;
+
+/// True when `value`, written as JSON would write it, is a value the PII audit flags (a
+/// 16-digit card number in `latency_ms`, an E.164 phone number in `tokens_in`): such a number
+/// is a leaked value, and a report must not print it as a measurement. Uses the run's
+/// detectors, as [`scrub_key`] does.
+pub fn number_holds_pii(value: f64) -> bool {
+    if !value.is_finite() || value.abs() < NUMBER_CHECK_FROM {
+        return false;
+    }
+    let s = scrubber();
+    let mut hits = Vec::new();
+    s.detectors.scan_number(&value.to_string(), &mut hits);
+    !hits.is_empty()
 }
 
 #[cfg(test)]
@@ -89,5 +125,15 @@ mod tests {
         assert_eq!(scrub_key("john.doe@acme.io"), a, "stable");
         let mixed = scrub_key("team-a/john.doe@acme.io").into_owned();
         assert!(mixed.starts_with("team-a/<EMAIL_ADDRESS:"), "{mixed}");
+    }
+
+    #[test]
+    fn numbers_holding_pii() {
+        assert!(number_holds_pii(4_539_149_458_073_027.0), "a card number");
+        assert!(number_holds_pii(14_158_675_309.0), "an E.164 phone number");
+        assert!(!number_holds_pii(1_764_000_000_000.0), "epoch milliseconds");
+        assert!(!number_holds_pii(1234.5));
+        assert!(!number_holds_pii(0.00042));
+        assert!(!number_holds_pii(f64::NAN));
     }
 }

@@ -1,5 +1,6 @@
-//! Walks every string value of a JSON line with its path (`metadata.messages[1].content`) and
-//! byte range, without recursion, for the PII audit and redaction.
+//! Walks every string value, object key and number of a JSON line with its path
+//! (`metadata.messages[1].content`) and byte range, without recursion, for the PII audit and
+//! redaction: keys and numbers are log content too.
 
 use super::json::{JsonError, Parser};
 use std::ops::Range;
@@ -41,14 +42,29 @@ pub fn format_path_with(path: &[Seg<'_>], mut key: impl FnMut(&str) -> String) -
     out
 }
 
-/// A string value found by the walk.
+/// What kind of text a [`StringValue`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A string value.
+    String,
+    /// An object key; the walk's path is then the path of the object that holds it.
+    Key,
+    /// A number, as written (`14158675309`, `-1.5e3`); never escaped.
+    Number,
+}
+
+/// A string value, object key or number found by the walk.
 #[derive(Debug, Clone)]
 pub struct StringValue<'a> {
-    /// Content between the quotes, still escaped when `escaped`.
+    /// Content between the quotes (a number's text), still escaped when `escaped`.
     pub raw: &'a str,
     pub escaped: bool,
     /// Byte range of `raw` within the line.
     pub range: Range<usize>,
+    pub kind: ValueKind,
+    /// Ordinal of the innermost object around the value (objects numbered from 0 as they
+    /// open), so the keys of one object can be told from those of another.
+    pub object: usize,
 }
 
 enum Frame {
@@ -56,15 +72,33 @@ enum Frame {
     Array(usize),
 }
 
-/// Calls `f(path, value)` for every string value (not keys) of the JSON text `line`, in
-/// document order. Fails on invalid JSON (after reporting the strings before the error).
+/// Calls `f(path, value)` for every string value (not keys, not numbers) of the JSON text
+/// `line`, in document order. Fails on invalid JSON (after reporting the strings before the
+/// error).
 pub fn walk_strings<'a>(
+    line: &'a [u8],
+    f: &mut dyn FnMut(&[Seg<'a>], StringValue<'a>),
+) -> Result<(), JsonError> {
+    walk_values(line, &mut |path, v| {
+        if v.kind == ValueKind::String {
+            f(path, v);
+        }
+    })
+}
+
+/// Calls `f(path, value)` for every string value, object key and number of the JSON text
+/// `line`, in document order (a key before its value). Fails on invalid JSON (after reporting
+/// the values before the error).
+pub fn walk_values<'a>(
     line: &'a [u8],
     f: &mut dyn FnMut(&[Seg<'a>], StringValue<'a>),
 ) -> Result<(), JsonError> {
     let mut p = Parser { b: line, i: 0 };
     let mut frames: Vec<Frame> = Vec::new();
     let mut path: Vec<Seg<'a>> = Vec::new();
+    // The ordinal of each open object, innermost last, and the next ordinal to give.
+    let mut objects: Vec<usize> = Vec::new();
+    let mut next_object = 0usize;
     p.ws();
     loop {
         // A value starts here.
@@ -75,12 +109,16 @@ pub fn walk_strings<'a>(
                 p.ws();
                 if p.peek() == Some(b'}') {
                     p.i += 1;
+                    next_object += 1;
                 } else {
-                    let (key, esc) = p.string()?;
+                    let object = next_object;
+                    next_object += 1;
+                    let seg = read_key(&mut p, &path, object, f)?;
                     p.ws();
                     expect(&mut p, b':')?;
                     frames.push(Frame::Object);
-                    path.push(Seg::Key(key, esc));
+                    objects.push(object);
+                    path.push(seg);
                     continue;
                 }
             }
@@ -104,6 +142,22 @@ pub fn walk_strings<'a>(
                         raw,
                         escaped,
                         range: start..start + raw.len(),
+                        kind: ValueKind::String,
+                        object: objects.last().copied().unwrap_or(0),
+                    },
+                );
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let start = p.i;
+                let raw = p.number()?;
+                f(
+                    &path,
+                    StringValue {
+                        raw,
+                        escaped: false,
+                        range: start..start + raw.len(),
+                        kind: ValueKind::Number,
+                        object: objects.last().copied().unwrap_or(0),
                     },
                 );
             }
@@ -125,11 +179,12 @@ pub fn walk_strings<'a>(
                 (Some(b','), Frame::Object) => {
                     p.i += 1;
                     p.ws();
-                    let (key, esc) = p.string()?;
+                    path.pop();
+                    let object = objects.last().copied().unwrap_or(0);
+                    let seg = read_key(&mut p, &path, object, f)?;
                     p.ws();
                     expect(&mut p, b':')?;
-                    path.pop();
-                    path.push(Seg::Key(key, esc));
+                    path.push(seg);
                     break;
                 }
                 (Some(b','), Frame::Array(n)) => {
@@ -140,7 +195,13 @@ pub fn walk_strings<'a>(
                     path.push(Seg::Index(n));
                     break;
                 }
-                (Some(b'}'), Frame::Object) | (Some(b']'), Frame::Array(_)) => {
+                (Some(b'}'), Frame::Object) => {
+                    p.i += 1;
+                    frames.pop();
+                    objects.pop();
+                    path.pop();
+                }
+                (Some(b']'), Frame::Array(_)) => {
                     p.i += 1;
                     frames.pop();
                     path.pop();
@@ -149,6 +210,28 @@ pub fn walk_strings<'a>(
             }
         }
     }
+}
+
+/// Reads an object key at the parser's position and reports it to `f`; returns its segment.
+fn read_key<'a>(
+    p: &mut Parser<'a>,
+    path: &[Seg<'a>],
+    object: usize,
+    f: &mut dyn FnMut(&[Seg<'a>], StringValue<'a>),
+) -> Result<Seg<'a>, JsonError> {
+    let start = p.i + 1;
+    let (raw, escaped) = p.string()?;
+    f(
+        path,
+        StringValue {
+            raw,
+            escaped,
+            range: start..start + raw.len(),
+            kind: ValueKind::Key,
+            object,
+        },
+    );
+    Ok(Seg::Key(raw, escaped))
 }
 
 fn expect(p: &mut Parser<'_>, c: u8) -> Result<(), JsonError> {
@@ -202,6 +285,34 @@ mod tests {
         assert!(collect(r#"{"a":"x"} junk"#).is_err());
         let deep = format!("{}\"s\"{}", "[".repeat(50_000), "]".repeat(50_000));
         assert_eq!(collect(&deep).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn keys_and_numbers_with_their_objects() {
+        let line = r#"{"a":{"k@x.io":1,"b":[2.5,{"c":-3}]},"d":"s"}"#;
+        let mut got = Vec::new();
+        walk_values(line.as_bytes(), &mut |path, v| {
+            assert_eq!(&line[v.range.clone()], v.raw);
+            got.push((format_path(path), v.raw.to_string(), v.kind, v.object));
+        })
+        .unwrap();
+        use ValueKind::{Key, Number, String};
+        let want: Vec<(&str, &str, ValueKind, usize)> = vec![
+            ("", "a", Key, 0),
+            ("a", "k@x.io", Key, 1),
+            ("a.k@x.io", "1", Number, 1),
+            ("a", "b", Key, 1),
+            ("a.b[0]", "2.5", Number, 1),
+            ("a.b[1]", "c", Key, 2),
+            ("a.b[1].c", "-3", Number, 2),
+            ("", "d", Key, 0),
+            ("d", "s", String, 0),
+        ];
+        let got: Vec<(&str, &str, ValueKind, usize)> = got
+            .iter()
+            .map(|(p, r, k, o)| (p.as_str(), r.as_str(), *k, *o))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

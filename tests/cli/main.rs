@@ -23,3 +23,4 @@ mod saved_queries_time;
 mod sli;
 mod slo;
 mod table_ref;
+mod trust;

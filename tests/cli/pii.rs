@@ -30,6 +30,8 @@ fn fixture_findings_exact() {
         ("3", "r3", "metadata.messages[1].content", "US_SSN"),
         // A line with a wrong-typed field is skipped from reports but still audited.
         ("5", "", "prompt", "AWS_ACCESS_KEY"),
+        // A line that is not JSON is audited as text.
+        ("6", "", "<line>", "EMAIL_ADDRESS"),
         ("7", "r7", "response", "EMAIL_ADDRESS"),
         ("7", "r7", "metadata.client.ip", "IP_ADDRESS"),
     ]
@@ -62,15 +64,16 @@ fn fixture_findings_exact() {
     assert!(!run.stderr.contains("jane.doe"), "{}", run.stderr);
     let summary = csv_rows(&env.read("out/pii_summary.csv"));
     assert_eq!(summary[0]["pii_type"], "EMAIL_ADDRESS");
-    assert_eq!(summary[0]["field"], "prompt");
-    assert_eq!(summary[0]["distinct_values"], "1");
+    assert_eq!(summary[0]["field"], "<line>");
+    assert_eq!(summary[1]["field"], "prompt");
+    assert_eq!(summary[1]["distinct_values"], "1");
     let classes = csv_rows(&env.read("out/pii_classes.csv"));
     let class = |c: &str| classes.iter().find(|r| r["class"] == c).unwrap()["records"].clone();
-    assert_eq!(class("pii"), "4");
+    assert_eq!(class("pii"), "5");
     assert_eq!(class("confidential"), "1");
     assert_eq!(class("internal"), "1");
     assert!(
-        run.stderr.contains("PII audit: 7 findings in 5 of 6 lines"),
+        run.stderr.contains("PII audit: 8 findings in 6 of 7 lines"),
         "{}",
         run.stderr
     );
@@ -334,12 +337,17 @@ fn field_path_through_a_pii_key_is_masked() {
     let r = env.run(&["pii", &input, "-o", "out", "-q"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let findings = csv_rows(&env.read("out/pii_findings.csv"));
-    assert_eq!(findings.len(), 1);
-    let field = &findings[0]["field"];
-    assert!(
-        field.starts_with("notes.") && !field.contains("john.doe@acme.io"),
-        "{field}"
-    );
+    // The key itself is a finding, and the SSN under it is found at a masked path.
+    assert_eq!(findings.len(), 2);
+    let types: Vec<&str> = findings.iter().map(|f| f["pii_type"].as_str()).collect();
+    assert_eq!(types, ["EMAIL_ADDRESS", "US_SSN"]);
+    for f in &findings {
+        let field = &f["field"];
+        assert!(
+            field.starts_with("notes") && !field.contains("john.doe@acme.io"),
+            "{field}"
+        );
+    }
     assert!(!env.read("out/pii_summary.csv").contains("john.doe@acme.io"));
 }
 

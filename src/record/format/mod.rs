@@ -269,6 +269,39 @@ pub struct PresetSpec {
 }
 
 /// Splits `a.b[0].c` into `["a", "b", "[0]", "c"]`.
+/// Checks a `[fields]` path: dot-separated keys, each non-empty, optionally followed by array
+/// indices in brackets (`timing.total_ms`, `choices[0].message`); `Err` says what is wrong.
+pub fn check_path(path: &str) -> Result<(), String> {
+    if path.is_empty() {
+        return Err("the path is empty".into());
+    }
+    for part in path.split('.') {
+        let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+        if key.is_empty() && rest.is_empty() {
+            return Err("it has an empty key (two dots in a row, or a dot at an end)".into());
+        }
+        if key.contains(']') {
+            return Err(format!("`{part}` has a `]` without its `[`"));
+        }
+        while !rest.is_empty() {
+            let Some(close) = rest.find(']') else {
+                return Err(format!("`{part}` has a `[` without its `]`"));
+            };
+            let index = &rest[1..close];
+            if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "`[{index}]` is not an array index (a number such as [0])"
+                ));
+            }
+            rest = &rest[close + 1..];
+            if !rest.is_empty() && !rest.starts_with('[') {
+                return Err(format!("`{part}` has text after an index"));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn split_path(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     for part in path.split('.') {
@@ -560,6 +593,14 @@ mod tests {
 
     #[test]
     fn split_paths() {
+        for ok in ["a", "a.b[0].c", "x[1][2]", "timing.total_ms", "[0].a"] {
+            assert_eq!(check_path(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "", "a..b", "a..b[x]", ".a", "a.", "a[", "a]", "a[x]", "a[]", "a[0]b",
+        ] {
+            assert!(check_path(bad).is_err(), "{bad}");
+        }
         assert_eq!(split_path("a.b[0].c"), vec!["a", "b", "[0]", "c"]);
         assert_eq!(split_path("x[1][2]"), vec!["x", "[1]", "[2]"]);
     }

@@ -187,7 +187,7 @@ impl<'a> Parser<'a> {
 
     /// Validates a number per the JSON grammar and returns its text.
     #[inline]
-    fn number(&mut self) -> Result<&'a str, JsonError> {
+    pub(crate) fn number(&mut self) -> Result<&'a str, JsonError> {
         let start = self.i;
         if self.peek() == Some(b'-') {
             self.i += 1;

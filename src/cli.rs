@@ -41,6 +41,9 @@ pub enum Cmd {
     Pii {
         #[command(flatten)]
         common: CommonArgs,
+        /// Accepted findings: a previous pii_findings.csv, or a file of fingerprints (one per line). Findings of the values in it are not reported again, only counted as suppressed.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// Sanitized copy of the logs: the same lines with every finding replaced (-o FILE_OR_DIR; .gz/.zst stay compressed).
     Redact {
@@ -60,6 +63,9 @@ pub enum Cmd {
         /// With --fail-on alerts|any: the least urgent alert severity that counts (P0 most urgent).
         #[arg(long, value_name = "SEVERITY", default_value = "P3")]
         min_severity: String,
+        /// Accepted findings: a previous pii_findings.csv, or a file of fingerprints (one per line). Findings of the values in it are not reported again, only counted as suppressed.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// Configuration: write a commented default logwarden.toml, or check one.
     Config {
@@ -382,7 +388,10 @@ impl Cli {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
                 common: Box::new(common.into_common()?),
             },
-            Cmd::Pii { common } => Request::Pii(Box::new(common.into_common()?)),
+            Cmd::Pii { common, baseline } => Request::Pii(Box::new(crate::command::PiiRequest {
+                common: common.into_common()?,
+                baseline,
+            })),
             Cmd::Redact { common, mode } => {
                 let mode = match mode.as_str() {
                     "tag" => crate::pii::RedactMode::Tag,
@@ -403,9 +412,11 @@ impl Cli {
                 common,
                 by,
                 min_severity,
+                baseline,
             } => Request::Report(Box::new(crate::command::ReportRequest {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
                 min_severity: parse_severity(&min_severity)?,
+                baseline,
                 common: common.into_common()?,
             })),
             Cmd::Config { action } => match action {

@@ -3,7 +3,7 @@
 
 use super::findings::{self, Spill, Tally};
 use super::{Analysis, Line};
-use crate::pii::{redact_text, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
+use crate::pii::{redact_text, Baseline, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
 use crate::record::json::JsonError;
 use crate::record::walk::{format_path_with, walk_strings, Seg, StringValue};
 use crate::record::{unescape_into, Location, Record};
@@ -95,6 +95,8 @@ pub struct PiiContext<'d> {
     pub detectors: &'d Detectors,
     pub fingerprints: &'d Fingerprinter,
     pub classifier: &'d Classifier,
+    /// Accepted findings, left out of the report and counted as suppressed.
+    pub baseline: &'d Baseline,
 }
 
 /// Findings an accumulator holds before it writes them to its spill file.
@@ -110,6 +112,7 @@ pub struct PiiAudit<'d> {
     spill_after: usize,
     lines: u64,
     classes: [u64; 4],
+    suppressed: u64,
     // Reused buffers: the audit sees every string of every line.
     scanner: LineScanner,
 }
@@ -126,6 +129,9 @@ pub struct PiiReport {
     pub lines: u64,
     /// Records per data class, indexed like `DataClass::ALL`.
     pub classes: [u64; 4],
+    /// Findings left out because their value was accepted (`--baseline`,
+    /// `[pii] ignore_fingerprints`); not in `findings`, `tally` or `count()`.
+    pub suppressed: u64,
     pub type_names: Vec<String>,
 }
 
@@ -149,6 +155,7 @@ impl<'d> PiiAudit<'d> {
             spill_after: SPILL_AFTER,
             lines: 0,
             classes: [0; 4],
+            suppressed: 0,
             scanner: LineScanner::default(),
         }
     }
@@ -183,6 +190,7 @@ impl Analysis for PiiAudit<'_> {
         let mut class = ctx.classifier.default;
         let first = self.findings.len();
         let findings = &mut self.findings;
+        let suppressed = &mut self.suppressed;
         let _ = self.scanner.scan(
             ctx.detectors,
             line.text.as_bytes(),
@@ -194,6 +202,15 @@ impl Analysis for PiiAudit<'_> {
                     // fingerprinted decoded, and its field says how it was written.
                     let value = ctx.detectors.value(s, h);
                     class = class.max(ctx.classifier.by_type[h.type_id as usize]);
+                    let fingerprint =
+                        ctx.detectors
+                            .fingerprint(ctx.fingerprints, h.type_id, &value);
+                    // An accepted value still classifies the line (the data is what it is),
+                    // but is not reported again.
+                    if ctx.baseline.accepts(&fingerprint) {
+                        *suppressed += 1;
+                        continue;
+                    }
                     let suffix = h.encoding.path_suffix();
                     findings.push(PiiFinding {
                         loc: line.loc,
@@ -206,9 +223,7 @@ impl Analysis for PiiAudit<'_> {
                         },
                         type_id: h.type_id,
                         masked: ctx.detectors.mask(h.type_id, &value),
-                        fingerprint: ctx
-                            .detectors
-                            .fingerprint(ctx.fingerprints, h.type_id, &value),
+                        fingerprint,
                         detector: h.detector,
                     });
                 }
@@ -236,6 +251,7 @@ impl Analysis for PiiAudit<'_> {
             self.spill_out();
         }
         self.lines += other.lines;
+        self.suppressed += other.suppressed;
         for (a, b) in self.classes.iter_mut().zip(other.classes) {
             *a += b;
         }
@@ -261,6 +277,7 @@ impl Analysis for PiiAudit<'_> {
             tally: self.tally,
             lines: self.lines,
             classes: self.classes,
+            suppressed: self.suppressed,
             type_names: (0..det.type_count() as TypeId)
                 .map(|i| det.type_name(i).to_string())
                 .collect(),
@@ -332,6 +349,30 @@ impl PiiReport {
         self.tally.records
     }
 
+    /// Calls `each` with every finding as a row of `pii_findings.csv` (cells in the order of
+    /// `findings::COLUMNS`), in input order; `files` names the sources by index. Every writer
+    /// of findings (CSV, SARIF) reads them through this one place.
+    pub fn for_each_row(
+        &self,
+        files: &[String],
+        each: &mut dyn FnMut(&csv::ByteRecord) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        if let Some(s) = &self.spill {
+            s.for_each_row(files, each)?;
+        }
+        let mut row = csv::ByteRecord::new();
+        for f in &self.findings {
+            let file = files.get(f.loc.file as usize).map_or("", String::as_str);
+            row.clear();
+            row.push_field(file.as_bytes());
+            for cell in findings::cells(f, &self.type_names[f.type_id as usize]) {
+                row.push_field(cell.as_bytes());
+            }
+            each(&row)?;
+        }
+        Ok(())
+    }
+
     /// Writes `pii_findings.csv` (header and every finding in input order) to `out`; `files`
     /// names the sources by index.
     pub fn write_findings<W: std::io::Write>(
@@ -344,15 +385,9 @@ impl PiiReport {
             .from_writer(out);
         w.write_record(findings::COLUMNS)
             .map_err(findings::io_error)?;
-        if let Some(s) = &self.spill {
-            s.copy_into(files, &mut w)?;
-        }
-        for f in &self.findings {
-            let file = files.get(f.loc.file as usize).cloned().unwrap_or_default();
-            let cells = findings::cells(f, &self.type_names[f.type_id as usize]);
-            w.write_record(std::iter::once(file).chain(cells))
-                .map_err(findings::io_error)?;
-        }
+        self.for_each_row(files, &mut |row| {
+            w.write_byte_record(row).map_err(findings::io_error)
+        })?;
         w.flush()
     }
 }

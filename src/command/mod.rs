@@ -18,6 +18,7 @@ pub mod slo;
 #[cfg(feature = "table")]
 pub use export::ExportRequest;
 pub use gen::GenRequest;
+pub use pii::PiiRequest;
 #[cfg(feature = "table")]
 pub use query::QueryRequest;
 pub use redact::RedactRequest;
@@ -101,7 +102,7 @@ pub enum Request {
         include_errors: bool,
     },
     Gen(Box<GenRequest>),
-    Pii(Box<Common>),
+    Pii(Box<PiiRequest>),
     Redact(Box<RedactRequest>),
     Config(config::ConfigRequest, bool),
     Report(Box<ReportRequest>),
@@ -151,7 +152,7 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
             common.fail_on,
         )),
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
-        Request::Pii(common) => Ok((pii::run(&common)?, common.fail_on)),
+        Request::Pii(r) => Ok((pii::run(&r)?, r.common.fail_on)),
         Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),
         Request::Report(r) => Ok((report::run(&r)?, r.common.fail_on)),
         Request::Config(c, quiet) => Ok((config::run(&c, quiet)?, FailOn::Never)),

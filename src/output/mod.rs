@@ -2,6 +2,7 @@
 //! of a run's files staged first and renamed into place only once every one was written.
 
 pub mod csv_table;
+pub mod sarif;
 
 pub use csv_table::{fmt_f64, fmt_opt, round_to, Table};
 

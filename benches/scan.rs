@@ -64,6 +64,7 @@ fn bench(c: &mut Criterion) {
         detectors: &detectors,
         fingerprints: &fingerprints,
         classifier: &classifier,
+        baseline: &logwarden::pii::Baseline::default(),
     };
     group.bench_function("pii_audit", |b| {
         b.iter(|| {

@@ -41,9 +41,12 @@ pub enum Cmd {
     Pii {
         #[command(flatten)]
         common: CommonArgs,
-        /// Exit with status 1 when anything is found (findings; any means the same here).
+        /// Exit with status 1 when anything is found (findings; any means the same here). Only findings not accepted by --baseline count.
         #[arg(long, value_enum, value_name = "WHAT")]
         fail_on: Option<FailOnFindings>,
+        /// Accepted findings: a previous pii_findings.csv, or a file of fingerprints (one per line). Findings of the values in it are not reported again, only counted as suppressed.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// Sanitized copy of the logs: the same lines with every finding replaced (-o FILE_OR_DIR; .gz/.zst stay compressed).
     #[command(mut_arg("output", |a| a
@@ -74,6 +77,9 @@ pub enum Cmd {
         /// With --fail-on alerts|any: the least urgent alert severity that counts (P0 most urgent).
         #[arg(long, value_name = "SEVERITY", default_value = "P3")]
         min_severity: String,
+        /// Accepted findings: a previous pii_findings.csv, or a file of fingerprints (one per line). Findings of the values in it are not reported again, only counted as suppressed.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// Configuration: write a commented default logwarden.toml, or check one.
     Config {
@@ -454,9 +460,14 @@ impl Cli {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
                 common: Box::new(common.into_common(FailOn::Never)?),
             },
-            Cmd::Pii { common, fail_on } => {
-                Request::Pii(Box::new(common.into_common(fail_on.into())?))
-            }
+            Cmd::Pii {
+                common,
+                fail_on,
+                baseline,
+            } => Request::Pii(Box::new(crate::command::PiiRequest {
+                common: common.into_common(fail_on.into())?,
+                baseline,
+            })),
             Cmd::Redact {
                 common,
                 mode,
@@ -482,9 +493,11 @@ impl Cli {
                 by,
                 fail_on,
                 min_severity,
+                baseline,
             } => Request::Report(Box::new(crate::command::ReportRequest {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
                 min_severity: parse_severity(&min_severity)?,
+                baseline,
                 common: common.into_common(fail_on.into())?,
             })),
             Cmd::Config { action } => match action {

@@ -230,12 +230,12 @@ impl Spill {
         }
     }
 
-    /// Copies every spilled row to `out`, file by file in file order (each file's rows in the
+    /// Calls `each` with every spilled row, file by file in file order (each file's rows in the
     /// order they were written), with the file's name as the first cell. Call `close` first.
-    pub fn copy_into<W: Write>(
+    pub fn for_each_row(
         &self,
         files: &[String],
-        out: &mut csv::Writer<W>,
+        each: &mut dyn FnMut(&csv::ByteRecord) -> io::Result<()>,
     ) -> io::Result<()> {
         if let Some(e) = &self.error {
             return Err(io::Error::other(format!("spilled findings: {e}")));
@@ -258,7 +258,7 @@ impl Spill {
                 row.clear();
                 row.push_field(name.as_bytes());
                 row.extend(rec.iter());
-                out.write_byte_record(&row).map_err(io_error)?;
+                each(&row)?;
             }
         }
         Ok(())

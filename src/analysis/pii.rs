@@ -4,7 +4,7 @@
 
 use super::findings::{self, Spill, Tally};
 use super::{Analysis, Line};
-use crate::pii::{redact_text, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
+use crate::pii::{redact_text, Baseline, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
 use crate::record::json::JsonError;
 use crate::record::walk::{format_path_with, walk_values, Seg, StringValue, ValueKind};
 use crate::record::{unescape_into, Location, Record};
@@ -108,6 +108,8 @@ pub struct PiiContext<'d> {
     pub detectors: &'d Detectors,
     pub fingerprints: &'d Fingerprinter,
     pub classifier: &'d Classifier,
+    /// Accepted findings, left out of the report and counted as suppressed.
+    pub baseline: &'d Baseline,
 }
 
 /// Findings an accumulator holds before it writes them to its spill file.
@@ -124,6 +126,7 @@ pub struct PiiAudit<'d> {
     lines: u64,
     text_lines: u64,
     classes: [u64; 4],
+    suppressed: u64,
     // Reused buffers: the audit sees every string of every line.
     scanner: LineScanner,
 }
@@ -145,6 +148,9 @@ pub struct PiiReport {
     pub custom_bounded: u64,
     /// Records per data class, indexed like `DataClass::ALL`.
     pub classes: [u64; 4],
+    /// Findings left out because their value was accepted (`--baseline`,
+    /// `[pii] ignore_fingerprints`); not in `findings`, `tally` or `count()`.
+    pub suppressed: u64,
     pub type_names: Vec<String>,
 }
 
@@ -158,6 +164,12 @@ pub struct PiiSummaryRow {
     pub distinct_values: u64,
 }
 
+/// The data class and accepted findings of the line being audited.
+struct LineSeen {
+    class: DataClass,
+    suppressed: u64,
+}
+
 impl<'d> PiiAudit<'d> {
     pub fn new(ctx: &'d PiiContext<'d>) -> Self {
         PiiAudit {
@@ -169,6 +181,7 @@ impl<'d> PiiAudit<'d> {
             lines: 0,
             text_lines: 0,
             classes: [0; 4],
+            suppressed: 0,
             scanner: LineScanner::default(),
         }
     }
@@ -186,11 +199,29 @@ impl<'d> PiiAudit<'d> {
         let ctx = self.ctx;
         let first = self.findings.len();
         let findings = &mut self.findings;
-        let record = |findings: &mut Vec<PiiFinding>, field: &str, s: &str, hits: &[Finding]| {
+        // What the line holds, accepted values included: an accepted value still classifies
+        // the line (the data is what it is), but is not reported again.
+        let mut seen = LineSeen {
+            class: ctx.classifier.default,
+            suppressed: 0,
+        };
+        let record = |findings: &mut Vec<PiiFinding>,
+                      seen: &mut LineSeen,
+                      field: &str,
+                      s: &str,
+                      hits: &[Finding]| {
             for h in hits {
                 // A value found inside a base64 or percent-encoded run is masked and
                 // fingerprinted decoded, and its field says how it was written.
                 let value = ctx.detectors.value(s, h);
+                seen.class = seen.class.max(ctx.classifier.by_type[h.type_id as usize]);
+                let fingerprint = ctx
+                    .detectors
+                    .fingerprint(ctx.fingerprints, h.type_id, &value);
+                if ctx.baseline.accepts(&fingerprint) {
+                    seen.suppressed += 1;
+                    continue;
+                }
                 let suffix = h.encoding.path_suffix();
                 findings.push(PiiFinding {
                     loc: line.loc,
@@ -199,9 +230,7 @@ impl<'d> PiiAudit<'d> {
                     field: format!("{field}{suffix}"),
                     type_id: h.type_id,
                     masked: ctx.detectors.mask(h.type_id, &value),
-                    fingerprint: ctx
-                        .detectors
-                        .fingerprint(ctx.fingerprints, h.type_id, &value),
+                    fingerprint,
                     detector: h.detector,
                 });
             }
@@ -219,23 +248,25 @@ impl<'d> PiiAudit<'d> {
                     }
                     field.push_str(KEY_FIELD);
                 }
-                record(findings, &field, s, hits);
+                record(findings, &mut seen, &field, s, hits);
             },
         );
         if walked.is_err() && as_text {
             // Not JSON: what the walk reported before the error is dropped, and the whole
             // line is audited as text, as `redact` redacts it.
             findings.truncate(first);
+            seen = LineSeen {
+                class: ctx.classifier.default,
+                suppressed: 0,
+            };
             self.text_lines += 1;
             let mut hits = Vec::new();
             ctx.detectors.scan(line.text, &mut hits);
-            record(findings, LINE_FIELD, line.text, &hits);
+            record(findings, &mut seen, LINE_FIELD, line.text, &hits);
         }
+        let class = seen.class;
+        self.suppressed += seen.suppressed;
         let new = &mut self.findings[first..];
-        let class = new
-            .iter()
-            .map(|f| ctx.classifier.by_type[f.type_id as usize])
-            .fold(ctx.classifier.default, DataClass::max);
         if !new.is_empty() {
             let request_id = rec
                 .and_then(|r| r.request_id)
@@ -285,6 +316,7 @@ impl Analysis for PiiAudit<'_> {
         }
         self.lines += other.lines;
         self.text_lines += other.text_lines;
+        self.suppressed += other.suppressed;
         for (a, b) in self.classes.iter_mut().zip(other.classes) {
             *a += b;
         }
@@ -312,6 +344,7 @@ impl Analysis for PiiAudit<'_> {
             text_lines: self.text_lines,
             custom_bounded: det.custom_bounded(),
             classes: self.classes,
+            suppressed: self.suppressed,
             type_names: (0..det.type_count() as TypeId)
                 .map(|i| det.type_name(i).to_string())
                 .collect(),
@@ -383,6 +416,30 @@ impl PiiReport {
         self.tally.records
     }
 
+    /// Calls `each` with every finding as a row of `pii_findings.csv` (cells in the order of
+    /// `findings::COLUMNS`), in input order; `files` names the sources by index. Every writer
+    /// of findings (CSV, SARIF) reads them through this one place.
+    pub fn for_each_row(
+        &self,
+        files: &[String],
+        each: &mut dyn FnMut(&csv::ByteRecord) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        if let Some(s) = &self.spill {
+            s.for_each_row(files, each)?;
+        }
+        let mut row = csv::ByteRecord::new();
+        for f in &self.findings {
+            let file = files.get(f.loc.file as usize).map_or("", String::as_str);
+            row.clear();
+            row.push_field(file.as_bytes());
+            for cell in findings::cells(f, &self.type_names[f.type_id as usize]) {
+                row.push_field(cell.as_bytes());
+            }
+            each(&row)?;
+        }
+        Ok(())
+    }
+
     /// Writes `pii_findings.csv` (header and every finding in input order) to `out`; `files`
     /// names the sources by index.
     pub fn write_findings<W: std::io::Write>(
@@ -395,15 +452,9 @@ impl PiiReport {
             .from_writer(out);
         w.write_record(findings::COLUMNS)
             .map_err(findings::io_error)?;
-        if let Some(s) = &self.spill {
-            s.copy_into(files, &mut w)?;
-        }
-        for f in &self.findings {
-            let file = files.get(f.loc.file as usize).cloned().unwrap_or_default();
-            let cells = findings::cells(f, &self.type_names[f.type_id as usize]);
-            w.write_record(std::iter::once(file).chain(cells))
-                .map_err(findings::io_error)?;
-        }
+        self.for_each_row(files, &mut |row| {
+            w.write_byte_record(row).map_err(findings::io_error)
+        })?;
         w.flush()
     }
 }

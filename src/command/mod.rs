@@ -18,6 +18,7 @@ pub mod slo;
 #[cfg(feature = "table")]
 pub use export::ExportRequest;
 pub use gen::GenRequest;
+pub use pii::PiiRequest;
 #[cfg(feature = "table")]
 pub use query::QueryRequest;
 pub use redact::RedactRequest;
@@ -115,7 +116,7 @@ pub enum Request {
         include_errors: bool,
     },
     Gen(Box<GenRequest>),
-    Pii(Box<Common>),
+    Pii(Box<PiiRequest>),
     Redact(Box<RedactRequest>),
     Config(config::ConfigRequest, bool),
     Report(Box<ReportRequest>),
@@ -157,8 +158,8 @@ fn lock_output_folder(req: &Request) -> anyhow::Result<Option<OutputLock>> {
         Request::Sli { common, .. }
         | Request::Slo { common, .. }
         | Request::Cost { common, .. }
-        | Request::Review { common, .. }
-        | Request::Pii(common) => common,
+        | Request::Review { common, .. } => common,
+        Request::Pii(r) => &r.common,
         Request::Report(r) => &r.common,
         #[cfg(feature = "table")]
         Request::Export { common, .. } => common,
@@ -186,7 +187,7 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
             common.fail_on,
         )),
         Request::Gen(g) => Ok((gen::run(&g)?, FailOn::Never)),
-        Request::Pii(common) => Ok((pii::run(&common)?, common.fail_on)),
+        Request::Pii(r) => Ok((pii::run(&r)?, r.common.fail_on)),
         Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),
         Request::Report(r) => Ok((report::run(&r)?, r.common.fail_on)),
         Request::Config(c, quiet) => Ok((config::run(&c, quiet)?, FailOn::Never)),

@@ -5,7 +5,7 @@ use super::{check_skips, sources, Common, Outcome};
 use crate::analysis::pii::{Classifier, DataClass, PiiAudit, PiiContext, PiiReport};
 use crate::analysis::Analysis;
 use crate::output::{OutputFolder, Table};
-use crate::pii::{Detectors, Fingerprinter, PiiConfig};
+use crate::pii::{Baseline, Detectors, Fingerprinter, PiiConfig};
 use crate::skip::thousands;
 use anyhow::{anyhow, Context};
 use std::collections::BTreeMap;
@@ -15,6 +15,8 @@ pub struct PiiSetup {
     pub detectors: Detectors,
     pub fingerprints: Fingerprinter,
     pub classifier: Classifier,
+    /// Fingerprints of accepted findings (`--baseline` and `[pii] ignore_fingerprints`).
+    pub baseline: Baseline,
     /// True when the built-in key is in use (worth one notice).
     pub default_key: bool,
 }
@@ -22,6 +24,19 @@ pub struct PiiSetup {
 impl PiiSetup {
     /// Builds the detectors and rules from `[pii]`; errors name the config key.
     pub fn new(cfg: &PiiConfig) -> anyhow::Result<PiiSetup> {
+        PiiSetup::with_baseline(cfg, None)
+    }
+
+    /// As `new`, with the accepted fingerprints of a baseline file (`--baseline`) added to
+    /// `[pii] ignore_fingerprints`; errors name the file and line.
+    pub fn with_baseline(
+        cfg: &PiiConfig,
+        baseline: Option<&std::path::Path>,
+    ) -> anyhow::Result<PiiSetup> {
+        let mut accepted = Baseline::from_config(&cfg.ignore_fingerprints)?;
+        if let Some(path) = baseline {
+            accepted.add_file(path)?;
+        }
         // Every message of a `[pii]` error names its key already (`[pii] disable: …`).
         let detectors = Detectors::new(cfg).map_err(|e| anyhow!("{e}"))?;
         let (key, default_key) = crate::pii::fingerprint_key(cfg);
@@ -46,6 +61,7 @@ impl PiiSetup {
             detectors,
             fingerprints,
             classifier,
+            baseline: accepted,
             default_key,
         })
     }
@@ -55,13 +71,24 @@ impl PiiSetup {
             detectors: &self.detectors,
             fingerprints: &self.fingerprints,
             classifier: &self.classifier,
+            baseline: &self.baseline,
         }
     }
 }
 
+/// What `pii` was asked for.
+#[derive(Debug, Clone)]
+pub struct PiiRequest {
+    pub common: Common,
+    /// A previous `pii_findings.csv` or a file of fingerprints: findings of the values in it
+    /// are accepted and not reported again (`--baseline`).
+    pub baseline: Option<std::path::PathBuf>,
+}
+
 /// Runs the audit.
-pub fn run(common: &Common) -> anyhow::Result<Outcome> {
-    let setup = PiiSetup::new(&common.config.pii)?;
+pub fn run(req: &PiiRequest) -> anyhow::Result<Outcome> {
+    let common = &req.common;
+    let setup = PiiSetup::with_baseline(&common.config.pii, req.baseline.as_deref())?;
     let sources = sources(common)?;
     let ctx = setup.context();
     let (acc, summary) = crate::scan::scan(&sources, &common.scan, || PiiAudit::new(&ctx))?;
@@ -72,9 +99,13 @@ pub fn run(common: &Common) -> anyhow::Result<Outcome> {
             eprintln!("logwarden: no fingerprint key set ([pii] key or LOGWARDEN_PII_KEY): fingerprints use the built-in key, stable but not secret");
         }
         eprintln!("logwarden: {}", paragraph(&report));
+        if let Some(note) = baseline_note(&setup, &report) {
+            eprintln!("logwarden: {note}");
+        }
     }
     write_outputs(
         common,
+        &setup,
         &report,
         &summary.files,
         &[
@@ -93,6 +124,7 @@ pub fn run(common: &Common) -> anyhow::Result<Outcome> {
 /// stdout, or with the other tables under `-o DIR`, all committed together.
 fn write_outputs(
     common: &Common,
+    setup: &PiiSetup,
     report: &PiiReport,
     files: &[String],
     tables: &[(&str, &Table)],
@@ -108,6 +140,7 @@ fn write_outputs(
         Some(dir) => {
             let mut set = OutputFolder::begin(dir, common.quiet)?;
             add_findings(&mut set, "pii_findings.csv", report, files)?;
+            add_sarif(&mut set, "pii_findings.sarif", setup, report, files)?;
             for (name, table) in tables {
                 set.add(name, &table.to_csv())?;
             }
@@ -125,6 +158,20 @@ pub fn add_findings(
     files: &[String],
 ) -> anyhow::Result<()> {
     folder.write_with(name, |w| report.write_findings(files, w))?;
+    Ok(())
+}
+
+/// Stages `pii_findings.sarif` (SARIF 2.1.0) as `name` in `folder`, streamed from the report.
+pub fn add_sarif(
+    folder: &mut OutputFolder,
+    name: &str,
+    setup: &PiiSetup,
+    report: &PiiReport,
+    files: &[String],
+) -> anyhow::Result<()> {
+    folder.write_with(name, |w| {
+        crate::output::sarif::write(report, setup.detectors.types(), files, w)
+    })?;
     Ok(())
 }
 
@@ -161,7 +208,29 @@ pub fn classes_table(report: &PiiReport) -> Table {
     t
 }
 
-/// The stderr paragraph: totals, types, secrets, classes.
+/// A warning when accepted fingerprints were given but none occurred: most likely the baseline
+/// was made with another fingerprint key.
+pub fn baseline_note(setup: &PiiSetup, report: &PiiReport) -> Option<String> {
+    (!setup.baseline.is_empty() && report.suppressed == 0 && report.lines > 0).then(|| {
+        format!(
+            "none of the {} accepted fingerprints (--baseline, [pii] ignore_fingerprints) occurred; fingerprints depend on the key ([pii] key or LOGWARDEN_PII_KEY), so a baseline made with another key matches nothing",
+            thousands(setup.baseline.len() as u64)
+        )
+    })
+}
+
+/// The stderr sentence on accepted findings left out, empty when none were.
+fn suppressed_sentence(report: &PiiReport) -> String {
+    match report.suppressed {
+        0 => String::new(),
+        s => format!(
+            " {} findings of accepted values suppressed (--baseline, [pii] ignore_fingerprints).",
+            thousands(s)
+        ),
+    }
+}
+
+/// The stderr paragraph: totals, types, secrets, classes, and findings suppressed.
 pub fn paragraph(report: &PiiReport) -> String {
     let n = report.count();
     // Lines that were not JSON were audited too, as text: say so, so a clean result over
@@ -184,8 +253,9 @@ pub fn paragraph(report: &PiiReport) -> String {
     }
     if n == 0 {
         return format!(
-            "PII audit: no findings in {} records{text}.",
-            thousands(report.lines)
+            "PII audit: no findings in {} records{text}.{}",
+            thousands(report.lines),
+            suppressed_sentence(report)
         );
     }
     let types: Vec<String> = report
@@ -201,12 +271,13 @@ pub fn paragraph(report: &PiiReport) -> String {
         .map(|c| format!("{} {}", c.name(), thousands(report.classes[*c as usize])))
         .collect();
     format!(
-        "PII audit: {} findings in {} of {} lines ({}){text}; {} of them secrets. Lines by class: {}.",
+        "PII audit: {} findings in {} of {} lines ({}){text}; {} of them secrets. Lines by class: {}.{}",
         thousands(n),
         thousands(report.records_affected()),
         thousands(report.lines),
         types.join(", "),
         thousands(secrets),
-        classes.join(", ")
+        classes.join(", "),
+        suppressed_sentence(report)
     )
 }

@@ -2,7 +2,7 @@
 //! files, `summary.json` and `index.html` under `-o DIR`, replaced atomically together.
 
 use super::cost::{unpriced_note, CostTables};
-use super::pii::{add_findings, classes_table, summary_table, PiiSetup};
+use super::pii::{add_findings, add_sarif, classes_table, summary_table, PiiSetup};
 use super::review::{clusters_table, failures_table, wow_table};
 use super::sli::sli_table;
 use super::slo::{alerts_table, compare_table, slo_table};
@@ -33,6 +33,8 @@ pub struct ReportRequest {
     pub by: GroupSpec,
     /// With `--fail-on alerts`: the least urgent severity that counts.
     pub min_severity: Severity,
+    /// Accepted findings (`--baseline`), as for `pii`.
+    pub baseline: Option<std::path::PathBuf>,
 }
 
 /// Runs every analysis in one scan and writes every file.
@@ -41,7 +43,7 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     let Some(dir) = &common.output else {
         bail!("report needs -o DIR (it writes a folder of files)");
     };
-    let setup = PiiSetup::new(&common.config.pii)?;
+    let setup = PiiSetup::with_baseline(&common.config.pii, req.baseline.as_deref())?;
     let pii_ctx = setup.context();
     let found = discovery(common)?;
     let sources = &found.sources;
@@ -63,6 +65,9 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     common.note_approximate(reports.sli.approximate || reports.daily.approximate);
     if !common.quiet {
         eprintln!("logwarden: {}", super::pii::paragraph(&reports.pii));
+        if let Some(note) = super::pii::baseline_note(&setup, &reports.pii) {
+            eprintln!("logwarden: {note}");
+        }
         if let Some(line) = unpriced_note(&reports.cost) {
             eprintln!("logwarden: {line}");
         }
@@ -98,6 +103,13 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     let mut set = OutputFolder::begin(dir, common.quiet)?;
     // The findings are streamed (they may be spilled to disk), not built as a table.
     add_findings(&mut set, "pii_findings.csv", &reports.pii, &summary.files)?;
+    add_sarif(
+        &mut set,
+        "pii_findings.sarif",
+        &setup,
+        &reports.pii,
+        &summary.files,
+    )?;
     for (name, t) in &tables {
         set.add(name, &t.to_csv())?;
     }
@@ -113,6 +125,7 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     for (n, _) in &tables {
         if *n == "pii_summary.csv" {
             files.push("pii_findings.csv");
+            files.push("pii_findings.sarif");
         }
         files.push(n);
     }
@@ -213,7 +226,10 @@ fn overview(
             (
                 "PII findings".into(),
                 r.pii.count().to_string(),
-                format!("in {} lines", r.pii.records_affected()),
+                match r.pii.suppressed {
+                    0 => format!("in {} lines", r.pii.records_affected()),
+                    s => format!("in {} lines, {s} accepted", r.pii.records_affected()),
+                },
             ),
             (
                 "Failure cases".into(),
@@ -365,6 +381,7 @@ fn summary_json(
         },
         "pii": {
             "findings": r.pii.count(),
+            "suppressed": r.pii.suppressed,
             "records_affected": r.pii.records_affected(),
             "by_type": r.pii.by_type().into_iter().map(|(k, v)| (k, json!(v))).collect::<serde_json::Map<_, _>>(),
             "classes": classes,

@@ -25,6 +25,7 @@ const KNOWN_FILES: &[&str] = &[
     "index.html",
     "pii_classes.csv",
     "pii_findings.csv",
+    "pii_findings.sarif",
     "pii_summary.csv",
     "quality_trend.csv",
     "review.html",

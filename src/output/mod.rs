@@ -5,6 +5,7 @@
 pub mod csv_table;
 pub mod folder;
 pub mod lock;
+pub mod sarif;
 
 pub use csv_table::{fmt_f64, fmt_opt, round_to, Table};
 pub use folder::OutputFolder;

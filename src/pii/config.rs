@@ -24,6 +24,9 @@ pub struct PiiConfig {
     pub default_class: String,
     /// Data class per type name, overriding the defaults (secrets → confidential, else pii).
     pub classes: std::collections::BTreeMap<String, String>,
+    /// Fingerprints of accepted findings (16 hex digits each): findings of these values are
+    /// left out of the reports and counted as suppressed, like a `--baseline` file's.
+    pub ignore_fingerprints: Vec<String>,
 }
 
 impl Default for PiiConfig {
@@ -38,6 +41,7 @@ impl Default for PiiConfig {
             custom: Vec::new(),
             default_class: "internal".into(),
             classes: std::collections::BTreeMap::new(),
+            ignore_fingerprints: Vec::new(),
         }
     }
 }

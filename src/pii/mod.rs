@@ -3,6 +3,7 @@
 
 mod allow;
 mod assign;
+mod baseline;
 mod card;
 mod checksum;
 mod config;
@@ -30,6 +31,7 @@ mod urls;
 #[cfg(test)]
 mod corpus_tests;
 
+pub use baseline::{parse_fingerprint, Baseline, BaselineError};
 pub use config::{scrub_secrets, CustomType, PiiConfig, PiiConfigError};
 pub use custom::{OVERLAP as CUSTOM_OVERLAP, WINDOW as CUSTOM_WINDOW};
 pub use fingerprint::{key_id, Fingerprinter};

@@ -4,6 +4,7 @@
 mod util;
 
 mod bad_input;
+mod baseline;
 mod config;
 mod cost;
 mod docs;
@@ -18,6 +19,7 @@ mod query;
 mod report;
 mod review;
 mod safety;
+mod sarif;
 mod saved_queries;
 mod saved_queries_time;
 mod sli;

@@ -1,0 +1,182 @@
+//! `pii_findings.sarif`: the audit's findings as SARIF 2.1.0 (OASIS), for code-scanning
+//! dashboards: one rule per PII type with its registry description, one result per finding
+//! located by file and line (physical) and JSON path (logical), never the raw value.
+
+use crate::analysis::findings::COLUMNS;
+use crate::analysis::pii::PiiReport;
+use crate::pii::{Class, TypeInfo, BUILTIN};
+use serde_json::{json, Value};
+use std::io::{self, Write};
+
+/// The schema URI written into the file.
+pub const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// The `partialFingerprints` key of a finding's keyed value fingerprint (the `fingerprint`
+/// column of `pii_findings.csv`): results with the same value share it across runs.
+pub const VALUE_FINGERPRINT: &str = "valueFingerprint/v1";
+
+/// The `partialFingerprints` key of a finding's masked value (the `masked` column).
+pub const MASKED_VALUE: &str = "maskedValue/v1";
+
+/// The SARIF level of a type's findings: secrets are errors, personal data warnings,
+/// identifiers notes.
+fn level(class: Class) -> &'static str {
+    match class {
+        Class::Secret => "error",
+        Class::Pii => "warning",
+        Class::Identifier => "note",
+    }
+}
+
+/// The rule of one type: its id is the type name; its description comes from the registry.
+fn rule(t: &TypeInfo) -> Value {
+    let doc = BUILTIN.iter().find(|d| d.name == t.name).map_or(
+        "A user-defined type from [[pii.custom]] in the configuration.",
+        |d| d.doc,
+    );
+    let action = match t.class {
+        Class::Secret => {
+            "Rotate or revoke the credential, then redact the logs that hold it (logwarden redact)."
+        }
+        Class::Pii | Class::Identifier => {
+            "Redact the logs that hold it (logwarden redact) and check why it was logged."
+        }
+    };
+    json!({
+        "id": t.name,
+        "name": t.name,
+        "shortDescription": { "text": format!("{} ({})", t.name, t.class.name()) },
+        "fullDescription": { "text": doc },
+        "help": { "text": format!("{doc} {action}") },
+        "defaultConfiguration": { "level": level(t.class) },
+        "properties": {
+            "tags": [t.class.name(), "logs"],
+            "data_class": t.data_class.name(),
+        },
+    })
+}
+
+/// Percent-encodes a file name as a URI reference: absolute paths become `file://` URIs,
+/// relative ones stay relative; `/` and unreserved characters are kept.
+pub fn file_uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One result from a row of `pii_findings.csv` (cells in `COLUMNS` order).
+fn result(row: &csv::ByteRecord, types: &[TypeInfo]) -> Value {
+    let cell = |name: &str| {
+        let i = COLUMNS.iter().position(|c| *c == name).unwrap_or(0);
+        String::from_utf8_lossy(row.get(i).unwrap_or_default()).into_owned()
+    };
+    let pii_type = cell("pii_type");
+    let index = types.iter().position(|t| t.name == pii_type);
+    let class = index.map_or(Class::Secret, |i| types[i].class);
+    let field = cell("field");
+    let masked = cell("masked");
+    let line: u64 = cell("line").parse().unwrap_or(1).max(1);
+    let mut properties = serde_json::Map::new();
+    for key in ["request_id", "ts", "detector"] {
+        let v = cell(key);
+        if !v.is_empty() {
+            properties.insert(key.to_string(), Value::String(v));
+        }
+    }
+    let mut r = json!({
+        "ruleId": pii_type,
+        "level": level(class),
+        "message": { "text": format!("{pii_type} in `{field}`: {masked}") },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": file_uri(&cell("file")) },
+                "region": { "startLine": line },
+            },
+            "logicalLocations": [{ "fullyQualifiedName": field, "kind": "member" }],
+        }],
+        "partialFingerprints": {
+            VALUE_FINGERPRINT: cell("fingerprint"),
+            MASKED_VALUE: masked,
+        },
+        "properties": properties,
+    });
+    if let Some(i) = index {
+        r["ruleIndex"] = json!(i);
+    }
+    r
+}
+
+/// Writes the SARIF log of `report` to `out`, streaming the results (the findings may have
+/// been spilled to disk); `types` are the run's types (`Detectors::types`), `files` names the
+/// sources by index.
+pub fn write<W: Write>(
+    report: &PiiReport,
+    types: &[TypeInfo],
+    files: &[String],
+    mut out: W,
+) -> io::Result<()> {
+    let tool = json!({
+        "driver": {
+            "name": "logwarden",
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": types.iter().map(rule).collect::<Vec<_>>(),
+        }
+    });
+    let run_properties = json!({
+        "records": report.lines,
+        "findings": report.count(),
+        "suppressed": report.suppressed,
+    });
+    write!(
+        out,
+        "{{\"$schema\":\"{SCHEMA_URI}\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":"
+    )?;
+    serde_json::to_writer(&mut out, &tool)?;
+    write!(
+        out,
+        ",\"columnKind\":\"unicodeCodePoints\",\"properties\":{run_properties},\"results\":["
+    )?;
+    let mut first = true;
+    report.for_each_row(files, &mut |row| {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        serde_json::to_writer(&mut out, &result(row, types))?;
+        Ok(())
+    })?;
+    out.write_all(b"\n]}]}\n")?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_encoded() {
+        assert_eq!(file_uri("logs/a b.jsonl"), "logs/a%20b.jsonl");
+        assert_eq!(file_uri("/var/log/x#1.log"), "file:///var/log/x%231.log");
+        assert_eq!(file_uri("-"), "-");
+        assert_eq!(file_uri("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn every_builtin_rule_has_help_and_a_level() {
+        for d in BUILTIN {
+            let r = rule(&TypeInfo::builtin(d));
+            assert_eq!(r["id"], d.name);
+            assert!(r["help"]["text"].as_str().unwrap().starts_with(d.doc));
+            let lvl = r["defaultConfiguration"]["level"].as_str().unwrap();
+            assert_eq!(lvl == "error", d.is_secret(), "{}", d.name);
+        }
+    }
+}

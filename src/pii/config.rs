@@ -24,6 +24,10 @@ pub struct PiiConfig {
     pub default_class: String,
     /// Data class per type name, overriding the defaults (secrets → confidential, else pii).
     pub classes: std::collections::BTreeMap<String, String>,
+    /// Countries (ISO 3166 codes such as `GB`, `DE`) whose national identifiers are detected;
+    /// empty means every national type with a checksum or strict format (not the keyword-only
+    /// US passport, driver licence and bank account types).
+    pub regions: Vec<String>,
 }
 
 impl Default for PiiConfig {
@@ -38,6 +42,7 @@ impl Default for PiiConfig {
             custom: Vec::new(),
             default_class: "internal".into(),
             classes: std::collections::BTreeMap::new(),
+            regions: Vec::new(),
         }
     }
 }
@@ -92,6 +97,14 @@ pub enum PiiConfigError {
         /// The unknown name.
         name: String,
         /// Comma-separated list of the valid names.
+        known: String,
+    },
+    /// An entry of `regions` is not the country of any national type.
+    #[error("[pii] regions: unknown region {region:?} (known regions: {known})")]
+    UnknownRegion {
+        /// The unknown region.
+        region: String,
+        /// Comma-separated list of the valid regions.
         known: String,
     },
     /// An entry of `allow_patterns` failed to compile.

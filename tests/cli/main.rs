@@ -10,6 +10,7 @@ mod docs;
 mod export;
 mod formats;
 mod pii;
+mod pii_national;
 mod query;
 mod report;
 mod review;

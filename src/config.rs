@@ -237,6 +237,7 @@ impl Config {
                 PiiConfigError::AllowPattern { .. } => {
                     line_in_section(text, "pii", "allow_patterns")
                 }
+                PiiConfigError::UnknownRegion { .. } => line_in_section(text, "pii", "regions"),
             };
             invalid(line, e.to_string())
         })?;

@@ -6,7 +6,8 @@ use super::rng::{Rng, ALNUM, HEX};
 
 /// Returns a value that looks sensitive but is not, with a short sentence carrying it.
 pub(crate) fn decoy(rng: &mut Rng) -> String {
-    match rng.below(12) {
+    match rng.below(13) {
+        12 => super::national::decoy(rng),
         0 => {
             let (mut d, amex) = card_digits(rng);
             let good = luhn_digit(&d);

@@ -22,6 +22,9 @@ pub(crate) enum PiiKind {
     StripeKey,
     PrivateKey,
     Jwt,
+    /// A national identifier, wallet, MAC address or date of birth: an index into
+    /// `national::KINDS`.
+    National(u8),
 }
 
 /// Every kind with its relative planting frequency.
@@ -41,6 +44,8 @@ pub(crate) const KINDS: &[(PiiKind, f64)] = &[
     (PiiKind::StripeKey, 3.0),
     (PiiKind::PrivateKey, 2.0),
     (PiiKind::Jwt, 5.0),
+    // Drawn as one kind, then one of `national::KINDS` uniformly.
+    (PiiKind::National(0), 25.0),
 ];
 
 impl PiiKind {
@@ -62,13 +67,17 @@ impl PiiKind {
             PiiKind::StripeKey => "STRIPE_KEY",
             PiiKind::PrivateKey => "PRIVATE_KEY",
             PiiKind::Jwt => "JWT",
+            PiiKind::National(i) => super::national::KINDS[usize::from(i)].label,
         }
     }
 
     /// Draws a kind according to [`KINDS`].
     pub(crate) fn draw(rng: &mut Rng) -> PiiKind {
         let w: Vec<f64> = KINDS.iter().map(|k| k.1).collect();
-        KINDS[rng.weighted(&w)].0
+        match KINDS[rng.weighted(&w)].0 {
+            PiiKind::National(_) => PiiKind::National(super::national::draw(rng)),
+            k => k,
+        }
     }
 }
 
@@ -175,6 +184,7 @@ pub(crate) fn make(kind: PiiKind, rng: &mut Rng) -> String {
         }
         PiiKind::PrivateKey => s = pem(rng),
         PiiKind::Jwt => s = jwt(rng),
+        PiiKind::National(i) => s = super::national::make(i, rng),
     }
     s
 }

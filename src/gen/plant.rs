@@ -68,6 +68,7 @@ fn carrier(kind: PiiKind) -> &'static [&'static str] {
         }
         PiiKind::PrivateKey => &["here is the key file:\n", "deploy key (don't share):\n"],
         PiiKind::Jwt => &["Authorization: Bearer ", "my session token is "],
+        PiiKind::National(i) => super::national::KINDS[usize::from(i)].carriers,
         _ => &[
             "here's my key: ",
             "I set the env var to ",
@@ -151,6 +152,10 @@ pub(crate) fn place(
 ) -> Insert {
     let len = original.len();
     let mut mode = rng.below(20);
+    if matches!(kind, PiiKind::National(_)) {
+        // National identifiers go into a carrier sentence, which holds their keyword.
+        mode = 19;
+    }
     if (mode < 3 && edges.0) || ((3..6).contains(&mode) && edges.1) {
         mode = 19;
     }

@@ -57,7 +57,19 @@ fn issuer_ok(d: &[u8]) -> bool {
     ) || (56..=58).contains(&p2))
         && (MIN_LEN..=MAX_LEN).contains(&len);
     let mir = (2200..=2204).contains(&p4) && (16..=19).contains(&len);
-    visa || mastercard || amex || discover || jcb || diners || unionpay || maestro || mir
+    // UATP (airline) cards are 15 digits starting with `1`; Dankort is `5019` and 16 digits.
+    let uatp = d[0] == b'1' && len == 15;
+    let dankort = p4 == 5019 && len == 16;
+    visa || mastercard
+        || amex
+        || discover
+        || jcb
+        || diners
+        || unionpay
+        || maestro
+        || mir
+        || uatp
+        || dankort
 }
 
 /// Returns true if the ASCII digits `d` look like a real card number.

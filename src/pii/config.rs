@@ -27,6 +27,10 @@ pub struct PiiConfig {
     /// Fingerprints of accepted findings (16 hex digits each): findings of these values are
     /// left out of the reports and counted as suppressed, like a `--baseline` file's.
     pub ignore_fingerprints: Vec<String>,
+    /// Countries (ISO 3166 codes such as `GB`, `DE`) whose national identifiers are detected;
+    /// empty means every national type with a checksum or strict format (not the keyword-only
+    /// US passport, driver licence and bank account types).
+    pub regions: Vec<String>,
 }
 
 impl Default for PiiConfig {
@@ -42,6 +46,7 @@ impl Default for PiiConfig {
             default_class: "internal".into(),
             classes: std::collections::BTreeMap::new(),
             ignore_fingerprints: Vec::new(),
+            regions: Vec::new(),
         }
     }
 }
@@ -103,6 +108,14 @@ pub enum PiiConfigError {
         /// The unknown name.
         name: String,
         /// Comma-separated list of the valid names.
+        known: String,
+    },
+    /// An entry of `regions` is not the country of any national type.
+    #[error("[pii] regions: unknown region {region:?} (known regions: {known})")]
+    UnknownRegion {
+        /// The unknown region.
+        region: String,
+        /// Comma-separated list of the valid regions.
         known: String,
     },
     /// An entry of `allow_patterns` failed to compile.

@@ -27,7 +27,7 @@ const DECOYS: &str =
 Request id 123e4567-e89b-12d3-a456-426614174000, trace 4bf92f3577b34da6a3ce929d0e0e4736. \
 Order #1234567812345678 cost $1,234.56 (EUR 1.234,56) plus 19% VAT; qty 4155550132? no. \
 ISBN 978-3-16-148410-0 and 9783161484100; page 12-34; score 3:2; ratio 16:9; at 12:30:45. \
-MAC 00:1A:2B:3C:4D:5E; C++ std::vector and a::b; python xs[::2] and xs[1::]; hash \
+MAC 00:00:00:00:00:00; C++ std::vector and a::b; python xs[::2] and xs[1::]; hash \
 d41d8cd98f00b204e9800998ecf8427e; sha 0123456789abcdef0123456789abcdef01234567. \
 Coordinates 37.7749, -122.4194; temps +21.5 C; offset +05:30; diff +12 -3 lines; \
 user@localhost is not an email, nor is @handle or foo@bar. Model gpt-4o-2024-08-06, \

@@ -89,7 +89,9 @@ fn domain_end(b: &[u8], start: usize) -> Option<(usize, bool)> {
         labels += 1;
         let label = &b[ls..le];
         let alpha = label.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-        if labels >= 2 && label.len() >= 2 && alpha == label.len() {
+        // An internationalised TLD is written in punycode (`xn--p1ai`, Cyrillic `рф`).
+        let punycode = label.len() > 4 && label[..4].eq_ignore_ascii_case(b"xn--");
+        if labels >= 2 && label.len() >= 2 && (alpha == label.len() || punycode) {
             best = Some((le, false));
         }
         if le != j {

@@ -64,10 +64,12 @@ pub(super) fn match_at(text: &str, s: usize) -> Option<usize> {
     }
     let mut count = 4;
     let mut j = s + 4;
-    if byte(b, j) == b' ' {
-        // Grouped form: fours separated by single spaces, the last group may be shorter.
+    let sep = byte(b, j);
+    if sep == b' ' || sep == b'-' {
+        // Grouped form: fours separated by single spaces (or single dashes, the same one
+        // throughout), the last group may be shorter.
         while count < len {
-            if byte(b, j) != b' ' {
+            if byte(b, j) != sep {
                 return None;
             }
             let g = b[j + 1..]
@@ -92,6 +94,10 @@ pub(super) fn match_at(text: &str, s: usize) -> Option<usize> {
     }
     if count != len || word_at(text, j) {
         return None;
+    }
+    if sep == b'-' {
+        let compact: Vec<u8> = b[s..j].iter().copied().filter(|&c| c != b'-').collect();
+        return (mod97(&compact) == Some(1)).then_some(j);
     }
     (mod97(&b[s..j]) == Some(1)).then_some(j)
 }
@@ -140,8 +146,9 @@ mod tests {
                 .chunks(4)
                 .map(|c| String::from_utf8_lossy(c).into_owned())
                 .collect();
+            let dashed = grouped.join("-");
             let grouped = grouped.join(" ");
-            for form in [v.to_string(), grouped, v.to_lowercase()] {
+            for form in [v.to_string(), grouped, dashed, v.to_lowercase()] {
                 for ctx in [
                     "{}",
                     "IBAN: {}.",
@@ -168,6 +175,8 @@ mod tests {
             "DE89 3704 0044 0532 0130 0",
             "DE89 3704 0044 0532 013 000",
             "DE89  3704 0044 0532 0130 00",
+            "DE89-3704 0044-0532-0130-00",
+            "DE89-3704-0044-0532-0130-0",
             "ZZ89370400440532013000",
             "café DE89370400440532013000é",
         ] {

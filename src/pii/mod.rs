@@ -16,6 +16,8 @@ mod iban;
 mod ip;
 mod jwt;
 mod mask;
+mod national;
+pub(crate) mod national_check;
 mod pem;
 mod phone;
 mod placeholder;
@@ -186,6 +188,7 @@ impl Detectors {
                 })?;
             enabled_all[idx] = false;
         }
+        apply_regions(&cfg.regions, &mut enabled_all)?;
         let on = |i: usize| enabled_all[i];
         let scanners = types::SCANNERS.map(|sc| {
             BUILTIN.iter().enumerate().any(|(i, d)| {
@@ -257,6 +260,7 @@ impl Detectors {
                     types::Scanner::Digits => digits::scan(text, en, out),
                     types::Scanner::Ipv6 => ip::scan_v6(text, out),
                     types::Scanner::Assign => self.assign.scan(text, en, out),
+                    types::Scanner::National => national::scan(text, en, out),
                 }
             }
         }
@@ -353,6 +357,44 @@ impl Detectors {
     fn priority(&self, id: TypeId) -> u8 {
         self.type_info(id).map_or(3, |t| t.priority)
     }
+}
+
+/// Switches national types on and off by `[pii] regions`: with no regions, every type but the
+/// keyword-only (`opt_in`) ones is on; with regions, exactly the national types of the listed
+/// countries are on (types without a country are not affected).
+fn apply_regions(regions: &[String], enabled: &mut [bool]) -> Result<(), PiiConfigError> {
+    for r in regions {
+        let known = BUILTIN
+            .iter()
+            .any(|d| d.country.eq_ignore_ascii_case(r.trim()));
+        if !known {
+            let mut all: Vec<&str> = BUILTIN
+                .iter()
+                .map(|d| d.country)
+                .filter(|c| !c.is_empty())
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            return Err(PiiConfigError::UnknownRegion {
+                region: r.clone(),
+                known: all.join(", "),
+            });
+        }
+    }
+    for (i, d) in BUILTIN.iter().enumerate() {
+        if d.country.is_empty() {
+            continue;
+        }
+        let wanted = if regions.is_empty() {
+            !d.opt_in
+        } else {
+            regions
+                .iter()
+                .any(|r| r.trim().eq_ignore_ascii_case(d.country))
+        };
+        enabled[i] &= wanted;
+    }
+    Ok(())
 }
 
 /// Sorts `out[base..]` by start and removes overlaps, keeping the highest-priority, then longest,

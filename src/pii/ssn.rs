@@ -1,4 +1,4 @@
-//! US_SSN detection: `AAA-GG-SSSS` or `AAA GG SSSS` with the SSA's structural rules. Bare
+//! US_SSN detection: `AAA-GG-SSSS`, `AAA GG SSSS` or `AAA.GG.SSSS` with the SSA's structural rules. Bare
 //! nine-digit runs are not reported: order numbers and IDs look exactly the same.
 
 use super::text::{byte, digits_right_ok, exact_digits};
@@ -8,7 +8,7 @@ use super::text::{byte, digits_right_ok, exact_digits};
 pub(super) fn match_at(text: &str, p: usize) -> Option<usize> {
     let b = text.as_bytes();
     let sep = byte(b, p + 3);
-    if !(sep == b'-' || sep == b' ')
+    if !(sep == b'-' || sep == b' ' || sep == b'.')
         || !exact_digits(b, p, 3)
         || !exact_digits(b, p + 4, 2)
         || byte(b, p + 6) != sep
@@ -58,6 +58,8 @@ mod tests {
         for s in [
             "123-45-6789",
             "123 45 6789",
+            "123.45.6789",
+            "078.05.1123",
             "078-05-1120",
             "899-99-9999",
             "001-01-0001",
@@ -98,7 +100,9 @@ mod tests {
             "12 123 45 6789",
             "123 45 6789 12",
             "café123-45-6789",
-            "123.45.6789",
+            "123.45-6789",
+            "1.123.45.6789",
+            "123.45.6789.1",
         ] {
             assert!(ssns(t).is_empty(), "{t:?} -> {:?}", ssns(t));
         }

@@ -123,14 +123,17 @@ pub enum Scanner {
     Ipv6,
     /// `assign::AssignScanner`: secrets assigned to names with a credential keyword.
     Assign,
+    /// `national::scan`: national identifiers, wallets, MAC addresses, dates of birth.
+    National,
 }
 
 /// Scanners in the order they run.
-pub(crate) const SCANNERS: [Scanner; 4] = [
+pub(crate) const SCANNERS: [Scanner; 5] = [
     Scanner::Email,
     Scanner::Digits,
     Scanner::Ipv6,
     Scanner::Assign,
+    Scanner::National,
 ];
 
 /// Checks a candidate whose literal prefix starts at byte `s` of the text; returns the span of
@@ -183,6 +186,12 @@ pub struct TypeDef {
     pub normalize: Normalizer,
     /// One sentence for the docs: the format and how it is validated.
     pub doc: &'static str,
+    /// ISO 3166 country code of a national identifier (`GB`, `US`), empty for types that
+    /// are not national; `[pii] regions` switches types on and off by it.
+    pub country: &'static str,
+    /// True for types found by keyword alone, without a checksum or a strict format: they are
+    /// on only when `[pii] regions` lists their country.
+    pub opt_in: bool,
 }
 
 impl TypeDef {
@@ -264,6 +273,8 @@ const fn keyword(name: &'static str, mask: Masker, doc: &'static str) -> TypeDef
         mask,
         normalize: Normalizer::Trim,
         doc,
+        country: "",
+        opt_in: false,
     }
 }
 
@@ -285,6 +296,30 @@ const fn pii(
         mask,
         normalize,
         doc,
+        country: "",
+        opt_in: false,
+    }
+}
+
+/// A national identifier of `country`, found by `national::scan`, masked to its last few
+/// characters and fingerprinted on its letters and digits.
+const fn national(
+    name: &'static str,
+    country: &'static str,
+    opt_in: bool,
+    doc: &'static str,
+) -> TypeDef {
+    TypeDef {
+        name,
+        class: Class::Pii,
+        data_class: DataClass::Pii,
+        priority: 3,
+        find: Find::Scanners(&[Scanner::National]),
+        mask: Masker::Generic,
+        normalize: Normalizer::UpperAlnum,
+        doc,
+        country,
+        opt_in,
     }
 }
 
@@ -305,6 +340,8 @@ const fn secret(
         mask,
         normalize,
         doc,
+        country: "",
+        opt_in: false,
     }
 }
 
@@ -406,6 +443,85 @@ pub const BUILTIN: &[TypeDef] = &[
         mask: Masker::Ip,
         normalize: Normalizer::Ip,
         doc: "IPv4 (octets ≤ 255, not version or build numbers) and IPv6 (standard parser).",
+        country: "",
+        opt_in: false,
+    },
+    // ---- National identifiers, wallets, MAC addresses, dates of birth (src/pii/national.rs) ----
+    national("UK_NHS", "GB", false, "NHS number, ten digits (`943 476 5919`), mod-11 check digit, after `NHS`."),
+    national("UK_NINO", "GB", false, "National Insurance number `AB123456C` (or `AB 12 34 56 C`): HMRC's prefix rules, suffix A–D."),
+    national("CA_SIN", "CA", false, "Social Insurance Number, nine digits (`046 454 286`), Luhn, not starting 0 or 8, after `SIN`/`social insurance`/`NAS`."),
+    national("AU_ABN", "AU", false, "Australian Business Number, eleven digits (`51 824 753 556`), weighted mod-89, after `ABN`."),
+    national("AU_ACN", "AU", false, "Australian Company Number, nine digits, weighted mod-10 check digit, after `ACN`."),
+    national("AU_TFN", "AU", false, "Tax File Number, nine digits, weighted mod-11, after `TFN`/`tax file`."),
+    national("AU_MEDICARE", "AU", false, "Medicare card number, ten digits (`2123 45670 1`), first 2–6, weighted check digit, after `Medicare`."),
+    national("IN_AADHAAR", "IN", false, "Aadhaar, twelve digits (`2345 6789 0124`), first 2–9, Verhoeff, after `Aadhaar`/`UID`."),
+    national("IN_PAN", "IN", false, "Permanent Account Number `ABCPE1234F`: five letters (the fourth a holder kind), four digits, a letter."),
+    national("IN_GSTIN", "IN", false, "GST identification number: state code 01–38, a PAN, entity number, `Z`, mod-36 check character."),
+    national("ES_NIF", "ES", false, "DNI/NIF `12345678Z`: eight digits and the mod-23 check letter."),
+    national("ES_NIE", "ES", false, "Foreigner number `X1234567L`: X/Y/Z, seven digits, mod-23 check letter."),
+    national("IT_FISCAL_CODE", "IT", false, "Codice fiscale, 16 characters (homocody letters allowed), month letter, check letter."),
+    national("PL_PESEL", "PL", false, "PESEL, eleven digits with a birth date (century in the month) and a weighted check digit, after `PESEL`."),
+    national("FI_HETU", "FI", false, "Henkilötunnus `131052-308T`: a date, a century sign, individual number 002–899, mod-31 check character."),
+    national("SE_PERSONNUMMER", "SE", false, "Personnummer `811228-9874` (or `19811228-9874`, `+` past 100): a date, Luhn; bare digits after `personnummer`."),
+    national("KR_RRN", "KR", false, "Resident Registration Number `YYMMDD-NNNNNNN`: a date, a century/sex digit 1–8, weighted mod-11 check digit (numbers issued before October 2020)."),
+    national("SG_NRIC_FIN", "SG", false, "NRIC/FIN `S1234567D`: S, T, F or G, seven digits, weighted check letter."),
+    national("ZA_ID", "ZA", false, "South African ID, thirteen digits: a date, citizenship digit 0–2, Luhn, after `ID number`."),
+    national("TR_TCKN", "TR", false, "T.C. Kimlik No, eleven digits, first not zero, two check digits, after `TCKN`/`kimlik`."),
+    national("DE_TAX_ID", "DE", false, "Steuerliche Identifikationsnummer, eleven digits: one digit repeated, ISO 7064 MOD 11,10, after `Steuer-ID`/`IdNr`/`tax id`."),
+    national("US_ITIN", "US", false, "ITIN `9XX-7X-XXXX` or nine digits: 9, a middle group 50–65, 70–88, 90–92 or 94–99, after `ITIN`."),
+    national("US_ABA_ROUTING", "US", false, "ABA routing number, nine digits, Federal Reserve prefix, 3-7-1 weights mod 10, after `routing`/`ABA`."),
+    national("US_NPI", "US", false, "National Provider Identifier, ten digits starting 1 or 2, Luhn with the `80840` prefix, after `NPI`."),
+    national("US_MBI", "US", false, "Medicare Beneficiary Identifier, eleven characters in CMS's letter/digit positions (no S, L, O, I, B, Z)."),
+    national("US_PASSPORT", "US", true, "Nine digits, or a letter and eight digits, after `passport` (keyword only: on when `regions` lists US)."),
+    national("US_DRIVER_LICENSE", "US", true, "5–13 letters and digits (four or more digits) after `driver`/`driving`/`DL` (keyword only: on when `regions` lists US)."),
+    national("US_BANK_NUMBER", "US", true, "8–17 digits after `account number`/`acct`/`bank account` (keyword only: on when `regions` lists US)."),
+    TypeDef {
+        name: "CRYPTO_BTC",
+        class: Class::Identifier,
+        data_class: DataClass::Pii,
+        priority: 3,
+        find: Find::Scanners(&[Scanner::National]),
+        mask: Masker::Generic,
+        normalize: Normalizer::Trim,
+        doc: "Bitcoin address: base58check `1…`/`3…` (double SHA-256 checksum) or `bc1` bech32/bech32m.",
+        country: "",
+        opt_in: false,
+    },
+    TypeDef {
+        name: "CRYPTO_ETH",
+        class: Class::Identifier,
+        data_class: DataClass::Pii,
+        priority: 3,
+        find: Find::Scanners(&[Scanner::National]),
+        mask: Masker::Generic,
+        normalize: Normalizer::Lowercase,
+        doc: "Ethereum address `0x` and 40 hex digits; the EIP-55 checksum when letters of both cases appear.",
+        country: "",
+        opt_in: false,
+    },
+    TypeDef {
+        name: "MAC_ADDRESS",
+        class: Class::Identifier,
+        data_class: DataClass::Pii,
+        priority: 2,
+        find: Find::Scanners(&[Scanner::National]),
+        mask: Masker::Generic,
+        normalize: Normalizer::UpperAlnum,
+        doc: "Six hex pairs joined by `:` or `-`, or `xxxx.xxxx.xxxx`; all-zero and broadcast addresses are not findings.",
+        country: "",
+        opt_in: false,
+    },
+    TypeDef {
+        name: "DATE_OF_BIRTH",
+        class: Class::Pii,
+        data_class: DataClass::Pii,
+        priority: 3,
+        find: Find::Scanners(&[Scanner::National]),
+        mask: Masker::Hidden,
+        normalize: Normalizer::Digits,
+        doc: "A date (`1985-03-14`, `14.03.1985`, `03/14/1985`; year 1900–2026) after `DOB`/`born`/`birthday`/`date of birth`/`Geburtsdatum`/`date de naissance`/….",
+        country: "",
+        opt_in: false,
     },
     secret(
         "AWS_ACCESS_KEY",

@@ -338,10 +338,16 @@ fn planted_slow_quality_decline_is_flagged_for_gpt_4o_mini_only() {
             ),
             ("P2", "ML")
         );
+        // The planted decline is of confidence. Negative feedback may rise for any model,
+        // truly: gen plants failure problems that grow week over week, and their cases get
+        // feedback that is mostly negative, so only confidence is checked for the others.
         let others: Vec<_> = quality
             .iter()
             .filter(|r| {
-                r["dimension"] == "model" && r["value"] != "gpt-4o-mini" && r["flag"] == "declining"
+                r["dimension"] == "model"
+                    && r["value"] != "gpt-4o-mini"
+                    && r["metric"] == "mean_confidence"
+                    && r["flag"] == "declining"
             })
             .collect();
         assert!(others.is_empty(), "seed {seed}: {others:?}");

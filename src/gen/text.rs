@@ -3,10 +3,27 @@
 
 use super::rng::Rng;
 
-/// Names with accents and scripts other than Latin, for prose (never planted as PII).
+/// Team names with accents and scripts other than Latin, for prose. Not person names: people
+/// are planted (and recorded as truth) by `people`, so prose never holds an unrecorded name.
 const NAMES: &[&str] = &[
-    "María", "Wei", "Priya", "Olga", "Ahmed", "Lucas", "Søren", "Kenji", "Fatima", "Zoë", "Chloé",
-    "Diego", "Anna", "Noah", "Björn", "Aiko", "Omar", "Inês", "李娜", "José",
+    "Fénix",
+    "Núcleo",
+    "Åsgard",
+    "Étoile",
+    "Blåbær",
+    "Ñandú",
+    "Cœur",
+    "Žalgiris",
+    "Sirius",
+    "Mañana",
+    "Nørd",
+    "Über",
+    "Kraków Data",
+    "北极星",
+    "Señal",
+    "Île",
+    "Zürich Ops",
+    "Ärzte",
 ];
 const CITIES: &[&str] = &[
     "Zürich",
@@ -35,7 +52,7 @@ const MONTHS: &[&str] = &["September", "October", "November", "December", "Janua
 
 /// Expands `~` markers in `piece` into `out`.
 ///
-/// Markers: `~n` small number, `~k` account number, `~m` name, `~c` city, `~p` product,
+/// Markers: `~n` small number, `~k` account number, `~m` team name, `~c` city, `~p` product,
 /// `~d` date, `~$` amount, `~q` quarter, `~y` year. Unknown markers are copied verbatim.
 pub(crate) fn fill(rng: &mut Rng, piece: &str, out: &mut String) {
     let mut rest = piece;
@@ -83,7 +100,7 @@ const CHAT_ASKS: &[&str] = &[
     "Please rewrite this paragraph in a friendlier tone for our customers.",
     "Write a SQL query that returns the top ~n customers by revenue for last quarter.",
     "What are the main risks of migrating our billing service to a new region?",
-    "Draft a polite reply to ~m, who is asking about the ~p plan pricing.",
+    "Draft a polite reply to the ~m team, who are asking about the ~p plan pricing.",
     "Why does my Python script fail with \"UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff\"?",
     "How should I structure the onboarding checklist for a new support agent in ~c?",
     "Give me three subject lines for the ~d product update newsletter.",
@@ -98,7 +115,7 @@ const CHAT_ASKS: &[&str] = &[
 const CONTEXT: &[&str] = &[
     "We have roughly ~n active users and the dashboard is getting slow during peak hours.",
     "The quarterly numbers were flat compared to last year, mostly because of the delayed launch in ~c.",
-    "Our team lead ~m wants the summary to fit on a single slide.",
+    "The ~m team wants the summary to fit on a single slide.",
     "The customer mentioned they were charged ~$ on ~d but expected a discount.",
     "Context: the service runs on three nodes behind a load balancer, with a shared Postgres database.",
     "Le client a demandé un remboursement pour la commande, mais ça n'a pas marché.",
@@ -113,11 +130,11 @@ const CONTEXT: &[&str] = &[
     "Here is the error from the logs:\n\tat com.acme.billing.Invoice.render(Invoice.java:~n)\n\tat com.acme.billing.Job.run(Job.java:~n)",
     "The config lives in C:\\Users\\svc-build\\AppData\\Local\\Acme\\settings.ini and has \"debug=true\".",
     "The pattern I use is \"^\\\\d{3}-\\\\w+$\" but it rejects valid IDs.",
-    "Sample payload: {\"customer\": \"~m\", \"items\": [~n, ~n], \"note\": \"rush \\\"asap\\\"\"}",
+    "Sample payload: {\"team\": \"~m\", \"items\": [~n, ~n], \"note\": \"rush \\\"asap\\\"\"}",
     "Columns:\tregion\tplan\trevenue\nEMEA\t~p\t~$\nAPAC\tTeam\t~$",
     "We are based in ~c and most of our users write in Spanish, Portuguese or Japanese.",
     "Internally we call this the \"Q~q cleanup\" project; it started in ~y.",
-    "My manager ~m asked for a version without jargon, ideally under 200 words.",
+    "The ~m team asked for a version without jargon, ideally under 200 words.",
     "The vendor's SLA promises 99.9% availability, measured monthly.",
     "The previous answer missed the part about annual billing — please include it.",
     "Attached notes (pasted):\n- kickoff on ~d\n- budget approved\n- open question: hiring in ~c",
@@ -147,7 +164,7 @@ const ANSWERS: &[&str] = &[
     "If the error persists, collect the request id and the exact time so the team can trace it.",
     "Let me know if you want a longer version or a different tone.",
     "I couldn't verify that detail from the documents provided, so treat it as an assumption.",
-    "Summary for ~m: the migration is on track, the main risk is the data backfill in ~c.",
+    "Summary for the ~m team: the migration is on track, the main risk is the data backfill in ~c.",
     "| Plan | Seats | Support |\n|------|-------|---------|\n| ~p | ~n | business hours |\n| Enterprise | unlimited | 24/7 |",
 ];
 

@@ -79,6 +79,12 @@ fn normalize(normalizer: Normalizer, value: &str) -> String {
         Normalizer::Ip => normalize_ip(value),
         Normalizer::NoWhitespace => value.chars().filter(|c| !c.is_whitespace()).collect(),
         Normalizer::Trim => value.to_string(),
+        Normalizer::Words => value
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 

@@ -29,6 +29,8 @@ pub fn apply(masker: Masker, value: &str) -> String {
             Masker::Generic => secret(value, 0),
             Masker::Url => url(value),
             Masker::Hidden => "*".repeat(n.min(16)),
+            Masker::Name => super::names::mask(value),
+            Masker::Address => super::address::mask(value),
         }
     };
     // Values made only of punctuation would survive shape masking unchanged.

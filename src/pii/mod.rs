@@ -1,6 +1,7 @@
 //! PII and secret detection for log text: detectors, allowlists, masking, keyed fingerprints
 //! and redaction. [`Detectors`] is built once from [`PiiConfig`] and shared by all threads.
 
+mod address;
 mod allow;
 mod assign;
 mod baseline;
@@ -16,6 +17,7 @@ mod iban;
 mod ip;
 mod jwt;
 mod mask;
+mod names;
 mod national;
 pub(crate) mod national_check;
 mod pem;
@@ -53,6 +55,8 @@ pub(crate) const CARD: TypeId = types::id("CREDIT_CARD");
 pub(crate) const SSN: TypeId = types::id("US_SSN");
 pub(crate) const IBAN: TypeId = types::id("IBAN_CODE");
 pub(crate) const IP: TypeId = types::id("IP_ADDRESS");
+pub(crate) const PERSON: TypeId = types::id("PERSON");
+pub(crate) const ADDRESS: TypeId = types::id("ADDRESS");
 pub(crate) const AWS: TypeId = types::id("AWS_ACCESS_KEY");
 #[cfg(test)]
 pub(crate) const PRIVATE_KEY: TypeId = types::id("PRIVATE_KEY");
@@ -261,6 +265,8 @@ impl Detectors {
                     types::Scanner::Ipv6 => ip::scan_v6(text, out),
                     types::Scanner::Assign => self.assign.scan(text, en, out),
                     types::Scanner::National => national::scan(text, en, out),
+                    types::Scanner::Names => names::scan(text, en, out),
+                    types::Scanner::Address => address::scan(text, en, out),
                 }
             }
         }

@@ -86,6 +86,11 @@ pub enum Masker {
     Generic,
     /// URL credentials: the scheme only, `postgres://***:***`.
     Url,
+    /// Person names: the first letter of each word (`J*** S****`).
+    Name,
+    /// Postal addresses: numbers and postal codes hidden, street types kept, other words
+    /// reduced to their first letter (`*** M*** St, S*********`).
+    Address,
     /// Nothing but the length class: passwords and other assigned secrets, whose ends are
     /// as secret as their middles.
     Hidden,
@@ -109,6 +114,8 @@ pub enum Normalizer {
     NoWhitespace,
     /// Surrounding whitespace trimmed only (tokens and custom types).
     Trim,
+    /// Lowercase words joined by one space, punctuation dropped (names, addresses).
+    Words,
 }
 
 /// A shared text scanner that finds several types in one pass; it runs when any type that
@@ -125,15 +132,21 @@ pub enum Scanner {
     Assign,
     /// `national::scan`: national identifiers, wallets, MAC addresses, dates of birth.
     National,
+    /// `names::scan`: person names from gazetteers and context cues.
+    Names,
+    /// `address::scan`: street addresses with their postal codes.
+    Address,
 }
 
 /// Scanners in the order they run.
-pub(crate) const SCANNERS: [Scanner; 5] = [
+pub(crate) const SCANNERS: [Scanner; 7] = [
     Scanner::Email,
     Scanner::Digits,
     Scanner::Ipv6,
     Scanner::Assign,
     Scanner::National,
+    Scanner::Names,
+    Scanner::Address,
 ];
 
 /// Checks a candidate whose literal prefix starts at byte `s` of the text; returns the span of
@@ -523,6 +536,23 @@ pub const BUILTIN: &[TypeDef] = &[
         country: "",
         opt_in: false,
     },
+    // Names and addresses (issue 17): gazetteer and context based, lowest priority but phones.
+    pii(
+        "PERSON",
+        2,
+        Find::Scanners(&[Scanner::Names]),
+        Masker::Name,
+        Normalizer::Words,
+        "A given name and surname from the US Census and international gazetteers (`Jane Doe`, `Ludwig van Beethoven`), or a name after a cue (`my name is`, `Dear`, `Mr.`/`Dr.`, `regards,`, `cc:`, JSON keys `name`/`first_name`/`customer`/`patient`…); not common words alone (`Will`, `May`), AI model or product names (`Claude Sonnet`), places, log levels or code identifiers.",
+    ),
+    pii(
+        "ADDRESS",
+        3,
+        Find::Scanners(&[Scanner::Address]),
+        Masker::Address,
+        Normalizer::Words,
+        "A house number and street with a suffix (`123 Main St`) or a street type (`12 rue de la Paix`, `Hauptstraße 5`, `Calle de Alcalá 45`, `Via Roma 10`), with its unit, city, state and a postal code of a valid format (US ZIP, UK postcode, Canadian postal code, DE/FR/ES/IT codes).",
+    ),
     secret(
         "AWS_ACCESS_KEY",
         &[

@@ -1,0 +1,800 @@
+//! Person names (`PERSON`) without a neural model: gazetteers of given names and surnames
+//! (US Census lists plus a hand-written international list, see `data/README.md`) combined
+//! with capitalization, position and context cues, and guards against the classic false
+//! positives (common words that are names, AI model and product names, places, log and code
+//! tokens, sentence-initial capitals).
+//!
+//! The scan touches only capitalized words, and looks a word up only when its shape can be a
+//! name, so text without capitals costs one byte walk.
+
+use super::{push, Enabled, Finding, PERSON};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+/// FNV-1a: the gazetteer keys are short words, for which it is several times faster than
+/// the default SipHash, and the sets are fixed at build time (no untrusted keys).
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A set of lowercase words hashed with [`Fnv`].
+pub(crate) type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+/// Builds a [`WordSet`] from newline-separated lists.
+pub(crate) fn word_set(lists: &[&'static str]) -> WordSet {
+    let mut s = WordSet::default();
+    for list in lists {
+        s.extend(list.lines().map(str::trim).filter(|l| !l.is_empty()));
+    }
+    s
+}
+
+/// Common English words that are also given names: alone, or paired with another such
+/// word, they are not evidence of a person.
+const AMBIGUOUS: &str = "will\nmay\nbill\nmark\ngrant\nrose\nsummer\nhunter\njune\napril\naugust\n\
+faith\nhope\njoy\ngrace\ndawn\namber\nruby\npearl\niris\nivy\nholly\nlily\ndaisy\nviolet\n\
+jasmine\nautumn\nheather\ncrystal\ndestiny\nharmony\nmelody\npenny\nsandy\nrusty\nchase\n\
+chance\nchip\nguy\ndrew\njack\nfrank\ngene\nrich\nsterling\njay\nray\ndale\nglen\ncliff\nwade\n\
+lane\ndean\nmajor\nsunny\nstar\nsky\nrain\nstorm\ndon\npat\nsue\nart\ncarol\nmarshall\nroyal\n\
+king\nprince\nearl\nduke\nbaron\ndeacon\nbishop\npage\nchristian\nprecious\nmiracle\njourney\n\
+genesis\ntrinity\nunique\nhonor\njustice\nliberty\npatience\nkitty\nangel\nbob\nbud\nbuster\n\
+carter\ncash\ncole\ncolt\ncoy\nharley\nrocky\nsage\nriver\nocean\nforest\nbrook\nmeadow\nwillow\n\
+hazel\nolive\npoppy\nclay\nstone\nflint\nreed\nrod\nrob\nnick\nlou\ntiny\nteddy\ncherry\ncandy\n\
+garden\nsale\npark\naccess\npayment\ncomplete\nginger\nhoney\nsugar\nmisty\nstormy\nblue\nred\ngoldie\ndiamond\njewel\nspring\nwinter\nnoel\n\
+early\nyoung\nlong\nshort\nlove\nlucky\nhappy\nmerry\ncharity\nmercy\nhero\nvictory\nlegend\n\
+queen\nprincess\nlord\nlady\nmiss\nmaster\njudge\nchief\ncaptain\ngeneral\ndoctor\nmason\n\
+parker\ncooper\nbaker\nwalker\nbrown\nwhite\ngreen\nblack\ngray\ngrey\nwood\nhill\nhall\nbell\n\
+cook\nward\nprice\nfox\nbanks\nlaw\nfield\nfields\nrivers\nday\nbest\nfree\nnew\nmain\nvery\n\
+gay\nson\nsonny\nbuddy\nhoward\nwarren\nbernard\nfrancis\nlondon\nguess\nabout\nallen\nbill\n\
+sterling\nmonday\nfriday\nsunday\nmarch\nnovember\ndecember\nsept\nmax\nmaxi\nmin\nterry\n\
+sol\nvan\nbo\nkit\nlee\njean\nchristmas\neaster\nnorth\nsouth\nwest\nmoon\nsun\nmars\nvenus\n";
+
+/// AI model and product names (and the words that follow them in model names): never the
+/// first word of a person's name without a surname that is not one of them.
+const MODELS: &str = "claude\ngemini\nllama\nmistral\nmixtral\ngrok\ngemma\nphi\nfalcon\nvicuna\n\
+alpaca\nqwen\ndeepseek\nbard\ncopilot\ncursor\ndevin\nwatson\nsiri\nalexa\ncortana\njarvis\nbert\n\
+roberta\nernie\nelmo\nalbert\nsonnet\nopus\nhaiku\ncode\ninstant\npro\nflash\nultra\nnano\nlarge\n\
+small\nmedium\nmini\nplus\nturbo\nguard\nscout\nmaverick\nvision\nchat\nbeta\nalpha\nlite\n\
+thinking\nembed\ninstruct\ncoder\nnext\nair\nstudio\nollama\nperplexity\nanthropic\nopenai\n\
+cohere\ncommand\njurassic\nwhisper\ndall\nsora\nmidjourney\nstable\ndiffusion\nada\nbabbage\n\
+curie\ndavinci\njulia\npascal\nruby\ncrystal\nswift\nkotlin\nscala\ndart\nelixir\nrust\njava\n\
+python\ndocker\njenkins\ntravis\nkafka\ncassandra\nspark\nhive\npresto\ntrino\nflask\ndjango\n\
+rails\njest\nmocha\nkarma\njasmine\ngrafana\nkibana\nprometheus\nredis\nsentry\nstripe\ntwilio\n\
+okta\nvercel\nnetlify\nheroku\nhelm\nchef\npuppet\nansible\nterraform\napache\ntesla\nmercedes\n\
+porsche\nlexus\nfiat\nharvey\nnova\necho\nluna\natlas\norion\napollo\nhermes\nzeus\nathena\n\
+titan\naurora\nphoenix\ngranite\njamba\ndolly\nolmo\npalm\nlamda\nimagen\nveo\nchinchilla\n\
+gopher\nsparrow\nmarvin\nreplit\nwindsurf\ncline\naider\nzed\n";
+
+/// Places that are also given names; as a first word they need a real surname after them.
+const PLACES: &str = "paris\nlondon\nsydney\nflorence\ngeorgia\nvirginia\ncarolina\ndakota\n\
+chelsea\nbrooklyn\nmadison\njordan\nisrael\nindia\nasia\nchina\nkenya\nmemphis\nlincoln\naustin\n\
+houston\ndallas\ndenver\nphoenix\ncharlotte\nsavannah\norlando\nvienna\nadelaide\nvictoria\n\
+alexandria\nsantiago\nberlin\nlyon\nsofia\nregina\nhelena\naugusta\nraleigh\ntyler\njackson\n\
+camden\nchester\nlourdes\ntroy\nsparta\nmilan\nmonaco\nsiena\nverona\ngenoa\nnevada\nmontana\n\
+indiana\nalabama\narizona\ntexas\nkansas\nflorida\nmaine\nvermont\nchad\nniger\nmali\ncuba\n\
+peru\nchile\nlima\nquebec\nmiami\nboston\nchicago\nseattle\nportland\natlanta\nbristol\n\
+york\nkent\nessex\ncambridge\noxford\nwinston\ndover\nsalem\nelgin\nclinton\nwashington\n";
+
+/// Log levels, HTTP verbs, keywords and other tokens of machine text that may be title case.
+const TECH: &str = "info\nerror\ndebug\nwarn\nwarning\ntrace\nfatal\nnotice\ncritical\nalert\n\
+true\nfalse\nnull\nnone\nnil\nok\nget\npost\nput\ndelete\npatch\nhead\noptions\nselect\nfrom\n\
+where\ninsert\nupdate\nstring\nint\nbool\nlist\nmap\nset\ntype\nclass\nstruct\nenum\nimpl\nself\n\
+this\nreturn\nimport\nexport\ndefault\nasync\nawait\nfunction\nconst\nlet\nvar\ntodo\nfixme\n\
+note\nhttp\nhttps\njson\nyaml\napi\nurl\nid\nuuid\nuser\nadmin\nroot\ntest\nprod\ndev\nstaging\n\
+release\nversion\nbuild\nnode\nserver\nclient\nrequest\nresponse\nstatus\nservice\ntimeout\n\
+exception\npanic\nfailed\nsuccess\nregion\nzone\ncluster\npod\nbucket\nqueue\ntopic\nmodel\n\
+prompt\ntoken\ntokens\nlatency\nmetric\nmetrics\nvalue\nkey\n";
+
+/// Words that follow a person's name in the name of an institution, place or thing named
+/// after them (`Charlotte Douglas Airport`): the run is then not a person.
+const INSTITUTION: &str = "airport\nstation\nuniversity\ncollege\npark\nstreet\nst\navenue\nave\n\
+road\nrd\nboulevard\nblvd\nlane\ndrive\nway\nhall\ncenter\ncentre\nhospital\nbridge\nschool\n\
+foundation\ninstitute\ninc\nltd\nllc\ncorp\ncompany\ngroup\nmuseum\nlibrary\nstadium\narena\n\
+building\ntower\nsquare\ncounty\nvalley\nriver\nlake\nmountain\nbeach\nisland\nbay\ntunnel\n\
+award\nprize\nmedal\nlaw\neffect\ntheorem\nsyndrome\ndisease\nprize\nfund\ntrust\nlabs\n\
+technologies\nsystems\nhotel\nrestaurant\nstore\nshop\nmall\nplaza\nbank\nfoods\nmotors\n";
+
+/// Words after a strong cue (`Dear …`) that address a role, not a person.
+const GENERIC: &str = "sir\nmadam\nteam\ncustomer\ncolleague\ncolleagues\nfriend\nfriends\nall\n\
+everyone\nsupport\nvalued\nuser\nhiring\nmanager\nclient\nmember\npartner\nreader\napplicant\n\
+candidate\nguest\npatient\nthere\nfolks\nworld\nsirs\nteam\ncommittee\nsender\nrecipient\n\
+owner\nadmin\nsupplier\nvendor\nhr\nit\nthe\na\nan\nour\nmy\nyour\nmr\nmrs\nms\ndr\nprof\n";
+
+/// Lowercase particles allowed between the words of a name (`Ludwig van Beethoven`).
+const PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "de", "da", "das", "do", "dos", "del", "della", "di", "du", "la",
+    "le", "bin", "ibn", "al", "el", "ter", "ten", "y",
+];
+
+/// Honorifics: the next capitalized word is a surname or a full name.
+const TITLES: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Miss", "Herr", "Frau", "Mme", "Mlle", "Sr", "Sra",
+];
+
+/// Strong cues (lowercase, matched at the end of the text before a candidate, ignoring
+/// spaces, quotes and colons): whatever capitalized name follows is a person.
+const STRONG: &[&str] = &[
+    "my name is",
+    "name is",
+    "name's",
+    "dear",
+    "signed",
+    "regards",
+    "sincerely",
+    "cheers",
+    "best",
+    "\"name",
+    "\"first_name",
+    "\"last_name",
+    "\"full_name",
+    "\"firstname",
+    "\"lastname",
+    "\"fullname",
+    "\"given_name",
+    "\"family_name",
+    "\"surname",
+    "\"display_name",
+    "\"customer",
+    "\"customer_name",
+    "\"patient",
+    "\"patient_name",
+    "\"author",
+    "\"contact",
+    "\"contact_name",
+    "\"recipient",
+    "\"sender",
+    "\"employee",
+    " name=",
+    "_name=",
+    "name:",
+    "patient",
+    "patient:",
+    "customer:",
+    "attn",
+    "attention",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "dr",
+    "dr.",
+    "prof",
+    "prof.",
+    "ich heiße",
+    "je m'appelle",
+    "me llamo",
+    "mi chiamo",
+];
+
+/// Weak cues: the name after them must be a known given name (or a known pair).
+const WEAK: &[&str] = &[
+    "i am",
+    "i'm",
+    "this is",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "thank you",
+    "cc",
+    "contact",
+    "from",
+    "to",
+    "by",
+    "with",
+    "named",
+    "called",
+    "ask",
+    "tell",
+    "spoke with",
+    "spoke to",
+    "met",
+    "and",
+    "for",
+    "customer",
+    "client",
+    "user",
+    "author",
+    "assigned to",
+    "owner",
+    "reported by",
+    "approved by",
+    "signed by",
+    "hola",
+    "bonjour",
+    "hallo",
+    "ciao",
+];
+
+/// The gazetteers and guard lists, built once.
+pub(crate) struct Gazetteer {
+    given: WordSet,
+    surname: WordSet,
+    ambiguous: WordSet,
+    models: WordSet,
+    places: WordSet,
+    tech: WordSet,
+    institution: WordSet,
+    generic: WordSet,
+}
+
+/// The process-wide gazetteer.
+pub(crate) static GAZ: LazyLock<Gazetteer> = LazyLock::new(|| Gazetteer {
+    given: word_set(&[
+        include_str!("data/us_given.txt"),
+        include_str!("data/intl_given.txt"),
+    ]),
+    surname: word_set(&[
+        include_str!("data/us_surnames.txt"),
+        include_str!("data/intl_surnames.txt"),
+    ]),
+    ambiguous: word_set(&[AMBIGUOUS]),
+    models: word_set(&[MODELS]),
+    places: word_set(&[PLACES]),
+    tech: word_set(&[TECH]),
+    institution: word_set(&[INSTITUTION]),
+    generic: word_set(&[GENERIC]),
+});
+
+/// What the gazetteer knows about one word.
+#[derive(Debug, Clone, Copy, Default)]
+struct Word {
+    start: usize,
+    end: usize,
+    given: bool,
+    surname: bool,
+    ambiguous: bool,
+    model: bool,
+    place: bool,
+    tech: bool,
+    /// A word that ends the names of institutions and places (`Park`, `Center`).
+    institution: bool,
+    /// A single capital with a period (`F.`): a middle initial.
+    initial: bool,
+}
+
+impl Word {
+    fn known(&self) -> bool {
+        self.given || self.surname
+    }
+    fn blocked(&self) -> bool {
+        self.model || self.tech
+    }
+}
+
+/// Lowercases a word into `buf` (ASCII fast path) and returns it, or `None` if too long.
+fn lower<'b>(word: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    buf.as_str()
+}
+
+/// True if `c` may sit right before a name: not part of an identifier, path, email or key.
+fn left_ok(prev: Option<char>) -> bool {
+    match prev {
+        None => true,
+        Some(c) => !(c.is_alphanumeric() || "_./\\@#$-=+~*&%^|<`".contains(c)),
+    }
+}
+
+/// True if the text after a name's last word does not make it an identifier or a call.
+fn right_ok(rest: &str) -> bool {
+    let mut it = rest.chars();
+    match it.next() {
+        None => true,
+        Some(c) if c.is_alphanumeric() || "_/\\@(<[{=`".contains(c) => false,
+        Some('.') | Some(':') | Some('-') => {
+            // `Name.method`, `Name::path`, `Name-thing` continue an identifier.
+            !matches!(it.next(), Some(n) if n.is_alphanumeric() || n == ':' || n == '_')
+        }
+        Some(_) => true,
+    }
+}
+
+/// Reads the title-case word starting at `s` (an uppercase letter): letters, with inner
+/// apostrophes and hyphens followed by a letter. Returns its end, and whether its shape can
+/// be a name (`Smith`, `O'Brien`, `McDonald`, `Jean-Luc`; not `ERROR`, `camelCase`, `iOS`).
+fn read_word(text: &str, s: usize) -> (usize, bool) {
+    let b = text.as_bytes();
+    let mut end = s;
+    let mut upper_inside = 0usize;
+    let mut letters = 0usize;
+    let mut prev_sep = true;
+    let mut after_mc = false;
+    for (i, c) in text[s..].char_indices() {
+        if c.is_alphabetic() {
+            if letters > 0 && c.is_uppercase() && !prev_sep && !after_mc {
+                upper_inside += 1;
+            }
+            after_mc = false;
+            letters += 1;
+            prev_sep = false;
+            end = s + i + c.len_utf8();
+            // `Mc`/`Mac` before an inner capital.
+            let w = &text[s..end];
+            if w == "Mc" || w == "Mac" {
+                after_mc = true;
+            }
+        } else if (c == '\'' || c == '-' || c == '’') && !prev_sep {
+            let next = text[s + i + c.len_utf8()..].chars().next();
+            if next.is_some_and(char::is_alphabetic) {
+                prev_sep = true;
+                continue;
+            }
+            break;
+        } else {
+            break;
+        }
+    }
+    let _ = b;
+    let shape = letters >= 2 && upper_inside == 0 && letters <= 24;
+    (end, shape)
+}
+
+/// Finds person names in `text` and appends them as `PERSON` findings.
+pub(crate) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
+    if !en.on(PERSON) {
+        return;
+    }
+    let g = &*GAZ;
+    let bytes = text.as_bytes();
+    let mut buf = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let cap = if b.is_ascii_uppercase() {
+            true
+        } else if b >= 0xC3 && text.is_char_boundary(i) {
+            text[i..].chars().next().is_some_and(char::is_uppercase)
+        } else {
+            false
+        };
+        if !cap {
+            i += 1;
+            continue;
+        }
+        let prev = text[..i].chars().next_back();
+        if !left_ok(prev) {
+            i = skip_word(text, i);
+            continue;
+        }
+        let (end, shape) = read_word(text, i);
+        if !shape {
+            i = end.max(i + 1);
+            continue;
+        }
+        let word = &text[i..end];
+        // An honorific (with or without its period) announces the next word.
+        let title = TITLES.contains(&word);
+        let w = classify(g, text, i, end, &mut buf);
+        if !(w.given || w.surname || title) {
+            i = end;
+            continue;
+        }
+        // Collect the run of name-shaped words from here.
+        let mut run: Vec<Word> = Vec::with_capacity(4);
+        let mut pos = end;
+        if title {
+            pos = skip_title_dot(text, end);
+        } else {
+            run.push(w);
+        }
+        while let Some(next) = next_run_word(g, text, pos, &mut buf) {
+            if run.len() >= 4 {
+                break;
+            }
+            pos = next.end;
+            run.push(next);
+        }
+        let cue_at = if title {
+            i
+        } else {
+            run.first().map_or(i, |w| w.start)
+        };
+        let cue = if title {
+            Cue::Strong
+        } else {
+            cue_before(&text[..cue_at])
+        };
+        // On a find, go on after it; otherwise the next word may start a name itself
+        // (`Dear Margaret`: `Dear` is a surname too, but the run from `Margaret` is cued).
+        i = end;
+        if let Some((s, e)) = decide(g, text, &run, cue) {
+            if right_ok(&text[e..]) && !institution_follows(g, text, e, &mut buf) {
+                push(out, s, e, PERSON, "gazetteer");
+                i = e;
+            }
+        }
+    }
+}
+
+/// Skips the rest of an identifier-like word.
+fn skip_word(text: &str, i: usize) -> usize {
+    let b = text.as_bytes();
+    let mut j = i + 1;
+    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] >= 0x80) {
+        j += 1;
+    }
+    while j < b.len() && !text.is_char_boundary(j) {
+        j += 1;
+    }
+    j
+}
+
+/// After an honorific, skips its period.
+fn skip_title_dot(text: &str, end: usize) -> usize {
+    if text.as_bytes().get(end) == Some(&b'.') {
+        end + 1
+    } else {
+        end
+    }
+}
+
+/// Looks the word `text[s..e]` up in every list.
+fn classify(g: &Gazetteer, text: &str, s: usize, e: usize, buf: &mut String) -> Word {
+    let l = lower(&text[s..e], buf);
+    // A hyphenated given name (`Jean-Luc`, `Mary-Kate`) counts by its first part.
+    let given = g.given.contains(l) || l.split_once('-').is_some_and(|(a, _)| g.given.contains(a));
+    Word {
+        start: s,
+        end: e,
+        given,
+        surname: g.surname.contains(l),
+        ambiguous: g.ambiguous.contains(l),
+        model: g.models.contains(l),
+        place: g.places.contains(l),
+        tech: g.tech.contains(l),
+        institution: g.institution.contains(l),
+        initial: false,
+    }
+}
+
+/// Reads the next word of a name run after `pos`: one space, then a title-case word, a
+/// middle initial (`F.`), or a particle followed by a title-case word.
+fn next_run_word(g: &Gazetteer, text: &str, pos: usize, buf: &mut String) -> Option<Word> {
+    let rest = &text[pos..];
+    let after = rest.strip_prefix(' ')?;
+    let s = pos + 1;
+    let c = after.chars().next()?;
+    if c.is_uppercase() {
+        let (e, shape) = read_word(text, s);
+        if e == s + c.len_utf8() && text.as_bytes().get(e) == Some(&b'.') {
+            // A middle initial.
+            let next = text.as_bytes().get(e + 1);
+            if next == Some(&b' ') {
+                return Some(Word {
+                    start: s,
+                    end: e + 1,
+                    initial: true,
+                    ..Word::default()
+                });
+            }
+            return None;
+        }
+        if !shape {
+            return None;
+        }
+        let w = classify(g, text, s, e, buf);
+        return Some(w);
+    }
+    // A lowercase particle, only when a capitalized word follows it.
+    let pe = after.find(' ')?;
+    let particle = &after[..pe];
+    if !PARTICLES.contains(&particle) {
+        return None;
+    }
+    let s2 = s + pe + 1;
+    let c2 = text[s2..].chars().next()?;
+    if !c2.is_uppercase() {
+        return None;
+    }
+    let (e2, shape) = read_word(text, s2);
+    if !shape {
+        return None;
+    }
+    let mut w = classify(g, text, s2, e2, buf);
+    w.start = s2;
+    // A surname after a particle counts as a surname even when not in the list.
+    w.surname = true;
+    Some(w)
+}
+
+/// The context before a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    None,
+    Weak,
+    Strong,
+}
+
+/// Classifies the text right before a candidate by the cue phrase it ends with.
+fn cue_before(before: &str) -> Cue {
+    let mut start = before.len().saturating_sub(40);
+    while !before.is_char_boundary(start) {
+        start += 1;
+    }
+    let tail = before[start..].trim_end_matches([' ', '\t', '"', ':', '\'', ',', '\n', '\r', '(']);
+    if tail.is_empty() {
+        return Cue::None;
+    }
+    let mut lowbuf = [0u8; 40];
+    let tb = tail.as_bytes();
+    let n = tb.len().min(40);
+    let src = &tb[tb.len() - n..];
+    for (d, s) in lowbuf.iter_mut().zip(src) {
+        *d = s.to_ascii_lowercase();
+    }
+    let low = &lowbuf[..n];
+    let ends = |cue: &str| {
+        let c = cue.as_bytes();
+        low.ends_with(c) && {
+            let k = low.len() - c.len();
+            k == 0 || !low[k - 1].is_ascii_alphanumeric() || !c[0].is_ascii_alphanumeric()
+        }
+    };
+    // A closing line (`Regards,\nJane Doe`) or a JSON key counts only with its punctuation.
+    if STRONG.iter().any(|c| ends(c)) {
+        return Cue::Strong;
+    }
+    if WEAK.iter().any(|c| ends(c)) {
+        return Cue::Weak;
+    }
+    Cue::None
+}
+
+/// True if the candidate starts a sentence (text start, or after `.`, `!`, `?`, a newline).
+fn sentence_initial(text: &str, s: usize) -> bool {
+    let before = text[..s].trim_end_matches([' ', '\t', '"', '\'', '(', '*', '-', '>']);
+    match before.chars().next_back() {
+        None => true,
+        Some(c) => matches!(c, '.' | '!' | '?' | '\n' | '\r' | ':' | ';'),
+    }
+}
+
+/// Decides whether the run is a person, and returns its span.
+fn decide(_g: &Gazetteer, text: &str, run: &[Word], cue: Cue) -> Option<(usize, usize)> {
+    // Drop trailing initials: a name ends with a word.
+    let mut run = run;
+    while run.last().is_some_and(|w| w.initial) {
+        run = &run[..run.len() - 1];
+    }
+    let first = run.first()?;
+    if first.initial || first.blocked() {
+        return None;
+    }
+    let words: Vec<&Word> = run.iter().filter(|w| !w.initial).collect();
+    let last = *words.last()?;
+    let span = (first.start, last.end);
+    if words.len() >= 2 && last.institution {
+        return None;
+    }
+    let generic = {
+        let mut b = String::new();
+        GAZ.generic
+            .contains(lower(&text[first.start..first.end], &mut b))
+    };
+    if generic {
+        return None;
+    }
+    match cue {
+        Cue::Strong => {
+            if first.known() || words.len() >= 2 && words.iter().all(|w| !w.blocked()) {
+                Some(span)
+            } else {
+                None
+            }
+        }
+        Cue::Weak => {
+            if words.len() == 1 {
+                (first.given && !first.ambiguous && !first.place).then_some(span)
+            } else {
+                pair_ok(text, &words, true).then_some(span)
+            }
+        }
+        Cue::None => {
+            if words.len() < 2 || words.len() > 4 {
+                return None;
+            }
+            pair_ok(text, &words, false).then_some(span)
+        }
+    }
+}
+
+/// The given-name + surname rule for runs of two or more words.
+fn pair_ok(text: &str, words: &[&Word], cued: bool) -> bool {
+    let first = words[0];
+    let last = words[words.len() - 1];
+    if !first.given || words.iter().any(|w| w.blocked()) {
+        return false;
+    }
+    if !(last.surname || last.given && !last.ambiguous) {
+        return false;
+    }
+    if first.ambiguous || first.place {
+        // `Will Smith` yes, `May Day`, `Grant Park` no; never at a sentence start uncued.
+        if last.ambiguous || last.place || (!cued && sentence_initial(text, first.start)) {
+            return false;
+        }
+        // `hiring in Austin Sample…`, `flights from Jackson Hole`: after a locative word a
+        // place name is a place, unless a cue says otherwise.
+        if first.place && !cued && after_locative(text, first.start) {
+            return false;
+        }
+        if !last.surname {
+            return false;
+        }
+    }
+    if first.ambiguous && last.ambiguous {
+        return false;
+    }
+    true
+}
+
+/// True if the word before byte `start` is a preposition of place (`in`, `from`, `at`, …).
+fn after_locative(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches(' ');
+    let word_start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| {
+        i + before[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let word = &before[word_start..];
+    [
+        "in", "from", "at", "to", "near", "via", "into", "of", "around", "outside", "visiting",
+    ]
+    .iter()
+    .any(|p| word.eq_ignore_ascii_case(p))
+}
+
+/// True if the word after a candidate names an institution or place (`… Airport`).
+fn institution_follows(g: &Gazetteer, text: &str, e: usize, buf: &mut String) -> bool {
+    let Some(rest) = text[e..].strip_prefix(' ') else {
+        return false;
+    };
+    let wend = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    if wend == 0 {
+        return false;
+    }
+    let w = &rest[..wend];
+    if !w.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    g.institution.contains(lower(w, buf))
+}
+
+/// Masks a name: the first letter of each word, then one `*` per letter (`J*** S****`).
+pub(crate) fn mask(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut at_word_start = true;
+    for c in value.chars() {
+        if c.is_alphanumeric() {
+            out.push(if at_word_start { c } else { '*' });
+            at_word_start = false;
+        } else {
+            out.push(c);
+            at_word_start = c.is_whitespace();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Detectors, PiiConfig};
+
+    #[test]
+    fn a_place_after_a_preposition_is_a_place() {
+        assert!(people("open question: hiring in Austin Sample payload follows").is_empty());
+        assert!(people("the office in Austin Miller wrote about").is_empty());
+        assert_eq!(people("Dear Austin Miller, thanks"), ["Austin Miller"]);
+    }
+
+    fn people(text: &str) -> Vec<String> {
+        let d = Detectors::new(&PiiConfig::default()).unwrap();
+        let mut out = Vec::new();
+        d.scan(text, &mut out);
+        out.iter()
+            .filter(|f| d.type_name(f.type_id) == "PERSON")
+            .map(|f| text[f.start..f.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn names_in_each_cue() {
+        for (text, name) in [
+            ("my name is Jane Doe and I need help", "Jane Doe"),
+            ("My name is Priya, thanks", "Priya"),
+            ("Dear Margaret,\nthe invoice is late", "Margaret"),
+            ("Hi Carlos, can you check this?", "Carlos"),
+            ("Please call Mr. Okafor tomorrow", "Okafor"),
+            ("Ms Garcia asked for a refund", "Garcia"),
+            ("Dr. Wei Zhang will review it", "Wei Zhang"),
+            ("Best regards,\nThomas Becker", "Thomas Becker"),
+            ("Sincerely, Ana Souza", "Ana Souza"),
+            ("cc: Robert Miller", "Robert Miller"),
+            ("contact Linda Nguyen for access", "Linda Nguyen"),
+            ("{\"name\": \"Kevin Walsh\", \"id\": 3}", "Kevin Walsh"),
+            (
+                "{\"first_name\":\"Emily\",\"last_name\":\"Carter\"}",
+                "Emily",
+            ),
+            ("{\"customer\": \"Sarah O'Connor\"}", "Sarah O'Connor"),
+            ("{\"patient_name\": \"Dmitri Volkov\"}", "Dmitri Volkov"),
+            ("I am Jessica and I lost my card", "Jessica"),
+            ("the ticket from Michael Brown was closed", "Michael Brown"),
+            ("yesterday Jennifer Lopez called twice", "Jennifer Lopez"),
+            ("signed by Vincent van Gogh today", "Vincent van Gogh"),
+            ("ask John F. Kennedy about it", "John F. Kennedy"),
+            ("we met Jean-Luc Picard at noon", "Jean-Luc Picard"),
+            ("then Łukasz Nowak replied", "Łukasz Nowak"),
+            ("the owner is Will Smith, apparently", "Will Smith"),
+        ] {
+            let got = people(text);
+            assert!(got.iter().any(|g| g == name), "{text:?}: {got:?}");
+        }
+        let got = people("{\"first_name\":\"Emily\",\"last_name\":\"Carter\"}");
+        assert_eq!(got, vec!["Emily", "Carter"]);
+    }
+
+    #[test]
+    fn decoys_are_not_names() {
+        for text in [
+            "Claude Sonnet answered in 2.1 s",
+            "switch to Gemini Flash for the batch",
+            "Llama Guard flagged the prompt",
+            "Mistral Large and Grok Beta were compared",
+            "I am Claude, an AI assistant",
+            "Will you send it? May I ask why?",
+            "Bill Payment failed; Mark Complete and Grant Access next",
+            "Rose Garden and Summer Sale; Hunter Green paint",
+            "May Day parade on Grant Park",
+            "We flew from Paris to London via Sydney",
+            "INFO request ok, ERROR timeout, WARN retry",
+            "Error Handler raised in UserService.getName",
+            "call JohnSmith.run() and MarkDown parser",
+            "class PersonName extends BaseModel",
+            "the Charlotte Douglas Airport is busy",
+            "Dear Customer, your order shipped",
+            "Dear Sir or Madam",
+            "Hi Team, the build is green",
+            "New York and San Francisco and Los Angeles",
+            "Summer is here. Will it rain?",
+            "Grant Park and Lincoln Center",
+        ] {
+            let got = people(text);
+            assert!(got.is_empty(), "{text:?}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn masks_first_letters() {
+        assert_eq!(super::mask("John Smith"), "J*** S****");
+        assert_eq!(super::mask("Sarah O'Connor"), "S**** O'******");
+        assert_eq!(super::mask("J. Smith"), "J. S****");
+    }
+}

@@ -8,13 +8,15 @@ use crate::record::Record;
 use std::sync::Arc;
 
 /// Running totals of one group.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SliStats {
     pub requests: u64,
     pub success: u64,
     pub errors_4xx: u64,
     pub errors_5xx: u64,
-    pub cost_usd: f64,
+    /// Fixed point, so the sum never depends on how the records were grouped into chunks,
+    /// files, shards or appended parts.
+    pub cost_usd: crate::analysis::cost::stats::ExactSum,
     pub tokens_in: u64,
     pub tokens_out: u64,
     /// Every latency seen (or, past the memory budget, their histogram).
@@ -29,7 +31,7 @@ impl SliStats {
         self.success += u64::from(class.is_success());
         self.errors_4xx += u64::from(class.is_4xx());
         self.errors_5xx += u64::from(class.is_5xx());
-        self.cost_usd += rec.cost_usd;
+        self.cost_usd.add(rec.cost_usd);
         self.tokens_in += rec.tokens_in.unwrap_or(0);
         self.tokens_out += rec.tokens_out.unwrap_or(0);
         if let Some(l) = rec.latency_ms {
@@ -43,7 +45,7 @@ impl SliStats {
         self.success += other.success;
         self.errors_4xx += other.errors_4xx;
         self.errors_5xx += other.errors_5xx;
-        self.cost_usd += other.cost_usd;
+        self.cost_usd.combine(other.cost_usd);
         self.tokens_in += other.tokens_in;
         self.tokens_out += other.tokens_out;
         self.latencies.combine(other.latencies);
@@ -65,7 +67,7 @@ impl SliStats {
             p50_ms: q[0],
             p95_ms: q[1],
             p99_ms: q[2],
-            cost_usd: self.cost_usd,
+            cost_usd: self.cost_usd.value(),
             tokens_in: self.tokens_in,
             tokens_out: self.tokens_out,
         }
@@ -91,13 +93,16 @@ pub struct SliValues {
 }
 
 /// The SLI fold.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Sli {
     groups: Groups<SliStats>,
     /// Records left out because they have no timestamp.
     without_ts: u64,
+    /// Not in a durable state: a loaded state takes the run's budget when merged.
+    #[serde(skip)]
     budget: Arc<SampleBudget>,
     /// Latencies kept by this part and not yet counted against the budget.
+    #[serde(skip)]
     unspent: u64,
     /// Latencies seen by this part and the parts merged into it.
     samples: u64,
@@ -121,6 +126,12 @@ impl Sli {
     /// Exact percentiles whatever the input size.
     pub fn new(spec: GroupSpec) -> Self {
         Sli::with_budget(spec, &Arc::new(SampleBudget::unlimited()))
+    }
+
+    /// Readies a state loaded from disk for merging: every latency it holds is counted against
+    /// the budget of the accumulator it is merged into.
+    pub fn charge_on_merge(&mut self) {
+        self.unspent = self.samples;
     }
 
     /// Exact percentiles while the parts sharing `budget` keep at most its samples.

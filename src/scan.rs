@@ -174,7 +174,13 @@ impl ScanSummary {
         self.priced += o.priced;
         self.unpriced += o.unpriced;
         self.bytes += o.bytes;
+        // The listed skips are the first in input order, whichever part they came from.
+        let mut listed = std::mem::take(&mut self.skipped.listed);
+        listed.extend(o.skipped.listed.iter().copied());
+        listed.sort_by_key(|(loc, _)| *loc);
+        listed.truncate(crate::skip::MAX_LISTED);
         self.skipped.merge(o.skipped);
+        self.skipped.listed = listed;
         // Each part read its bytes once: the whole is still one pass over every byte.
         self.scans = self.scans.max(o.scans);
     }
@@ -490,6 +496,8 @@ where
     summary.priced = totals.priced;
     summary.unpriced = totals.unpriced;
     summary.skipped = totals.skipped;
+    // Streams are read after the mapped files: list the skips in input order all the same.
+    summary.skipped.listed.sort_by_key(|(loc, _)| *loc);
     for (file, counts) in totals.by_file {
         if let Some(slot) = summary.per_file.get_mut(file as usize) {
             *slot = counts;

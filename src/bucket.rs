@@ -5,7 +5,7 @@ use crate::record::time::{civil_from_days, days_from_civil, MICROS};
 use std::fmt;
 
 /// The width of a time bucket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum BucketKind {
     Hour,
     Day,

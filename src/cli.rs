@@ -80,6 +80,29 @@ pub enum Cmd {
         /// Accepted findings: a previous pii_findings.csv, or a file of fingerprints (one per line). Findings of the values in it are not reported again, only counted as suppressed.
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
+        /// Also write the run's folded state to FILE (after the reports; -o may then be left out), for `logwarden merge`.
+        #[arg(long, value_name = "FILE")]
+        emit_state: Option<PathBuf>,
+        /// Keep each input file's folded state in DIR: the next run reuses unchanged files, reads grown ones from their old end, and scans only the rest.
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
+    /// Finish `report` from states written by `report --emit-state` (one per shard, in input order): the same files as one run over all the shards' inputs.
+    Merge {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Grouping of sli.csv (as given to every shard's report).
+        #[arg(long, default_value = "day,model")]
+        by: String,
+        /// Exit with status 1 when the merged report has findings, alerts (at --min-severity or more urgent) or any of them.
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Option<FailOnReport>,
+        /// With --fail-on alerts|any: the least urgent alert severity that counts (P0 most urgent).
+        #[arg(long, value_name = "SEVERITY", default_value = "P3")]
+        min_severity: String,
+        /// Also write the merged state to FILE (a state of all the shards, to merge again later).
+        #[arg(long, value_name = "FILE")]
+        emit_state: Option<PathBuf>,
     },
     /// Configuration: write a commented default logwarden.toml, or check one.
     Config {
@@ -494,11 +517,29 @@ impl Cli {
                 fail_on,
                 min_severity,
                 baseline,
+                emit_state,
+                state,
             } => Request::Report(Box::new(crate::command::ReportRequest {
                 by: GroupSpec::parse(&by).map_err(UsageError)?,
                 min_severity: parse_severity(&min_severity)?,
                 baseline,
                 common: common.into_common(fail_on.into())?,
+                emit_state,
+                state,
+            })),
+            Cmd::Merge {
+                common,
+                by,
+                fail_on,
+                min_severity,
+                emit_state,
+            } => Request::Merge(Box::new(crate::command::ReportRequest {
+                by: GroupSpec::parse(&by).map_err(UsageError)?,
+                min_severity: parse_severity(&min_severity)?,
+                baseline: None,
+                common: common.into_common(fail_on.into())?,
+                emit_state,
+                state: None,
             })),
             Cmd::Config { action } => match action {
                 ConfigCmd::Init { output, force } => Request::Config(

@@ -20,5 +20,6 @@ pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod skip;
+pub mod state;
 #[cfg(feature = "table")]
 pub mod table;

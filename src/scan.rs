@@ -52,7 +52,7 @@ impl Default for ScanOptions {
 }
 
 /// Totals of a scan, for messages, `summary.json` and the exit status.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScanSummary {
     /// Source names, indexed by `Location::file`.
     pub files: Vec<String>,
@@ -76,6 +76,8 @@ pub struct ScanSummary {
     pub withheld_numbers: u64,
     pub bytes: u64,
     pub skipped: SkipLog,
+    /// Not in a durable state (a merged run reports its own time).
+    #[serde(skip)]
     pub elapsed: Duration,
     /// Passes over the input: always 1, recorded so tests and `summary.json` can show it.
     pub scans: u32,
@@ -83,7 +85,7 @@ pub struct ScanSummary {
 
 /// What the start of a file looked like to detection: the preset it picked, the presets that
 /// scored on it (best first), and the top-level keys of its first record.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileSample {
     pub detected: FormatKind,
     pub ranked: Vec<FormatKind>,
@@ -129,7 +131,7 @@ impl FileSample {
 }
 
 /// Per-file counts: non-blank lines, records, and records with a timestamp and a status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileRecords {
     pub lines: u64,
     pub records: u64,
@@ -145,7 +147,7 @@ pub struct FileRecords {
 }
 
 impl FileRecords {
-    fn add(&mut self, o: FileRecords) {
+    pub fn add(&mut self, o: FileRecords) {
         self.lines += o.lines;
         self.records += o.records;
         self.with_ts += o.with_ts;
@@ -164,6 +166,47 @@ impl ScanSummary {
             all.add(*c);
         }
         all
+    }
+
+    /// Adds the totals of a scan of the appended part of this one-file scan's file (its
+    /// format and sample stay those of the file's start).
+    pub fn absorb_tail(&mut self, o: ScanSummary) {
+        if let (Some(a), Some(b)) = (self.per_file.first_mut(), o.per_file.first()) {
+            a.add(*b);
+        }
+        self.lines += o.lines;
+        self.records += o.records;
+        self.out_of_range += o.out_of_range;
+        self.priced += o.priced;
+        self.unpriced += o.unpriced;
+        self.withheld_numbers += o.withheld_numbers;
+        self.bytes += o.bytes;
+        self.skipped.merge(o.skipped);
+    }
+
+    /// Appends the totals of a scan of later files (a state loaded after this one, whose file
+    /// indices were shifted past this one's files).
+    pub fn append(&mut self, o: ScanSummary) {
+        self.files.extend(o.files);
+        self.formats.extend(o.formats);
+        self.samples.extend(o.samples);
+        self.per_file.extend(o.per_file);
+        self.lines += o.lines;
+        self.records += o.records;
+        self.out_of_range += o.out_of_range;
+        self.priced += o.priced;
+        self.unpriced += o.unpriced;
+        self.withheld_numbers += o.withheld_numbers;
+        self.bytes += o.bytes;
+        // The listed skips are the first in input order, whichever part they came from.
+        let mut listed = std::mem::take(&mut self.skipped.listed);
+        listed.extend(o.skipped.listed.iter().copied());
+        listed.sort_by_key(|(loc, _)| *loc);
+        listed.truncate(crate::skip::MAX_LISTED);
+        self.skipped.merge(o.skipped);
+        self.skipped.listed = listed;
+        // Each part read its bytes once: the whole is still one pass over every byte.
+        self.scans = self.scans.max(o.scans);
     }
 
     /// Per-file figures for `summary.json`: the preset used, lines, records, and the records
@@ -495,6 +538,8 @@ where
     summary.unpriced = totals.unpriced;
     summary.withheld_numbers = totals.withheld_numbers;
     summary.skipped = totals.skipped;
+    // Streams are read after the mapped files: list the skips in input order all the same.
+    summary.skipped.listed.sort_by_key(|(loc, _)| *loc);
     for (file, counts) in totals.by_file {
         if let Some(slot) = summary.per_file.get_mut(file as usize) {
             *slot = counts;

@@ -43,8 +43,45 @@ impl fmt::Display for SkipReason {
     }
 }
 
+/// In a durable state, as its message (`wrong type for FIELD` names the field).
+impl serde::Serialize for SkipReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SkipReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text: String = serde::Deserialize::deserialize(d)?;
+        Ok(match text.as_str() {
+            "invalid JSON" => SkipReason::InvalidJson,
+            "invalid UTF-8" => SkipReason::InvalidUtf8,
+            "not an object" => SkipReason::NotObject,
+            "line too long" => SkipReason::TooLong,
+            t => match t.strip_prefix("wrong type for ") {
+                Some(field) => SkipReason::WrongType(intern(field)),
+                None => return Err(serde::de::Error::custom("unknown skip reason")),
+            },
+        })
+    }
+}
+
+/// The one `'static` copy of a field name read back from a state (there are a few per run).
+fn intern(field: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut names = NAMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(n) = names.iter().find(|n| **n == field) {
+        return n;
+    }
+    let n: &'static str = Box::leak(field.to_string().into_boxed_str());
+    names.push(n);
+    n
+}
+
 /// Skipped lines of a scan (or of one chunk, before merging).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SkipLog {
     pub counts: BTreeMap<SkipReason, u64>,
     /// The first skipped lines in input order, at most `MAX_LISTED`.

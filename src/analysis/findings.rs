@@ -48,7 +48,7 @@ pub fn io_error(e: csv::Error) -> io::Error {
 
 /// Running counts over findings seen in input order (a record's findings together): totals,
 /// per type, and per type and field the findings, records and distinct fingerprints.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     pub total: u64,
     pub by_type: Vec<u64>,
@@ -60,7 +60,7 @@ pub struct Tally {
 }
 
 /// Counts for one type and field.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct KeyTally {
     pub findings: u64,
     pub records: u64,
@@ -70,6 +70,28 @@ pub(crate) struct KeyTally {
 }
 
 impl Tally {
+    /// Adds the tally of findings that all come after this one's, in other files (a state
+    /// loaded after this one).
+    pub fn merge(&mut self, other: Tally) {
+        self.total += other.total;
+        if self.by_type.len() < other.by_type.len() {
+            self.by_type.resize(other.by_type.len(), 0);
+        }
+        for (a, b) in self.by_type.iter_mut().zip(other.by_type) {
+            *a += b;
+        }
+        self.secrets += other.secrets;
+        self.records += other.records;
+        self.last = other.last.or(self.last);
+        for (key, o) in other.keys {
+            let k = self.keys.entry(key).or_default();
+            k.findings += o.findings;
+            k.records += o.records;
+            k.last = o.last.or(k.last);
+            k.values.extend(o.values);
+        }
+    }
+
     pub fn add(&mut self, f: &PiiFinding, secret: bool) {
         self.total += 1;
         let t = f.type_id as usize;
@@ -220,6 +242,63 @@ impl Spill {
         }
     }
 
+    /// Marks the spill as failed: writing the findings reports `error`.
+    pub fn fail(&mut self, error: String) {
+        self.error.get_or_insert(error);
+    }
+
+    /// Appends rows as `rows` returns them (CSV rows without their `file` cell) for `file`.
+    pub fn write_rows(&mut self, file: u32, rows: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        let Some(out) = self.out.as_mut() else {
+            return;
+        };
+        let written = (|| -> io::Result<(u64, u64)> {
+            out.flush()?;
+            let start = out.get_ref().bytes;
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(rows);
+            let mut rec = csv::ByteRecord::new();
+            while reader.read_byte_record(&mut rec).map_err(io_error)? {
+                out.write_byte_record(&rec).map_err(io_error)?;
+            }
+            out.flush()?;
+            Ok((start, out.get_ref().bytes))
+        })();
+        match written {
+            Ok((start, end)) if end > start => self.segments.push(Segment { file, start, end }),
+            Ok(_) => {}
+            Err(e) => self.error = Some(format!("{}: {e}", self.path.display())),
+        }
+    }
+
+    /// The spilled rows, file by file in the order written: `(file, CSV rows without their
+    /// file cell)`, for a durable state. Call `close` first.
+    pub fn rows(&self) -> io::Result<Vec<(u32, Vec<u8>)>> {
+        if let Some(e) = &self.error {
+            return Err(io::Error::other(format!("spilled findings: {e}")));
+        }
+        let Some(w) = self.out.as_ref() else {
+            return Ok(Vec::new());
+        };
+        let mut file: &File = w.get_ref().file.get_ref();
+        let mut out: Vec<(u32, Vec<u8>)> = Vec::new();
+        for s in &self.segments {
+            file.seek(SeekFrom::Start(s.start))?;
+            let mut bytes = Vec::with_capacity((s.end - s.start) as usize);
+            (&mut file).take(s.end - s.start).read_to_end(&mut bytes)?;
+            match out.last_mut() {
+                Some((f, b)) if *f == s.file => b.extend_from_slice(&bytes),
+                _ => out.push((s.file, bytes)),
+            }
+        }
+        Ok(out)
+    }
+
     /// Flushes what is buffered: after this the spill is only read.
     pub fn close(&mut self) {
         if let Some(w) = self.out.as_mut() {
@@ -272,5 +351,90 @@ impl Drop for Spill {
             self.out = None;
             let _ = std::fs::remove_file(&self.path);
         }
+    }
+}
+
+/// A file index in a durable state, shifted like `Location::file` when the state is loaded
+/// after others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileIndex(pub u32);
+
+impl serde::Serialize for FileIndex {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let file: u32 = serde::Deserialize::deserialize(d)?;
+        file.checked_add(crate::state::loading::file_base())
+            .map(FileIndex)
+            .ok_or_else(|| serde::de::Error::custom("file index out of range"))
+    }
+}
+
+/// The audit's findings as a durable state holds them: counted, and written as the masked rows
+/// of `pii_findings.csv` (never a raw value), per input file in input order.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct FindingsState {
+    pub tally: Tally,
+    pub lines: u64,
+    /// Of `lines`, those that were not JSON and were audited as text.
+    pub text_lines: u64,
+    /// Findings of accepted values (`--baseline`, `[pii] ignore_fingerprints`), left out.
+    pub suppressed: u64,
+    pub classes: [u64; 4],
+    /// `(file, CSV rows without their file cell)`.
+    pub rows: Vec<(FileIndex, Rows)>,
+}
+
+/// Rows of `pii_findings.csv` without their file cell. Loaded as the state of a file's
+/// appended part, their `line` cells are shifted past the lines before it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Rows(pub Vec<u8>);
+
+impl serde::Serialize for Rows {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.0, s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rows {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let bytes: Vec<u8> = serde::Deserialize::deserialize(d)?;
+        let base = crate::state::loading::line_base();
+        if base == 0 {
+            return Ok(Rows(bytes));
+        }
+        let shift = || -> Result<Vec<u8>, csv::Error> {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(bytes.as_slice());
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new());
+            let mut rec = csv::ByteRecord::new();
+            let mut out = csv::ByteRecord::new();
+            while reader.read_byte_record(&mut rec)? {
+                out.clear();
+                for (i, cell) in rec.iter().enumerate() {
+                    if i == 0 {
+                        let line: u64 = std::str::from_utf8(cell)
+                            .ok()
+                            .and_then(|c| c.parse().ok())
+                            .unwrap_or(0);
+                        out.push_field((line + base).to_string().as_bytes());
+                    } else {
+                        out.push_field(cell);
+                    }
+                }
+                w.write_byte_record(&out)?;
+            }
+            w.into_inner()
+                .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+        };
+        shift().map(Rows).map_err(serde::de::Error::custom)
     }
 }

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 /// How rows are grouped: a bucket width and the dimensions after it (`--by day,model`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GroupSpec {
     pub bucket: BucketKind,
     pub dims: Vec<Dim>,
@@ -35,7 +35,7 @@ impl GroupSpec {
 }
 
 /// A group's key: the bucket start (epoch seconds) and the dimension values (None = absent).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GroupKey {
     pub bucket: i64,
     pub dims: Vec<Option<String>>,
@@ -173,6 +173,22 @@ impl<T: Default> Groups<T> {
         self.keys.len()
     }
 
+    /// The index key of a group, as `entry` builds it from a record.
+    fn encode(key: &GroupKey) -> Box<[u8]> {
+        let mut b = key.bucket.to_le_bytes().to_vec();
+        for v in &key.dims {
+            match v {
+                Some(s) => {
+                    b.push(1);
+                    b.extend_from_slice(s.as_bytes());
+                    b.push(0xFF);
+                }
+                None => b.push(0),
+            }
+        }
+        b.into_boxed_slice()
+    }
+
     /// The accumulators, in no particular order.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
         self.values.iter_mut()
@@ -180,5 +196,33 @@ impl<T: Default> Groups<T> {
 
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+}
+
+/// A durable state holds a `Groups` as its spec, keys and accumulators; the index is rebuilt
+/// on loading (it is derived data, and would double the state's size).
+impl<T: serde::Serialize> serde::Serialize for Groups<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&(&self.spec, &self.keys, &self.values), s)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de> + Default> serde::Deserialize<'de> for Groups<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (spec, keys, values): (GroupSpec, Vec<GroupKey>, Vec<T>) =
+            serde::Deserialize::deserialize(d)?;
+        if keys.len() != values.len() || keys.iter().any(|k| k.dims.len() != spec.dims.len()) {
+            return Err(serde::de::Error::custom("groups: keys and values differ"));
+        }
+        let mut g = Groups::new(spec);
+        for (k, v) in keys.into_iter().zip(values) {
+            let enc = Self::encode(&k);
+            if g.index.contains_key(&enc) {
+                return Err(serde::de::Error::custom("groups: a key twice"));
+            }
+            let i = g.insert(enc, k);
+            g.values[i] = v;
+        }
+        Ok(g)
     }
 }

@@ -32,6 +32,13 @@ pub struct SampleBudget {
     over: AtomicBool,
 }
 
+/// Unlimited: what a loaded state holds until it is merged into a run's accumulator.
+impl Default for SampleBudget {
+    fn default() -> Self {
+        SampleBudget::unlimited()
+    }
+}
+
 impl SampleBudget {
     /// A budget of `max` samples.
     pub fn new(max: u64) -> SampleBudget {
@@ -67,7 +74,7 @@ impl SampleBudget {
 }
 
 /// The latencies of one group.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Latencies {
     Exact(Vec<f64>),
     Sketch(LogHistogram),
@@ -136,7 +143,7 @@ impl Latencies {
 /// A log-bucket histogram (as DDSketch): bucket `i` holds values in (γ^(i-1), γ^i] with
 /// γ = (1+α)/(1-α), answered as 2γ^i/(γ+1), within α of any value in it. Zero has its own
 /// count; the exact minimum and maximum are kept. Mergeable and order-independent.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogHistogram {
     zeros: u64,
     /// Index of `counts[0]`.

@@ -2,7 +2,7 @@
 //! unescaped, through the detectors, and lines that are not JSON as text; findings located by
 //! file, line and field path, masked and fingerprinted, never raw.
 
-use super::findings::{self, Spill, Tally};
+use super::findings::{self, FileIndex, FindingsState, Spill, Tally};
 use super::{Analysis, Line};
 use crate::pii::{redact_text, Baseline, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
 use crate::record::json::JsonError;
@@ -280,6 +280,68 @@ impl<'d> PiiAudit<'d> {
         self.classes[class as usize] += 1;
     }
 
+    /// Settles the audit into a durable state: every finding counted, and written as its
+    /// masked row of `pii_findings.csv`.
+    pub fn into_state(mut self) -> std::io::Result<FindingsState> {
+        let det = self.ctx.detectors;
+        let mut rows: Vec<(FileIndex, findings::Rows)> = Vec::new();
+        if let Some(mut spill) = self.spill.take() {
+            self.spill = None;
+            for f in &self.findings {
+                self.tally.add(f, det.is_secret(f.type_id));
+            }
+            spill.write(&self.findings, |t| det.type_name(t).to_string());
+            spill.close();
+            rows = spill
+                .rows()?
+                .into_iter()
+                .map(|(f, b)| (FileIndex(f), findings::Rows(b)))
+                .collect();
+        } else {
+            self.findings.sort_by_key(|f| f.loc);
+            for f in &self.findings {
+                self.tally.add(f, det.is_secret(f.type_id));
+                let mut w = csv::WriterBuilder::new()
+                    .terminator(csv::Terminator::Any(b'\n'))
+                    .from_writer(Vec::new());
+                w.write_record(findings::cells(f, det.type_name(f.type_id)))
+                    .map_err(findings::io_error)?;
+                let row = w
+                    .into_inner()
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                match rows.last_mut() {
+                    Some((file, b)) if file.0 == f.loc.file => b.0.extend_from_slice(&row),
+                    _ => rows.push((FileIndex(f.loc.file), findings::Rows(row))),
+                }
+            }
+        }
+        Ok(FindingsState {
+            tally: self.tally,
+            lines: self.lines,
+            text_lines: self.text_lines,
+            suppressed: self.suppressed,
+            classes: self.classes,
+            rows,
+        })
+    }
+
+    /// An audit holding a loaded state's findings, ready to be merged after earlier ones.
+    pub fn from_state(ctx: &'d PiiContext<'d>, state: FindingsState) -> Self {
+        let mut a = PiiAudit::new(ctx);
+        a.tally = state.tally;
+        a.lines = state.lines;
+        a.text_lines = state.text_lines;
+        a.suppressed = state.suppressed;
+        a.classes = state.classes;
+        if !state.rows.is_empty() {
+            let spill = a.spill.get_or_insert_with(Spill::create);
+            for (file, rows) in &state.rows {
+                spill.write_rows(file.0, &rows.0);
+            }
+        }
+        a
+    }
+
     /// Counts the held findings and writes them to the spill, in the order held.
     fn spill_out(&mut self) {
         let det = self.ctx.detectors;
@@ -306,7 +368,27 @@ impl Analysis for PiiAudit<'_> {
         self.audit(line, None, true);
     }
 
-    fn merge(&mut self, other: Self) {
+    fn merge(&mut self, mut other: Self) {
+        if other.spill.is_some() || other.tally.total > 0 {
+            // A settled state (loaded from disk) of later files: settle this one, then append.
+            self.spill_out();
+            other.spill_out();
+            self.tally.merge(std::mem::take(&mut other.tally));
+            if let (Some(mine), Some(theirs)) = (self.spill.as_mut(), other.spill.as_mut()) {
+                theirs.close();
+                match theirs.rows() {
+                    Ok(rows) => rows.iter().for_each(|(f, r)| mine.write_rows(*f, r)),
+                    Err(e) => mine.fail(e.to_string()),
+                }
+            }
+            self.lines += other.lines;
+            self.text_lines += other.text_lines;
+            self.suppressed += other.suppressed;
+            for (a, b) in self.classes.iter_mut().zip(other.classes) {
+                *a += b;
+            }
+            return;
+        }
         // Merges come in input order (chunks of a file in order, each file's chunks together),
         // so findings can leave memory as they arrive and be copied out file by file later.
         debug_assert!(other.spill.is_none(), "only the running total spills");

@@ -29,7 +29,9 @@ impl Default for FailureRules {
 
 /// A set of failure reasons, written `;`-joined in a fixed order
 /// (`low_confidence;negative_feedback;error`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct Reasons(u8);
 
 impl Reasons {

@@ -9,7 +9,7 @@ use crate::record::Record;
 use std::sync::Arc;
 
 /// Running totals of one group.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SliStats {
     pub requests: u64,
     pub success: u64,
@@ -94,13 +94,16 @@ pub struct SliValues {
 }
 
 /// The SLI fold.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Sli {
     groups: Groups<SliStats>,
     /// Records left out because they have no timestamp.
     without_ts: u64,
+    /// Not in a durable state: a loaded state takes the run's budget when merged.
+    #[serde(skip)]
     budget: Arc<SampleBudget>,
     /// Latencies kept by this part and not yet counted against the budget.
+    #[serde(skip)]
     unspent: u64,
     /// Latencies seen by this part and the parts merged into it.
     samples: u64,
@@ -124,6 +127,12 @@ impl Sli {
     /// Exact percentiles whatever the input size.
     pub fn new(spec: GroupSpec) -> Self {
         Sli::with_budget(spec, &Arc::new(SampleBudget::unlimited()))
+    }
+
+    /// Readies a state loaded from disk for merging: every latency it holds is counted against
+    /// the budget of the accumulator it is merged into.
+    pub fn charge_on_merge(&mut self) {
+        self.unspent = self.samples;
     }
 
     /// Exact percentiles while the parts sharing `budget` keep at most its samples.

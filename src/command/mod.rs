@@ -120,6 +120,8 @@ pub enum Request {
     Redact(Box<RedactRequest>),
     Config(config::ConfigRequest, bool),
     Report(Box<ReportRequest>),
+    /// `logwarden merge`: the report finished from states (the inputs are state files).
+    Merge(Box<ReportRequest>),
     #[cfg(feature = "table")]
     Query {
         common: Box<Common>,
@@ -160,7 +162,7 @@ fn lock_output_folder(req: &Request) -> anyhow::Result<Option<OutputLock>> {
         | Request::Cost { common, .. }
         | Request::Review { common, .. } => common,
         Request::Pii(r) => &r.common,
-        Request::Report(r) => &r.common,
+        Request::Report(r) | Request::Merge(r) => &r.common,
         #[cfg(feature = "table")]
         Request::Export { common, .. } => common,
         _ => return Ok(None),
@@ -190,6 +192,7 @@ pub fn run(req: Request) -> anyhow::Result<(Outcome, FailOn)> {
         Request::Pii(r) => Ok((pii::run(&r)?, r.common.fail_on)),
         Request::Redact(r) => Ok((redact::run(&r)?, r.common.fail_on)),
         Request::Report(r) => Ok((report::run(&r)?, r.common.fail_on)),
+        Request::Merge(r) => Ok((report::merge(&r)?, r.common.fail_on)),
         Request::Config(c, quiet) => Ok((config::run(&c, quiet)?, FailOn::Never)),
         #[cfg(feature = "table")]
         Request::Query { common, query } => Ok((query::run(&common, &query)?, common.fail_on)),

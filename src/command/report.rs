@@ -10,19 +10,25 @@ use super::{check_skips, discovery, skipped_table, Common, Outcome};
 use crate::analysis::alert::{AlertList, Source};
 use crate::analysis::all::{AllAnalyses, AllReports};
 use crate::analysis::group::GroupSpec;
-use crate::analysis::pii::DataClass;
+use crate::analysis::latency::SampleBudget;
+use crate::analysis::pii::{DataClass, PiiAudit, PiiContext};
 use crate::analysis::review::{Masker, ReviewOptions, Selection};
 use crate::analysis::slo::config::Severity;
 use crate::analysis::slo::SloPlan;
 use crate::analysis::Analysis;
-use crate::output::{OutputFolder, Table};
+use crate::input::Discovery;
+use crate::output::{AtomicFile, OutputFolder, Table};
 use crate::record::Dim;
 use crate::report::index_html::{render as render_index, Overview};
 use crate::report::{review_html, review_md};
 use crate::scan::{scan, ScanSummary};
+use crate::state::loading::Loading;
+use crate::state::{self, Header, ReportBodyRef};
 use anyhow::bail;
 use anyhow::Context;
 use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// What `report` was asked for.
@@ -35,37 +41,449 @@ pub struct ReportRequest {
     pub min_severity: Severity,
     /// Accepted findings (`--baseline`), as for `pii`.
     pub baseline: Option<std::path::PathBuf>,
+    /// `--emit-state FILE`: also write the run's folded state there (after the reports).
+    pub emit_state: Option<PathBuf>,
+    /// `--state DIR`: reuse the folded state of unchanged files, scan only what is new.
+    pub state: Option<PathBuf>,
+}
+
+/// What every accumulator of a report run shares: the PII detectors, the SLO plan, the review
+/// options and the latency budgets.
+struct Plan {
+    setup: PiiSetup,
+    slo: Arc<SloPlan>,
+    review: Arc<ReviewOptions>,
+    budgets: [Arc<SampleBudget>; 2],
+}
+
+impl Plan {
+    fn new(common: &Common, baseline: Option<&std::path::Path>) -> anyhow::Result<Plan> {
+        Ok(Plan {
+            setup: PiiSetup::with_baseline(&common.config.pii, baseline)?,
+            slo: Arc::new(SloPlan::new(&common.config, Some(Dim::Version))),
+            review: Arc::new(ReviewOptions {
+                config: common.config.review.clone(),
+                owners: common.config.owners.clone(),
+                selection: Selection::LatestWeek,
+                include_errors: false,
+                masker: Masker::new(&common.config.pii).context("config [pii]")?,
+            }),
+            // sli.csv and the daily totals each keep latencies: half the memory each.
+            budgets: [common.sample_budget(2), common.sample_budget(2)],
+        })
+    }
+
+    fn fresh<'d>(&self, by: &GroupSpec, pii: &'d PiiContext<'d>) -> AllAnalyses<'d> {
+        AllAnalyses::new(by, pii, &self.slo, &self.review, &self.budgets)
+    }
+
+    /// The decode context of a state whose first file is input `file_base`.
+    fn loading(&self, file_base: usize, line_base: u64) -> anyhow::Result<Loading> {
+        Ok(Loading {
+            file_base: u32::try_from(file_base).context("too many input files")?,
+            line_base,
+            slo: Arc::clone(&self.slo),
+            review: Arc::clone(&self.review),
+        })
+    }
 }
 
 /// Runs every analysis in one scan and writes every file.
 pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     let common = &req.common;
-    let Some(dir) = &common.output else {
-        bail!("report needs -o DIR (it writes a folder of files)");
-    };
-    let setup = PiiSetup::with_baseline(&common.config.pii, req.baseline.as_deref())?;
-    let pii_ctx = setup.context();
+    if common.output.is_none() && req.emit_state.is_none() {
+        bail!("report needs -o DIR (it writes a folder of files) or --emit-state FILE");
+    }
+    let plan = Plan::new(common, req.baseline.as_deref())?;
+    let pii_ctx = plan.setup.context();
     let found = discovery(common)?;
-    let sources = &found.sources;
-    let slo_plan = Arc::new(SloPlan::new(&common.config, Some(Dim::Version)));
-    let review = Arc::new(ReviewOptions {
-        config: common.config.review.clone(),
-        owners: common.config.owners.clone(),
-        selection: Selection::LatestWeek,
-        include_errors: false,
-        masker: Masker::new(&common.config.pii).context("config [pii]")?,
-    });
-    // sli.csv and the daily totals each keep latencies: half the memory each.
-    let budgets = [common.sample_budget(2), common.sample_budget(2)];
-    let (acc, summary) = scan(sources, &common.scan, || {
-        AllAnalyses::new(&req.by, &pii_ctx, &slo_plan, &review, &budgets)
+    if let Some(dir) = &req.state {
+        return run_incremental(req, dir, &plan, &pii_ctx, &found);
+    }
+    let (acc, summary) = scan(&found.sources, &common.scan, || {
+        plan.fresh(&req.by, &pii_ctx)
     })?;
+    finish(req, &plan, &pii_ctx, acc, summary, Some(&found), None)
+}
+
+/// `report --state DIR`: each input file's folded state is reused, resumed after its old end,
+/// or made by a scan of the file alone; the per-file states are merged in input order (as
+/// `merge` merges shards) and finished; the new state is written after the outputs.
+fn run_incremental<'d>(
+    req: &ReportRequest,
+    dir: &std::path::Path,
+    plan: &Plan,
+    pii_ctx: &'d PiiContext<'d>,
+    found: &Discovery,
+) -> anyhow::Result<Outcome> {
+    use crate::state::incremental::{self as inc, FileEntry, Handling, Identity, Index};
+    let common = &req.common;
+    let sources = &found.sources;
+    let started = std::time::Instant::now();
+    let header = header(req)?;
+    let old = match inc::load(dir, &header) {
+        Ok(index) => index.unwrap_or_default(),
+        Err(line) => {
+            if !common.quiet {
+                eprintln!("logwarden: {line}; ignoring it, the state is rebuilt");
+            }
+            Index::default()
+        }
+    };
+    // One file scanned alone, into the body of a one-file state.
+    let scan_one = |source: &crate::input::Source,
+                    opts: &crate::scan::ScanOptions|
+     -> anyhow::Result<Vec<u8>> {
+        let budgets = [common.sample_budget(2), common.sample_budget(2)];
+        let (mut acc, summary) = scan(std::slice::from_ref(source), opts, || {
+            AllAnalyses::new(&req.by, pii_ctx, &plan.slo, &plan.review, &budgets)
+        })?;
+        body_bytes(pii_ctx, &mut acc, &summary)
+    };
+    let mut entries: Vec<FileEntry> = Vec::with_capacity(sources.len());
+    let mut counts = [0u64; 3];
+    let (mut scanned, mut skipped) = (0u64, 0u64);
+    for source in sources {
+        let Some(path) = source.path.as_deref() else {
+            // Standard input has no identity: scanned every time, never kept.
+            entries.push(FileEntry {
+                name: source.name.clone(),
+                compressed: true,
+                id: Identity {
+                    dev: 0,
+                    ino: 0,
+                    size: 0,
+                    mtime_ns: 0,
+                    len: 0,
+                    head: [0; 32],
+                    tail: [0; 32],
+                    newlines: 0,
+                    complete: false,
+                },
+                body: scan_one(source, &common.scan)?,
+            });
+            counts[2] += 1;
+            continue;
+        };
+        let name_err = |e: std::io::Error| anyhow::anyhow!("{}: {e}", source.name);
+        let compressed = source.is_stream();
+        let (handling, id, body) = if compressed {
+            let quick = crate::state::incremental::plain_identity(path).map_err(name_err)?;
+            let same_file = old.files.iter().find(|e| {
+                e.compressed
+                    && (e.id.dev, e.id.ino, e.id.size, e.id.mtime_ns)
+                        == (quick.dev, quick.ino, quick.size, quick.mtime_ns)
+            });
+            let id = match same_file {
+                Some(e) => e.id.clone(),
+                None => {
+                    inc::stream_identity(path, crate::input::open_stream(source).map_err(name_err)?)
+                        .map_err(name_err)?
+                }
+            };
+            match old.files.iter().find(|e| inc::same_content(&e.id, &id)) {
+                Some(e) => (Handling::Reused, id, e.body.clone()),
+                None => (Handling::Rescanned, id, scan_one(source, &common.scan)?),
+            }
+        } else {
+            let mut id = inc::plain_identity(path).map_err(name_err)?;
+            // A plain file's content is known by its edges, its length and its time (a rename
+            // keeps the time); a compressed one's was read whole.
+            let known = old.files.iter().find(|e| {
+                inc::same_content(&e.id, &id) && (e.compressed || e.id.mtime_ns == id.mtime_ns)
+            });
+            if let Some(e) = known {
+                id.newlines = e.id.newlines;
+                (Handling::Reused, id, e.body.clone())
+            } else if let Some(e) = old
+                .files
+                .iter()
+                .filter(|e| !e.compressed)
+                .find(|e| inc::grew_from(path, &id, &e.id).unwrap_or(false))
+            {
+                let body = resume(req, plan, pii_ctx, source, e, &id, &scan_one)?;
+                id.newlines =
+                    e.id.newlines + inc::count_newlines(path, e.id.len).map_err(name_err)?;
+                scanned += id.len - e.id.len;
+                skipped += e.id.len;
+                (Handling::Resumed, id, body)
+            } else {
+                id.newlines = inc::count_newlines(path, 0).map_err(name_err)?;
+                (Handling::Rescanned, id, scan_one(source, &common.scan)?)
+            }
+        };
+        match handling {
+            Handling::Reused => {
+                counts[0] += 1;
+                skipped += id.size;
+            }
+            Handling::Resumed => counts[1] += 1,
+            Handling::Rescanned => {
+                counts[2] += 1;
+                scanned += id.size;
+            }
+        }
+        entries.push(FileEntry {
+            name: source.name.clone(),
+            compressed,
+            id,
+            body,
+        });
+    }
+    // The per-file states, merged in input order.
+    let mut acc = plan.fresh(&req.by, pii_ctx);
+    let mut summary = ScanSummary::default();
+    for (i, e) in entries.iter().enumerate() {
+        let body = decode_body(&e.name, &e.body, &plan.loading(i, 0)?)?;
+        let mut scan_part = body.scan;
+        scan_part.files = vec![e.name.clone()];
+        acc.merge(loaded(
+            body.sli,
+            body.daily,
+            body.pii,
+            body.slo,
+            body.cost,
+            body.review,
+            pii_ctx,
+        ));
+        summary.append(scan_part);
+    }
+    summary.scans = 1;
+    summary.elapsed = started.elapsed();
+    let note = serde_json::json!({
+        "state_dir": dir.display().to_string(),
+        "files_reused": counts[0],
+        "files_resumed": counts[1],
+        "files_rescanned": counts[2],
+        "bytes_scanned": scanned,
+        "bytes_skipped": skipped,
+    });
+    let outcome = finish(req, plan, pii_ctx, acc, summary, Some(found), Some(note))?;
+    // After the outputs: a run stopped before this leaves the previous state whole.
+    let index = Index {
+        files: entries
+            .into_iter()
+            .filter(|e| e.id.size > 0 || e.id.ino > 0)
+            .collect(),
+    };
+    inc::save(dir, &header, &index)?;
+    Ok(outcome)
+}
+
+/// The state of a file that grew: its old state, then a scan of the bytes after its old end
+/// (read with the file's format, its lines numbered on from the old ones).
+fn resume<'d>(
+    req: &ReportRequest,
+    plan: &Plan,
+    pii_ctx: &'d PiiContext<'d>,
+    source: &crate::input::Source,
+    old: &crate::state::incremental::FileEntry,
+    now: &crate::state::incremental::Identity,
+    scan_one: &dyn Fn(&crate::input::Source, &crate::scan::ScanOptions) -> anyhow::Result<Vec<u8>>,
+) -> anyhow::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let path = source.path.as_deref().context("a plain file")?;
+    let base = decode_body(&source.name, &old.body, &plan.loading(0, 0)?)?;
+    // The appended bytes, copied to a private temporary file and scanned as the same file.
+    let dir = req.state.as_deref().context("--state")?;
+    std::fs::create_dir_all(dir)?;
+    let tmp = tempfile_in(dir)?;
+    {
+        let mut f = std::fs::File::open(path)?;
+        f.seek(SeekFrom::Start(old.id.len))?;
+        let mut out = std::fs::File::create(&tmp.0)?;
+        std::io::copy(&mut f.take(now.len - old.id.len), &mut out)?;
+    }
+    let part_source = crate::input::Source {
+        name: source.name.clone(),
+        path: Some(tmp.0.clone()),
+        encoding: source.encoding,
+        special: false,
+    };
+    let mut opts = req.common.scan.clone();
+    opts.format = Some(base.scan.formats.first().copied().unwrap_or_default());
+    let part = scan_one(&part_source, &opts)?;
+    let part = decode_body(&source.name, &part, &plan.loading(0, old.id.newlines)?)?;
+    let mut acc = plan.fresh(&req.by, pii_ctx);
+    let mut summary = base.scan;
+    acc.merge(loaded(
+        base.sli,
+        base.daily,
+        base.pii,
+        base.slo,
+        base.cost,
+        base.review,
+        pii_ctx,
+    ));
+    acc.merge(loaded(
+        part.sli,
+        part.daily,
+        part.pii,
+        part.slo,
+        part.cost,
+        part.review,
+        pii_ctx,
+    ));
+    summary.absorb_tail(part.scan);
+    body_bytes(pii_ctx, &mut acc, &summary)
+}
+
+/// A temporary file in `dir`, removed when dropped.
+struct TempPath(PathBuf);
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn tempfile_in(dir: &std::path::Path) -> anyhow::Result<TempPath> {
+    Ok(TempPath(
+        dir.join(format!(".appended-{}.tmp", std::process::id())),
+    ))
+}
+
+/// The body of a state (no header) of an accumulator.
+fn body_bytes<'d>(
+    pii_ctx: &'d PiiContext<'d>,
+    acc: &mut AllAnalyses<'d>,
+    summary: &ScanSummary,
+) -> anyhow::Result<Vec<u8>> {
+    let pii = std::mem::replace(&mut acc.pii, PiiAudit::new(pii_ctx))
+        .into_state()
+        .context("findings")?;
+    let body = ReportBodyRef {
+        scan: summary,
+        sli: &acc.sli,
+        daily: &acc.daily,
+        pii: &pii,
+        slo: &acc.slo,
+        cost: &acc.cost,
+        review: &acc.review,
+    };
+    let bytes =
+        postcard::to_stdvec(&body).map_err(|e| anyhow::anyhow!("encoding the state: {e}"))?;
+    acc.pii = PiiAudit::from_state(pii_ctx, pii);
+    Ok(bytes)
+}
+
+/// The header of the run's states: `Header::report`, its configuration hash also covering the
+/// `--baseline` file (accepted findings are left out of the folded findings, so a state made
+/// with another baseline is not reused).
+fn header(req: &ReportRequest) -> anyhow::Result<Header> {
+    use sha2::{Digest, Sha256};
+    let mut h = Header::report(&req.common, &req.by);
+    if let Some(path) = &req.baseline {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let mut d = Sha256::new();
+        d.update(h.config_hash.as_bytes());
+        d.update(b"baseline");
+        d.update(&bytes);
+        h.config_hash = d.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    }
+    Ok(h)
+}
+
+/// Decodes a state body (no header) with `loading`.
+fn decode_body(name: &str, bytes: &[u8], loading: &Loading) -> anyhow::Result<state::ReportBody> {
+    loading
+        .scope(|| postcard::from_bytes(bytes))
+        .map_err(|e| anyhow::anyhow!("{name}: the kept state is damaged: {e}"))
+}
+
+/// `logwarden merge`: loads the states named by the inputs, in order, merges them as the scan
+/// merges chunks, and finishes the reports (and, with `--emit-state`, the merged state).
+pub fn merge(req: &ReportRequest) -> anyhow::Result<Outcome> {
+    let common = &req.common;
+    if common.output.is_none() && req.emit_state.is_none() {
+        bail!("merge needs -o DIR (it writes a folder of files) or --emit-state FILE");
+    }
+    let started = std::time::Instant::now();
+    crate::pii::configure_keys(&common.config.pii).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let plan = Plan::new(common, None)?;
+    let pii_ctx = plan.setup.context();
+    let want = header(req)?;
+    let mut acc = plan.fresh(&req.by, &pii_ctx);
+    let mut summary = ScanSummary::default();
+    for name in &common.inputs {
+        let bytes = state::read_file(std::path::Path::new(name))?;
+        let loading = plan.loading(summary.files.len(), 0)?;
+        let body = state::decode_report(name, &bytes, &want, &loading)?;
+        drop(bytes);
+        acc.merge(loaded(
+            body.sli,
+            body.daily,
+            body.pii,
+            body.slo,
+            body.cost,
+            body.review,
+            &pii_ctx,
+        ));
+        summary.append(body.scan);
+    }
+    summary.elapsed = started.elapsed();
+    finish(req, &plan, &pii_ctx, acc, summary, None, None)
+}
+
+/// The accumulator of a loaded state, ready to be merged after the ones before it.
+fn loaded<'d>(
+    mut sli: crate::analysis::sli::Sli,
+    mut daily: crate::analysis::sli::Sli,
+    pii: crate::analysis::findings::FindingsState,
+    slo: crate::analysis::slo::Slo,
+    cost: crate::analysis::cost::CostAnalysis,
+    review: crate::analysis::review::Review,
+    pii_ctx: &'d PiiContext<'d>,
+) -> AllAnalyses<'d> {
+    sli.charge_on_merge();
+    daily.charge_on_merge();
+    AllAnalyses {
+        sli,
+        daily,
+        pii: PiiAudit::from_state(pii_ctx, pii),
+        slo,
+        cost,
+        review,
+    }
+}
+
+/// Encodes the folded state of a run (the findings are settled into masked rows, then put
+/// back, so the reports finish from the same accumulator).
+fn encode_state<'d>(
+    req: &ReportRequest,
+    pii_ctx: &'d PiiContext<'d>,
+    acc: &mut AllAnalyses<'d>,
+    summary: &ScanSummary,
+) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = state::MAGIC.to_vec();
+    bytes = postcard::to_extend(&header(req)?, bytes)
+        .map_err(|e| anyhow::anyhow!("encoding the state: {e}"))?;
+    bytes.extend(body_bytes(pii_ctx, acc, summary)?);
+    Ok(bytes)
+}
+
+/// Finishes the reports from the merged accumulator and writes every file; then the state.
+fn finish<'d>(
+    req: &ReportRequest,
+    plan: &Plan,
+    pii_ctx: &'d PiiContext<'d>,
+    mut acc: AllAnalyses<'d>,
+    summary: ScanSummary,
+    found: Option<&Discovery>,
+    incremental: Option<serde_json::Value>,
+) -> anyhow::Result<Outcome> {
+    let common = &req.common;
     check_skips(common, &summary, super::Needs::Timestamps)?;
+    let state = match &req.emit_state {
+        Some(path) => Some((path, encode_state(req, pii_ctx, &mut acc, &summary)?)),
+        None => None,
+    };
     let reports = acc.finish();
     common.note_approximate(reports.sli.approximate || reports.daily.approximate);
     if !common.quiet {
         eprintln!("logwarden: {}", super::pii::paragraph(&reports.pii));
-        if let Some(note) = super::pii::baseline_note(&setup, &reports.pii) {
+        if let Some(note) = super::pii::baseline_note(&plan.setup, &reports.pii) {
             eprintln!("logwarden: {note}");
         }
         if let Some(line) = unpriced_note(&reports.cost) {
@@ -100,17 +518,56 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     ));
     tables.push(("failure_clusters.csv", clusters_table(&reports.review)));
     tables.push(("review_wow.csv", wow_table(&reports.review)));
+    if let Some(dir) = &common.output {
+        write_files(
+            common,
+            plan,
+            dir,
+            &summary,
+            &reports,
+            &alert_list,
+            &tables,
+            found,
+            incremental,
+        )?;
+    }
+    // After the reports: a run stopped before this leaves the previous state file whole.
+    if let Some((path, bytes)) = state {
+        let mut f = AtomicFile::create(path)?;
+        f.write_all(&bytes)
+            .with_context(|| format!("{}", path.display()))?;
+        f.commit()?;
+    }
+    Ok(Outcome {
+        findings: reports.pii.count() > 0,
+        alerts: alert_list.fires(req.min_severity),
+    })
+}
+
+/// Writes every file of the report as the folder `dir`, swapped in whole.
+#[allow(clippy::too_many_arguments)]
+fn write_files(
+    common: &Common,
+    plan: &Plan,
+    dir: &std::path::Path,
+    summary: &ScanSummary,
+    reports: &AllReports,
+    alert_list: &AlertList,
+    tables: &[(&str, Table)],
+    found: Option<&Discovery>,
+    incremental: Option<serde_json::Value>,
+) -> anyhow::Result<()> {
     let mut set = OutputFolder::begin(dir, common.quiet)?;
     // The findings are streamed (they may be spilled to disk), not built as a table.
     add_findings(&mut set, "pii_findings.csv", &reports.pii, &summary.files)?;
     add_sarif(
         &mut set,
         "pii_findings.sarif",
-        &setup,
+        &plan.setup,
         &reports.pii,
         &summary.files,
     )?;
-    for (name, t) in &tables {
+    for (name, t) in tables {
         set.add(name, &t.to_csv())?;
     }
     set.add(
@@ -122,7 +579,7 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
         review_html::render(&reports.review, &summary.files).as_bytes(),
     )?;
     let mut files: Vec<&str> = Vec::new();
-    for (n, _) in &tables {
+    for (n, _) in tables {
         if *n == "pii_summary.csv" {
             files.push("pii_findings.csv");
             files.push("pii_findings.sarif");
@@ -130,24 +587,24 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
         files.push(n);
     }
     files.extend(["review.md", "review.html", "summary.json"]);
-    let mut summary_json = summary_json(common, &summary, &reports, &alert_list, &files);
-    summary_json["not_read"] = found.not_read_json();
-    summary_json["input_note"] = json!(input_note(&summary, &reports, found.not_read.len()));
+    let not_read = found.map_or(0, |f| f.not_read.len());
+    let mut summary_json = summary_json(common, summary, reports, alert_list, &files);
+    summary_json["not_read"] = found.map_or_else(|| json!([]), Discovery::not_read_json);
+    summary_json["input_note"] = json!(input_note(summary, reports, not_read));
+    if let Some(note) = incremental {
+        summary_json["incremental"] = note;
+    }
     set.add(
         "summary.json",
         serde_json::to_string_pretty(&summary_json)?.as_bytes(),
     )?;
-    let mut page = overview(&reports, &summary_json, &alert_list, &files);
-    page.input_note = input_note(&summary, &reports, found.not_read.len());
-    page.input_clean =
-        summary.skipped.total() == 0 && reports.sli.without_ts == 0 && found.not_read.is_empty();
+    let mut page = overview(reports, &summary_json, alert_list, &files);
+    page.input_note = input_note(summary, reports, not_read);
+    page.input_clean = summary.skipped.total() == 0 && reports.sli.without_ts == 0 && not_read == 0;
     let page = render_index(&page);
     set.add("index.html", page.as_bytes())?;
     set.commit()?;
-    Ok(Outcome {
-        findings: reports.pii.count() > 0,
-        alerts: alert_list.fires(req.min_severity),
-    })
+    Ok(())
 }
 
 /// The data of `index.html`, from the finished reports and the run's alerts (typed data, never

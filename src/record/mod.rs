@@ -115,7 +115,9 @@ fn hex4(b: &[u8], i: usize) -> Option<u32> {
 }
 
 /// The dimensions a report can group by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Dim {
     Model,
     Version,
@@ -220,6 +222,29 @@ impl<'a> Record<'a> {
 pub struct Location {
     pub file: u32,
     pub line: u64,
+}
+
+/// In a durable state, as `(file, line)`. A state loaded after others (`logwarden merge`, or a
+/// file's state in an incremental run) has its file indices shifted past theirs, and the state
+/// of a file's appended part its line numbers past the lines before it, by the bases that
+/// `state::loading` sets while it decodes.
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&(self.file, self.line), s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (file, line): (u32, u64) = serde::Deserialize::deserialize(d)?;
+        let file = file
+            .checked_add(crate::state::loading::file_base())
+            .ok_or_else(|| serde::de::Error::custom("file index out of range"))?;
+        let line = line
+            .checked_add(crate::state::loading::line_base())
+            .ok_or_else(|| serde::de::Error::custom("line number out of range"))?;
+        Ok(Location { file, line })
+    }
 }
 
 #[cfg(test)]

@@ -25,5 +25,6 @@ mod saved_queries;
 mod saved_queries_time;
 mod sli;
 mod slo;
+mod state;
 mod table_ref;
 mod trust;

@@ -19,7 +19,7 @@ pub fn season(kind: BucketKind, start: i64) -> u32 {
 }
 
 /// The time the data covers: first and last record (epoch microseconds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub first: i64,
     pub last: i64,

@@ -27,14 +27,18 @@ pub use config::{CostConfig, QualityConfig};
 pub const NEGATIVE_BELOW: f64 = 0.0;
 
 /// Groups of one dimension at a fixed bucket width.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(bound(
+    serialize = "T: serde::Serialize",
+    deserialize = "T: serde::Deserialize<'de> + Default"
+))]
 struct DimGroups<T> {
     dim: Dim,
     groups: Groups<T>,
 }
 
 /// The cost fold.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CostAnalysis {
     negative_below: f64,
     /// The `--by` table (`cost.csv`).

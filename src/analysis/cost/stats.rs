@@ -5,7 +5,18 @@ use crate::record::{CostSource, Record};
 
 /// A sum kept exactly in fixed point (`UNITS` per unit: 1e12, a picodollar, by default), so
 /// that addition is associative and a total never depends on how the input was chunked.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct ExactSum<const UNITS: i128 = 1_000_000_000_000>(i128);
 
 /// Units of the sum of squared costs: 1e18, so that the square of a sub-cent request cost
@@ -33,7 +44,7 @@ impl<const UNITS: i128> ExactSum<UNITS> {
 }
 
 /// Spend and volume of one group.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CostStats {
     pub requests: u64,
     pub tokens_in: u64,
@@ -108,7 +119,7 @@ impl CostStats {
 }
 
 /// The quality signals of one group: success, confidence and feedback.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QualityStats {
     pub requests: u64,
     pub success: u64,
@@ -153,7 +164,7 @@ impl QualityStats {
 
 /// Everything kept per day (and dimension value): spend for the anomaly and forecast rules,
 /// quality for the drift test.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DailyStats {
     pub cost: CostStats,
     pub quality: QualityStats,

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// What kind of problem a case is, which decides who owns it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     /// The answer was poor: the model or its prompt.

@@ -6,7 +6,7 @@ use crate::record::{Dim, Record};
 use std::collections::HashMap;
 
 /// Counts of one period, model and release.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     pub requests: u64,
     pub low_confidence: u64,
@@ -38,7 +38,9 @@ impl Tally {
 }
 
 /// The key of a tally: period index, model and release (`None` when absent).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct CountKey {
     pub period: i64,
     pub model: Option<String>,
@@ -148,6 +150,30 @@ impl PeriodCounts {
             }
         }
         t
+    }
+}
+
+/// A durable state holds the keys and tallies; the index is rebuilt on loading.
+impl serde::Serialize for PeriodCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&(&self.keys, &self.tallies), s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PeriodCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (keys, tallies): (Vec<CountKey>, Vec<Tally>) = serde::Deserialize::deserialize(d)?;
+        if keys.len() != tallies.len() {
+            return Err(serde::de::Error::custom(
+                "period counts: keys and tallies differ",
+            ));
+        }
+        let mut c = PeriodCounts::default();
+        for (k, t) in keys.into_iter().zip(tallies) {
+            let i = c.insert(Self::encode(&k), k);
+            c.tallies[i] = t;
+        }
+        Ok(c)
     }
 }
 

@@ -43,7 +43,7 @@ pub struct ReviewOptions {
 }
 
 /// One case of the period under review. Every text field is masked and cut already.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Case {
     /// Request time, epoch microseconds.
     pub ts: i64,
@@ -71,15 +71,17 @@ pub struct Case {
 }
 
 /// A case of an earlier period, kept only as its normalized text for the cluster history.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct PastCase {
     period: i64,
     doc: Doc,
 }
 
 /// The review fold.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Review {
+    /// Not in a durable state: the options of the run that loads it.
+    #[serde(skip, default = "crate::state::loading::review_options")]
     opts: Arc<ReviewOptions>,
     grid: Grid,
     needs_metadata: bool,
@@ -88,6 +90,7 @@ pub struct Review {
     past: Vec<PastCase>,
     /// The readable words of the tokens, for cluster labels.
     vocab: Vocabulary,
+    #[serde(skip)]
     normalizer: Normalizer,
     /// Latest period seen (only tracked when the period is chosen from the data).
     latest: Option<i64>,
@@ -103,6 +106,21 @@ struct Windows {
     past_from: i64,
     full_from: i64,
     upto: i64,
+}
+
+impl ReviewOptions {
+    /// The default options (`report`'s latest week), for a state decoded outside a run's
+    /// loading context.
+    pub(crate) fn default_for_loading() -> ReviewOptions {
+        ReviewOptions {
+            config: ReviewConfig::default(),
+            owners: Owners::default(),
+            selection: Selection::LatestWeek,
+            include_errors: false,
+            masker: Masker::new(&crate::pii::PiiConfig::default())
+                .expect("the default detectors compile"),
+        }
+    }
 }
 
 impl Review {

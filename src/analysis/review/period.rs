@@ -88,7 +88,7 @@ impl Selection {
 }
 
 /// Equal, adjacent periods: period `p` covers `[origin + p·len, origin + (p+1)·len)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Grid {
     origin: i64,
     len: i64,

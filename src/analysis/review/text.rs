@@ -25,7 +25,7 @@ pub enum Source {
 
 /// A case's normalized text: token ids (stable hashes of the stems) in order, cut into
 /// segments (one sentence or line each).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Doc {
     tokens: Box<[u32]>,
     /// End (exclusive) of each segment in `tokens`.
@@ -95,7 +95,7 @@ pub fn token_id(source: Source, token: &str) -> u32 {
 
 /// The stem of each token id, for cluster labels. A stem is a function of its id's text, so
 /// the vocabulary does not depend on which cases were read, or in which order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Vocabulary {
     words: HashMap<u32, Box<str>>,
 }

@@ -11,7 +11,7 @@ use crate::record::{Dim, Record};
 use std::collections::BTreeMap;
 
 /// Totals of one release or stage in one hour.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct VariantStats {
     pub requests: u64,
     pub success: u64,

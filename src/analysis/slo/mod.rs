@@ -34,7 +34,7 @@ pub const SLOTS_PER_DAY: usize = 86_400 / SLOT_SECS as usize;
 pub const MAX_LATENCY_THRESHOLDS: usize = 8;
 
 /// The first and last timestamp of the data (epoch µs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DataSpan {
     pub first_ts: i64,
     pub last_ts: i64,
@@ -105,8 +105,10 @@ impl SloPlan {
 }
 
 /// The SLO fold.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Slo {
+    /// Not in a durable state: the plan of the run that loads it.
+    #[serde(skip, default = "crate::state::loading::slo_plan")]
     plan: Arc<SloPlan>,
     /// One per tracked scope: day pages keyed by day and the scope's dimension value.
     timelines: Vec<Groups<DayPage>>,

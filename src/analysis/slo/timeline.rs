@@ -41,7 +41,7 @@ impl Observation {
 }
 
 /// Counts of one 5-minute slot of one scope.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SlotCounts {
     pub requests: u32,
     pub success: u32,
@@ -92,7 +92,7 @@ impl SlotCounts {
 }
 
 /// One day of one scope: 288 slots, and the latencies of each hour when p95 alerts need them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DayPage {
     slots: Vec<SlotCounts>,
     hours: Vec<Vec<f32>>,

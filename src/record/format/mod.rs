@@ -147,7 +147,9 @@ impl fmt::Display for LineError {
 }
 
 /// The format names accepted by `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum FormatKind {
     #[default]
     Native,

@@ -1,0 +1,472 @@
+//! Durable state: `report --emit-state` per shard, then `logwarden merge`, gives the files of
+//! one run over all the shards' inputs; states of another configuration are refused; no raw
+//! PII value is ever in a state.
+
+use super::util::Env;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// The report files whose bytes must not depend on sharding (summary.json holds timings).
+fn outputs(env: &Env, dir: &str) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(env.path(dir)).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name != "summary.json" {
+            out.insert(name, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+/// A generated log with planted PII and incidents, and messy lines among the records.
+fn generated_lines(env: &Env, records: &str) -> Vec<Vec<u8>> {
+    let gen = env.run(&[
+        "gen",
+        "--records",
+        records,
+        "--truth",
+        "truth.csv",
+        "-o",
+        "gen.jsonl",
+    ]);
+    assert_eq!(gen.code, 0, "{}", gen.stderr);
+    let text = std::fs::read(env.path("gen.jsonl")).unwrap();
+    let mut lines: Vec<Vec<u8>> = text
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect();
+    for (i, messy) in [
+        &b"not json"[..],
+        b"{\"ts\":\"yesterday\",\"status\":200}",
+        b"[1,2]",
+        b"\xff\xfe{}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let at = (i * 997 + 13) % lines.len();
+        lines.insert(at, messy.to_vec());
+    }
+    lines
+}
+
+/// Writes `lines` cut at `cuts` into files `in/f00.jsonl`…, the file `gz` (if any) gzipped.
+fn write_files(env: &Env, lines: &[Vec<u8>], cuts: &[usize], gz: Option<usize>) -> Vec<String> {
+    let mut bounds = vec![0];
+    bounds.extend_from_slice(cuts);
+    bounds.push(lines.len());
+    let mut names = Vec::new();
+    for (i, w) in bounds.windows(2).enumerate() {
+        let mut bytes = Vec::new();
+        for l in &lines[w[0]..w[1]] {
+            bytes.extend_from_slice(l);
+            bytes.push(b'\n');
+        }
+        let name = if gz == Some(i) {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            enc.write_all(&bytes).unwrap();
+            bytes = enc.finish().unwrap();
+            format!("in/f{i:02}.jsonl.gz")
+        } else {
+            format!("in/f{i:02}.jsonl")
+        };
+        env.write(&name, bytes);
+        names.push(name);
+    }
+    names
+}
+
+fn ok(env: &Env, args: &[&str]) {
+    let r = env.run(args);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(6))]
+    /// Any split of the input into files, any grouping of the files into shards (each a
+    /// `report --emit-state`), merged in order, in one step or two: byte-identical files.
+    #[test]
+    fn shard_states_merge_to_the_single_run(
+        cuts in proptest::collection::btree_set(1usize..3000, 1..6),
+        groups in proptest::collection::vec(1usize..4, 1..6),
+        gz in proptest::option::of(0usize..6),
+        by in prop_oneof![Just("day,model"), Just("hour,version,tenant")],
+    ) {
+        let env = Env::new();
+        let lines = generated_lines(&env, "3000");
+        let cuts: Vec<usize> = cuts.into_iter().collect();
+        let files = write_files(&env, &lines, &cuts, gz.filter(|&g| g <= cuts.len()));
+        ok(&env, &["report", "--by", by, "in", "-o", "single", "-q"]);
+        // Contiguous shards of files, in order.
+        let mut states = Vec::new();
+        let mut at = 0;
+        for (i, n) in groups.iter().cycle().enumerate() {
+            if at >= files.len() {
+                break;
+            }
+            let shard: Vec<&str> = files[at..(at + n).min(files.len())].iter().map(String::as_str).collect();
+            at += n;
+            let state = format!("s{i}.state");
+            let mut args = vec!["report", "--by", by, "-q", "--emit-state", &state];
+            args.extend(shard);
+            ok(&env, &args);
+            states.push(state);
+        }
+        let mut args = vec!["merge", "--by", by, "-o", "merged", "-q"];
+        args.extend(states.iter().map(String::as_str));
+        ok(&env, &args);
+        let single = outputs(&env, "single");
+        prop_assert!(single.len() >= 15, "{:?}", single.keys());
+        prop_assert_eq!(&outputs(&env, "merged"), &single);
+        // Two levels: the first half merged into a state, then merged with the rest.
+        let half = states.len().div_ceil(2);
+        let mut args = vec!["merge", "--by", by, "-q", "--emit-state", "half.state"];
+        args.extend(states[..half].iter().map(String::as_str));
+        ok(&env, &args);
+        let mut args = vec!["merge", "--by", by, "-o", "twice", "-q", "half.state"];
+        args.extend(states[half..].iter().map(String::as_str));
+        ok(&env, &args);
+        prop_assert_eq!(&outputs(&env, "twice"), &single);
+    }
+}
+
+/// The headline figures of summary.json agree too, and say one pass over the input.
+#[test]
+fn merged_summary_counts_every_shard() {
+    let env = Env::new();
+    let lines = generated_lines(&env, "2000");
+    let files = write_files(&env, &lines, &[700, 1400], None);
+    ok(&env, &["report", "in", "-o", "single", "-q"]);
+    for (i, f) in files.iter().enumerate() {
+        ok(
+            &env,
+            &["report", f, "-q", "--emit-state", &format!("{i}.state")],
+        );
+    }
+    ok(
+        &env,
+        &[
+            "merge", "0.state", "1.state", "2.state", "-o", "merged", "-q",
+        ],
+    );
+    let single: serde_json::Value = serde_json::from_str(&env.read("single/summary.json")).unwrap();
+    let merged: serde_json::Value = serde_json::from_str(&env.read("merged/summary.json")).unwrap();
+    for key in ["headline", "pii", "inputs", "formats", "files"] {
+        assert_eq!(merged[key], single[key], "{key}");
+    }
+    for key in ["scans", "bytes", "lines", "records", "skipped", "per_file"] {
+        assert_eq!(merged["scan"][key], single["scan"][key], "scan.{key}");
+    }
+}
+
+/// A state made with another configuration or other shaping options is refused with one line
+/// naming it (exit 2), and so are files that are not states or are cut short.
+#[test]
+fn states_of_another_config_are_refused() {
+    let env = Env::new();
+    env.run(&["gen", "--records", "300", "-o", "a.jsonl"]);
+    ok(
+        &env,
+        &["report", "a.jsonl", "-q", "--emit-state", "plain.state"],
+    );
+    env.write(
+        "other.toml",
+        "[prices]\n\"gpt-4o\" = { input = 9.0, output = 9.0 }\n",
+    );
+    ok(
+        &env,
+        &[
+            "report",
+            "a.jsonl",
+            "-q",
+            "--config",
+            "other.toml",
+            "--emit-state",
+            "priced.state",
+        ],
+    );
+    ok(
+        &env,
+        &[
+            "report",
+            "a.jsonl",
+            "-q",
+            "--by",
+            "week",
+            "--emit-state",
+            "weekly.state",
+        ],
+    );
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["merge", "plain.state", "priced.state", "-o", "m"],
+            "priced.state: state made with another configuration",
+        ),
+        (
+            &["merge", "plain.state", "weekly.state", "-o", "m"],
+            "weekly.state: state made with another configuration",
+        ),
+        (
+            &["merge", "plain.state", "--since", "2026-11-01", "-o", "m"],
+            "plain.state: state made with another configuration",
+        ),
+        (
+            &["merge", "plain.state", "a.jsonl", "-o", "m"],
+            "a.jsonl: not a logwarden state file",
+        ),
+        (
+            &["merge", "plain.state", "cut.state", "-o", "m"],
+            "cut.state: the state is damaged",
+        ),
+    ];
+    let bytes = std::fs::read(env.path("plain.state")).unwrap();
+    env.write("cut.state", &bytes[..bytes.len() / 2]);
+    for (args, want) in cases {
+        let r = env.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(r.stderr.contains(want), "{args:?}: {}", r.stderr);
+        assert!(!env.path("m").exists(), "no output from a refused merge");
+    }
+    // The same configuration merges.
+    ok(&env, &["merge", "plain.state", "-o", "m", "-q"]);
+    ok(
+        &env,
+        &[
+            "merge",
+            "priced.state",
+            "--config",
+            "other.toml",
+            "-o",
+            "m2",
+            "-q",
+        ],
+    );
+}
+
+/// No planted PII value, raw, is in any state (findings are masked rows, cases masked text).
+#[test]
+fn no_raw_pii_in_a_state() {
+    let env = Env::new();
+    let lines = generated_lines(&env, "4000");
+    let files = write_files(&env, &lines, &[2000], None);
+    ok(
+        &env,
+        &["report", &files[0], "-q", "--emit-state", "a.state"],
+    );
+    ok(
+        &env,
+        &["report", &files[1], "-q", "--emit-state", "b.state"],
+    );
+    ok(
+        &env,
+        &[
+            "merge",
+            "a.state",
+            "b.state",
+            "-q",
+            "--emit-state",
+            "ab.state",
+        ],
+    );
+    let truth = super::util::csv_rows(&env.read("truth.csv"));
+    assert!(truth.len() > 50);
+    // Names and addresses are found by gazetteers and cues: a state must hold none that the
+    // audit of the generated file finds (the ones it misses are within its recall target).
+    let audit = env.run(&["pii", "gen.jsonl", "-o", "audit", "-q"]);
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    let found: std::collections::HashSet<(String, String, String)> =
+        super::util::csv_rows(&env.read("audit/pii_findings.csv"))
+            .into_iter()
+            .map(|r| (r["line"].clone(), r["field"].clone(), r["pii_type"].clone()))
+            .collect();
+    let truth: Vec<_> = truth
+        .into_iter()
+        .filter(|t| {
+            !(t["pii_type"] == "PERSON" || t["pii_type"] == "ADDRESS")
+                || found.contains(&(t["line"].clone(), t["field"].clone(), t["pii_type"].clone()))
+        })
+        .collect();
+    for name in ["a.state", "b.state", "ab.state"] {
+        let bytes = std::fs::read(env.path(name)).unwrap();
+        for row in &truth {
+            let v = row["value"].as_bytes();
+            if v.len() >= 6 {
+                assert!(
+                    !bytes.windows(v.len()).any(|w| w == v),
+                    "{name} holds a planted {} value",
+                    row["pii_type"]
+                );
+            }
+        }
+    }
+}
+
+/// `report --state DIR` after each change to the inputs writes the same files as a fresh full
+/// scan of the same inputs, and says in summary.json how each file was handled.
+#[test]
+fn incremental_runs_equal_full_scans() {
+    let env = Env::new();
+    let lines = generated_lines(&env, "4000");
+    let day = |range: std::ops::Range<usize>| -> Vec<u8> {
+        let mut b = Vec::new();
+        for l in &lines[range] {
+            b.extend_from_slice(l);
+            b.push(b'\n');
+        }
+        b
+    };
+    let gz = |bytes: &[u8]| -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    };
+    let step = |what: &str, want: [u64; 3]| {
+        ok(
+            &env,
+            &["report", "logs", "-o", "inc", "-q", "--state", "st"],
+        );
+        ok(&env, &["report", "logs", "-o", "full", "-q"]);
+        assert_eq!(outputs(&env, "inc"), outputs(&env, "full"), "{what}");
+        let s: serde_json::Value = serde_json::from_str(&env.read("inc/summary.json")).unwrap();
+        let f: serde_json::Value = serde_json::from_str(&env.read("full/summary.json")).unwrap();
+        assert_eq!(s["headline"], f["headline"], "{what}");
+        assert_eq!(s["scan"]["per_file"], f["scan"]["per_file"], "{what}");
+        let inc = &s["incremental"];
+        let got = [
+            inc["files_reused"].as_u64().unwrap(),
+            inc["files_resumed"].as_u64().unwrap(),
+            inc["files_rescanned"].as_u64().unwrap(),
+        ];
+        assert_eq!(got, want, "{what}: {inc}");
+    };
+    env.write("logs/a.jsonl", day(0..1000));
+    env.write("logs/b.jsonl", day(1000..2000));
+    env.write("logs/c.jsonl", day(2000..2500));
+    step("first run", [0, 0, 3]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.path("st"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+    step("unchanged", [3, 0, 0]);
+    let s: serde_json::Value = serde_json::from_str(&env.read("inc/summary.json")).unwrap();
+    assert_eq!(s["incremental"]["bytes_scanned"], 0);
+    // Appended: c grows by whole lines.
+    let mut c = day(2000..2500);
+    c.extend(day(2500..2800));
+    env.write("logs/c.jsonl", &c);
+    step("appended", [2, 1, 0]);
+    // Rotated: b renamed, a compressed (same content), a new file in their place.
+    std::fs::rename(env.path("logs/b.jsonl"), env.path("logs/b.1.jsonl")).unwrap();
+    env.write("logs/a.jsonl.gz", gz(&day(0..1000)));
+    std::fs::remove_file(env.path("logs/a.jsonl")).unwrap();
+    env.write("logs/b.jsonl", day(2800..3000));
+    step("rotated", [3, 0, 1]);
+    // Truncated: c cut to fewer lines; replaced: b.1 rewritten with other lines, same size.
+    env.write("logs/c.jsonl", day(2000..2100));
+    step("truncated", [3, 0, 1]);
+    let mut other = day(3000..4000);
+    let size = std::fs::metadata(env.path("logs/b.1.jsonl")).unwrap().len() as usize;
+    other.truncate(size);
+    while other.last() != Some(&b'\n') {
+        other.pop();
+    }
+    env.write("logs/b.1.jsonl", &other);
+    step("replaced", [3, 0, 1]);
+    // Deleted: c gone.
+    std::fs::remove_file(env.path("logs/c.jsonl")).unwrap();
+    step("deleted", [3, 0, 0]);
+    // A line appended without its newline yet, then completed: never counted twice.
+    let mut b = day(2800..3000);
+    b.extend_from_slice(&day(3999..4000)[..20]);
+    env.write("logs/b.jsonl", &b);
+    step("partial line", [2, 1, 0]);
+    env.write("logs/b.jsonl", [day(2800..3000), day(3999..4000)].concat());
+    step("line completed", [2, 0, 1]);
+}
+
+/// A state of another configuration, or a damaged one, is ignored with one line and rebuilt.
+#[test]
+fn incremental_state_of_another_config_is_rebuilt() {
+    let env = Env::new();
+    env.run(&["gen", "--records", "500", "-o", "logs/a.jsonl"]);
+    ok(
+        &env,
+        &["report", "logs", "-o", "one", "-q", "--state", "st"],
+    );
+    let r = env.run(&[
+        "report", "logs", "-o", "two", "--by", "week", "--state", "st",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let notes: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("report.state"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", r.stderr);
+    assert!(notes[0].contains("another configuration") && notes[0].contains("rebuilt"));
+    let s: serde_json::Value = serde_json::from_str(&env.read("two/summary.json")).unwrap();
+    assert_eq!(s["incremental"]["files_rescanned"], 1);
+    std::fs::write(env.path("st/report.state"), b"LWSTATE\x00garbage").unwrap();
+    let r = env.run(&[
+        "report", "logs", "-o", "three", "--by", "week", "--state", "st",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("report.state"), "{}", r.stderr);
+    ok(
+        &env,
+        &[
+            "report", "logs", "-o", "four", "-q", "--by", "week", "--state", "st",
+        ],
+    );
+    let s: serde_json::Value = serde_json::from_str(&env.read("four/summary.json")).unwrap();
+    assert_eq!(s["incremental"]["files_reused"], 1);
+}
+
+/// A state made with one `--baseline` is not reused with another: accepted findings are left out
+/// of the folded findings, so the files are scanned again and the new baseline applies.
+#[test]
+fn a_state_is_kept_per_baseline() {
+    let env = Env::new();
+    env.write(
+        "a.jsonl",
+        "{\"ts\":\"2026-11-23T10:00:00Z\",\"status\":200,\"prompt\":\"mail jane.doe@example.com\"}\n",
+    );
+    ok(&env, &["pii", "a.jsonl", "-o", "first", "-q"]);
+    env.write("empty.txt", "");
+    let run = |baseline: &str, out: &str| {
+        ok(
+            &env,
+            &[
+                "report",
+                "a.jsonl",
+                "--state",
+                "st",
+                "--baseline",
+                baseline,
+                "-o",
+                out,
+                "-q",
+            ],
+        );
+        let s: serde_json::Value =
+            serde_json::from_str(&env.read(&format!("{out}/summary.json"))).unwrap();
+        (
+            s["pii"]["findings"].as_u64().unwrap(),
+            s["incremental"]["files_reused"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(run("empty.txt", "r1"), (1, 0));
+    assert_eq!(run("empty.txt", "r2"), (1, 1));
+    // The finding accepted: the state is rebuilt and the finding is not reported.
+    assert_eq!(run("first/pii_findings.csv", "r3"), (0, 0));
+    assert_eq!(run("first/pii_findings.csv", "r4"), (0, 1));
+}

@@ -607,6 +607,61 @@ fn write_files(
     Ok(())
 }
 
+/// What an alert row of `index.html` says broke: the alert, its objective (burn rates) and
+/// window, and its scope (`p95_high · model=gpt-4o · day`).
+fn what_broke(a: &crate::analysis::alert::Alert) -> String {
+    let mut s = a.alert.replace('_', " ");
+    if !a.slo.is_empty() {
+        s.push_str(&format!(" of {}", a.slo));
+    }
+    if !a.scope.is_empty() {
+        s.push_str(&format!(" · {}", a.scope));
+    }
+    if !a.window.is_empty() {
+        s.push_str(&format!(" · {}", a.window));
+    }
+    s
+}
+
+/// How badly: the metric's value against its threshold or baseline, in the metric's unit, and
+/// the bad requests when counted (`p95 6,230 ms, threshold 5,000 ms; 12 of 3,400 requests`).
+fn how_badly(a: &crate::analysis::alert::Alert) -> String {
+    let fmt = |v: f64| -> String {
+        match a.metric {
+            "success_rate" | "negative_feedback_rate" => format!("{:.2} %", v * 100.0),
+            "p95_ms" => format!("{} ms", crate::skip::thousands(v.max(0.0).round() as u64)),
+            "cost_usd" | "cost_per_request" => {
+                if v.abs() >= 100.0 {
+                    format!("${}", crate::skip::thousands(v.round() as u64))
+                } else {
+                    format!("${v:.4}")
+                }
+            }
+            "burn_rate" => format!("{v:.1}×"),
+            _ => format!("{v:.3}"),
+        }
+    };
+    let against = match a.source {
+        Source::Slo => "threshold",
+        Source::Cost => "baseline",
+        Source::Quality => "from",
+    };
+    let mut s = format!(
+        "{} {}, {against} {}",
+        a.metric.replace('_', " "),
+        fmt(a.value),
+        fmt(a.threshold)
+    );
+    if let Some(bad) = a.bad {
+        s.push_str(&format!(
+            "; {} of {} requests",
+            crate::skip::thousands(bad),
+            crate::skip::thousands(a.requests)
+        ));
+    }
+    s
+}
+
 /// The data of `index.html`, from the finished reports and the run's alerts (typed data, never
 /// re-read from the rendered tables).
 fn overview(
@@ -630,15 +685,15 @@ fn overview(
         .map(|a| {
             [
                 a.bucket.clone(),
-                a.alert.to_string(),
                 a.severity.name().to_string(),
-                a.scope.clone(),
+                what_broke(a),
+                how_badly(a),
                 a.owner.clone(),
             ]
         })
         .collect();
     // Most urgent first, then most recent.
-    alert_rows.sort_by(|a, b| a[2].cmp(&b[2]).then(b[0].cmp(&a[0])));
+    alert_rows.sort_by(|a, b| a[1].cmp(&b[1]).then(b[0].cmp(&a[0])));
     let clusters = r
         .review
         .current_clusters()

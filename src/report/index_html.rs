@@ -23,7 +23,8 @@ pub struct Overview {
     pub pii_by_type: Vec<(String, u64)>,
     /// The week's largest failure clusters: label, size, bar colour.
     pub clusters: Vec<(String, f64, String)>,
-    /// Alert rows: bucket, alert, severity, scope, owner.
+    /// Alert rows: since (the bucket it started in), severity, what broke (alert, objective,
+    /// scope, window), how badly (value against threshold or baseline), owner.
     pub alerts: Vec<[String; 5]>,
     /// Files written next to the page.
     pub files: Vec<String>,
@@ -135,7 +136,7 @@ pub fn render(o: &Overview) -> String {
     if o.alerts.is_empty() {
         h.push_str("<p class=\"muted\">No alert fired.</p>");
     } else {
-        h.push_str("<table><thead><tr><th>Bucket</th><th>Alert</th><th>Severity</th><th>Scope</th><th>Owner</th></tr></thead><tbody>");
+        h.push_str("<table><thead><tr><th>Since</th><th>Severity</th><th>What broke</th><th>How badly</th><th>Owner</th></tr></thead><tbody>");
         for a in o.alerts.iter().take(25) {
             h.push_str("<tr>");
             for cell in a {

@@ -3,7 +3,7 @@
 use crate::util::{csv_rows, Env};
 
 /// The files every report writes.
-const FILES: [&str; 18] = [
+const FILES: [&str; 19] = [
     "failures.csv",
     "failure_clusters.csv",
     "review_wow.csv",
@@ -18,6 +18,7 @@ const FILES: [&str; 18] = [
     "alerts.csv",
     "sli.csv",
     "pii_findings.csv",
+    "pii_findings.sarif",
     "pii_summary.csv",
     "pii_classes.csv",
     "skipped.csv",
@@ -86,6 +87,41 @@ fn one_scan_writes_every_file() {
         assert!(a["p_value"].parse::<f64>().unwrap() < 0.1, "{a:?}");
         assert!(a["value"].parse::<f64>().unwrap() < a["threshold"].parse::<f64>().unwrap());
     }
+    // Each alert row of the page says since when, how urgent, what broke, how badly, whose.
+    let section = &index[index.find("<h2>Alerts</h2>").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(section.contains(
+        "<th>Since</th><th>Severity</th><th>What broke</th><th>How badly</th><th>Owner</th>"
+    ));
+    let rows: Vec<Vec<&str>> = section
+        .split("<tr>")
+        .skip(2)
+        .map(|r| {
+            r.split("<td>")
+                .skip(1)
+                .map(|c| &c[..c.find("</td>").unwrap()])
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), alerts.len().min(25));
+    for r in &rows {
+        assert_eq!(r.len(), 5, "{r:?}");
+        assert!(matches!(r[1], "P0" | "P1" | "P2" | "P3"), "{r:?}");
+        assert!(
+            [", threshold ", ", baseline ", ", from "]
+                .iter()
+                .any(|w| r[3].contains(w)),
+            "{r:?}"
+        );
+        assert!(!r[4].is_empty(), "{r:?}");
+    }
+    let q = quality[0];
+    assert!(
+        rows.iter().any(|r| r[0] == q["bucket"]
+            && r[2].starts_with("quality declining")
+            && r[2].contains(q["scope"].as_str())),
+        "{rows:?}"
+    );
 }
 
 /// Four weeks of steady, healthy traffic, then one day whose requests cost five times as much:

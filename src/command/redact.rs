@@ -58,7 +58,11 @@ impl Sink {
 }
 
 /// Where each source's copy goes: `-o FILE` for a single input that is not a directory
-/// argument, else `-o DIR/<input path>`; stdin without `-o` goes to stdout.
+/// argument; else under `-o DIR`, mirroring each file's path relative to the input that named it
+/// (one directory input: `DIR/<path inside it>`; several inputs: `DIR/<directory name>/<path
+/// inside it>`, a file named directly or matched by a glob as `DIR/<file name>`, or its path
+/// under the glob's literal folder); stdin goes to `DIR/stdin.jsonl`, or to stdout without `-o`.
+/// Two inputs whose copies would land on one path are an error, before anything is written.
 fn destinations(
     sources: &[Source],
     inputs: &[String],
@@ -78,19 +82,61 @@ fn destinations(
     if single_file {
         return Ok(vec![Some(out.to_path_buf())]);
     }
-    Ok(sources
-        .iter()
-        .map(|s| {
-            let rel: PathBuf = match &s.path {
-                None => PathBuf::from("stdin.jsonl"),
-                Some(p) => p
-                    .components()
-                    .filter(|c| matches!(c, Component::Normal(_)))
-                    .collect(),
+    let mut taken: std::collections::HashMap<PathBuf, &str> = std::collections::HashMap::new();
+    let mut dests = Vec::with_capacity(sources.len());
+    for s in sources {
+        let rel = match &s.path {
+            None => PathBuf::from("stdin.jsonl"),
+            Some(p) => relative_copy_path(p, inputs),
+        };
+        if let Some(other) = taken.insert(rel.clone(), &s.name) {
+            bail!(
+                "{} and {}: both would be copied to {}; redact them in separate runs or name their common folder",
+                other,
+                s.name,
+                out.join(&rel).display()
+            );
+        }
+        dests.push(Some(out.join(rel)));
+    }
+    Ok(dests)
+}
+
+/// The path of a file's copy under the output folder (see [`destinations`]).
+fn relative_copy_path(p: &Path, inputs: &[String]) -> PathBuf {
+    let normal = |q: &Path| -> PathBuf {
+        q.components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+            .collect()
+    };
+    let several = inputs.len() > 1;
+    for input in inputs {
+        let base = Path::new(input);
+        let is_glob = input.contains(['*', '?', '[']);
+        let base = if is_glob {
+            // The literal folder before the first component with a glob character.
+            base.components()
+                .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+                .collect::<PathBuf>()
+        } else if base.is_dir() {
+            base.to_path_buf()
+        } else {
+            continue;
+        };
+        if let Ok(inside) = p.strip_prefix(&base) {
+            let inside = normal(inside);
+            if inside.as_os_str().is_empty() {
+                continue;
+            }
+            let name = normal(&base);
+            return match name.file_name() {
+                Some(dir) if several && !is_glob => Path::new(dir).join(inside),
+                _ => inside,
             };
-            Some(out.join(rel))
-        })
-        .collect())
+        }
+    }
+    // A file named directly.
+    p.file_name().map_or_else(|| normal(p), PathBuf::from)
 }
 
 /// Runs the redaction.
@@ -213,4 +259,41 @@ fn redact_source(
         }
     }
     Ok(total)
+}
+
+#[cfg(test)]
+mod copy_path_tests {
+    use super::relative_copy_path;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn copies_mirror_paths_relative_to_their_input() {
+        let dir = std::env::temp_dir().join(format!("lw-redact-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("logs/sub")).unwrap();
+        let logs = dir.join("logs").to_string_lossy().to_string();
+        let file = dir.join("logs/sub/a.jsonl");
+        // One directory, named by an absolute path: the path inside it.
+        assert_eq!(
+            relative_copy_path(&file, std::slice::from_ref(&logs)),
+            PathBuf::from("sub/a.jsonl")
+        );
+        // Several inputs: the directory's name first; a file named directly by its name.
+        let other = dir.join("b.jsonl").to_string_lossy().to_string();
+        let inputs = [logs.clone(), other.clone()];
+        assert_eq!(
+            relative_copy_path(&file, &inputs),
+            PathBuf::from("logs/sub/a.jsonl")
+        );
+        assert_eq!(
+            relative_copy_path(Path::new(&other), &inputs),
+            PathBuf::from("b.jsonl")
+        );
+        // A glob: the path under its literal folder.
+        let glob = format!("{logs}/**/*.jsonl");
+        assert_eq!(
+            relative_copy_path(&file, &[glob]),
+            PathBuf::from("sub/a.jsonl")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -261,7 +261,8 @@ fn redact_keeps_compression_and_never_overwrites_input() {
     env.write("logs/a.jsonl.gz", gz);
     let run = env.run(&["redact", "logs", "-o", "clean"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let bytes = std::fs::read(env.path("clean/logs/a.jsonl.gz")).unwrap();
+    // The copy mirrors the path inside the input folder.
+    let bytes = std::fs::read(env.path("clean/a.jsonl.gz")).unwrap();
     let mut text = String::new();
     use std::io::Read;
     flate2::read::GzDecoder::new(bytes.as_slice())
@@ -568,4 +569,38 @@ fn encoded_and_assigned_secrets_redact_to_valid_json_that_audits_clean() {
         assert_eq!(again.code, 0, "{}", again.stderr);
         assert_eq!(csv_rows(&again.stdout).len(), 0, "{mode}: {}", again.stdout);
     }
+}
+
+/// `redact DIR -o OUT` mirrors paths inside the input, never the input's own (absolute) path;
+/// two copies that would land on one path are refused before anything is written.
+#[test]
+fn redact_mirrors_paths_relative_to_the_inputs() {
+    let env = Env::new();
+    let line = "{\"ts\":\"2026-11-23T10:00:00Z\",\"status\":200,\"prompt\":\"mail jane.doe@example.com\"}\n";
+    env.write("d1/sub/a.jsonl", line);
+    env.write("d2/a.jsonl", line);
+    let abs = env.path("d1").to_string_lossy().to_string();
+    let run = env.run(&["redact", &abs, "-o", "one", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(env.read("one/sub/a.jsonl").contains("<EMAIL_ADDRESS>"));
+    let run = env.run(&["redact", "d1", "d2", "-o", "two", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(env.path("two/d1/sub/a.jsonl").exists());
+    assert!(env.path("two/d2/a.jsonl").exists());
+    let run = env.run(&[
+        "redact",
+        "d1/sub/a.jsonl",
+        "d2/a.jsonl",
+        "-o",
+        "clash",
+        "-q",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("both would be copied to"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(!env.path("clash").exists());
 }

@@ -13,7 +13,7 @@ pub(crate) const STREAM_SECRETS: u64 = 23;
 
 /// One record in `EVERY` carries a planted secret, and the record halfway between two of them
 /// a placeholder; the kinds take turns, so any run of `EVERY × KINDS.len()` records plants
-/// every kind (5,307 records).
+/// every kind (5,246 records for 86 kinds).
 pub(crate) const EVERY: u64 = 61;
 
 const UPNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

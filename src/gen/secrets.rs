@@ -1258,11 +1258,11 @@ mod tests {
     fn placeholders_and_truncated_values_are_not_found() {
         let d = Detectors::new(&PiiConfig::default()).unwrap();
         let mut rng = Rng::new(43);
-        for i in 0..KINDS.len() {
+        for (i, kind) in KINDS.iter().enumerate() {
             for _ in 0..80 {
                 let text = decoy(&mut rng, i);
                 let f = found(&d, &text);
-                assert!(f.is_empty(), "{}: {text:?} -> {f:?}", KINDS[i].label);
+                assert!(f.is_empty(), "{}: {text:?} -> {f:?}", kind.label);
             }
         }
     }

@@ -282,8 +282,8 @@ fn truth_values_occur_at_their_paths() {
     }
     // Records whose turn it is to carry a provider secret (one in `secrets::EVERY`) are
     // left out: the rate is that of the values drawn with the record.
-    let drawn = |line: &usize| (*line as u64 - 1) % super::secrets::EVERY != 0;
-    let turns = (20_000 + super::secrets::EVERY - 1) / super::secrets::EVERY;
+    let drawn = |line: &usize| !(*line as u64 - 1).is_multiple_of(super::secrets::EVERY);
+    let turns = 20_000_u64.div_ceil(super::secrets::EVERY);
     let rate = 100.0 * lines.iter().filter(|l| drawn(l)).count() as f64 / (20_000 - turns) as f64;
     assert!((2.2..4.5).contains(&rate), "PII in {rate}% of records");
     assert!(

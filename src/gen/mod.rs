@@ -13,6 +13,7 @@ mod plant;
 mod record;
 mod rng;
 mod scenario;
+mod secrets;
 mod templates;
 mod text;
 

@@ -3,6 +3,7 @@
 
 use super::finance;
 use super::rng::{Rng, ALNUM, HEX};
+use crate::pii::checksum::{base62_6, crc32};
 
 /// A kind of planted sensitive value; `as_str` is the `pii_type` column of the truth file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +30,9 @@ pub(crate) enum PiiKind {
     Person,
     /// Planted by `people`, from its own stream (not drawn from [`KINDS`]).
     Address,
+    /// A provider secret: an index into `secrets::KINDS`. Planted by `secrets`, from its own
+    /// stream (not drawn from [`KINDS`]).
+    Secret(u8),
 }
 
 /// Every kind with its relative planting frequency.
@@ -74,6 +78,7 @@ impl PiiKind {
             PiiKind::National(i) => super::national::KINDS[usize::from(i)].label,
             PiiKind::Person => "PERSON",
             PiiKind::Address => "ADDRESS",
+            PiiKind::Secret(i) => super::secrets::KINDS[usize::from(i)].label,
         }
     }
 
@@ -125,8 +130,12 @@ const MAIL_DOMAINS: &[&str] = &[
     "umbrella-health.org",
 ];
 const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-const B64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const B64STD: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// The base64url alphabet (RFC 4648 §5).
+pub(crate) const B64URL: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// The standard base64 alphabet (RFC 4648 §4).
+pub(crate) const B64STD: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Generates one value of `kind`.
 pub(crate) fn make(kind: PiiKind, rng: &mut Rng) -> String {
@@ -156,8 +165,13 @@ pub(crate) fn make(kind: PiiKind, rng: &mut Rng) -> String {
             rng.push_chars(&mut s, B32, 16);
         }
         PiiKind::GithubToken => {
+            // The last six characters are the base62 CRC-32 of the other thirty; they are drawn
+            // and then overwritten, so the stream advances as it did before they were checked.
             s.push_str("ghp_");
             rng.push_chars(&mut s, ALNUM, 36);
+            let crc = base62_6(crc32(&s.as_bytes()[4..34]));
+            s.truncate(34);
+            s.push_str(std::str::from_utf8(&crc).unwrap_or_default());
         }
         PiiKind::OpenaiKey => {
             s.push_str("sk-proj-");
@@ -193,6 +207,7 @@ pub(crate) fn make(kind: PiiKind, rng: &mut Rng) -> String {
         PiiKind::National(i) => s = super::national::make(i, rng),
         PiiKind::Person => s = super::people::person(rng).1,
         PiiKind::Address => s = super::people::address(rng).1,
+        PiiKind::Secret(i) => s = super::secrets::make(usize::from(i), rng),
     }
     s
 }
@@ -299,6 +314,11 @@ fn ipv6(rng: &mut Rng) -> String {
 
 /// Encodes bytes as base64url without padding, as JWTs do.
 pub(crate) fn base64url(bytes: &[u8]) -> String {
+    base64(bytes, B64URL, false)
+}
+
+/// Encodes bytes in base64 with `alphabet`, padded with `=` to whole groups when `pad`.
+pub(crate) fn base64(bytes: &[u8], alphabet: &[u8], pad: bool) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -308,7 +328,12 @@ pub(crate) fn base64url(bytes: &[u8]) -> String {
         ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for k in 0..=chunk.len() {
-            out.push(char::from(B64URL[((n >> (18 - 6 * k)) & 63) as usize]));
+            out.push(char::from(alphabet[((n >> (18 - 6 * k)) & 63) as usize]));
+        }
+        if pad {
+            for _ in chunk.len()..3 {
+                out.push('=');
+            }
         }
     }
     out

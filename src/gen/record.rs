@@ -10,6 +10,7 @@ use super::rng::{mix64, Rng};
 use super::scenario::{
     Scenario, Stage, EMBEDDING_MODEL, ENDPOINTS, MODELS, STREAM_RECORD, TENANTS,
 };
+use super::secrets;
 use super::templates::{self as tpl, ErrorSpec, Template, TEMPLATES};
 use super::text::{self, Task};
 use super::GenFormat;
@@ -225,6 +226,15 @@ pub(crate) fn build(sc: &Scenario, index: u64) -> Record {
         GenFormat::Native if has_response && rng.chance(0.4) => Field::Response,
         GenFormat::Native => Field::Prompt,
     };
+    // A provider secret or placeholder, from its own stream; the bytes it adds are left out
+    // of the token counts, so records keep their tokens, cost and latency.
+    let mut secret = secrets::plan(
+        sc.seed,
+        index,
+        sc.format == GenFormat::OpenaiBatch,
+        has_response,
+    );
+    let (mut secret_in, mut secret_out) = (0, 0);
     for field in [
         Field::Prompt,
         Field::Response,
@@ -252,6 +262,14 @@ pub(crate) fn build(sc: &Scenario, index: u64) -> Record {
         }
         let shape = (sc.format == GenFormat::OpenaiBatch, has_response);
         people::plant(&mut people_rng, field, shape, target, &mut ins, &mut truth);
+        if let Some(p) = secret.take_if(|p| p.field == field) {
+            let added = secrets::plant(p, target, &mut ins, &mut truth);
+            if field == Field::Prompt {
+                secret_in = added;
+            } else {
+                secret_out = added;
+            }
+        }
         if field == decoy_field {
             for _ in 0..decoys {
                 let sentence = decoy::decoy(&mut rng);
@@ -278,11 +296,12 @@ pub(crate) fn build(sc: &Scenario, index: u64) -> Record {
     // Tokens and cost: roughly four bytes per token, plus retrieved context.
     let m = &MODELS[model];
     let msg_bytes: usize = messages.iter().map(|x| x.1.len()).sum();
-    let mut tokens_in = ((prompt.len() + msg_bytes) as f64 / 4.0 * rng.uniform(0.9, 1.1)) as u64
+    let mut tokens_in = ((prompt.len() - secret_in + msg_bytes) as f64 / 4.0
+        * rng.uniform(0.9, 1.1)) as u64
         + u64::from(docs) * rng.range(180, 420)
         + 12;
     let tokens_out = if has_response {
-        (response.len() as f64 / 4.0 * rng.uniform(0.9, 1.1)) as u64 + 1
+        ((response.len() - secret_out) as f64 / 4.0 * rng.uniform(0.9, 1.1)) as u64 + 1
     } else {
         0
     };

@@ -47,7 +47,7 @@ fn match_at(text: &str, at: usize, floor: usize) -> Option<(usize, usize)> {
     if s == at || b[at - 1] == b'.' || b[s..at].windows(2).any(|w| w == b"..") {
         return None;
     }
-    if word_before(text, s) {
+    if word_before(text, s) || url_password(b, s) {
         return None;
     }
     let (e, glued_digits) = domain_end(b, at + 1)?;
@@ -55,6 +55,21 @@ fn match_at(text: &str, at: usize, floor: usize) -> Option<(usize, usize)> {
         return None;
     }
     Some((s, e))
+}
+
+/// True if the local part starting at `s` is the password of a URL's `user:password@host`
+/// (`postgres://app:xxxxxxxx@db.example.com`): a placeholder password is no finding of its
+/// own, and a real one is URL_CREDENTIALS.
+fn url_password(b: &[u8], s: usize) -> bool {
+    if s == 0 || b[s - 1] != b':' {
+        return false;
+    }
+    let stop = s.saturating_sub(256);
+    let mut i = s - 1;
+    while i > stop && !matches!(b[i - 1], b'/' | b'@' | b' ' | b'\t' | b'\n' | b'"' | b'\'') {
+        i -= 1;
+    }
+    i >= 3 && &b[i - 3..i] == b"://"
 }
 
 /// Common top-level domains: the only ones recognised with digits glued after them
@@ -169,9 +184,14 @@ mod tests {
             "deploy@api.prod2",
             "root@web.node01",
             "bob@corp.io1x",
+            "mongodb+srv://etl:xxxxxxxxxxxxxxxx@cluster0.a1b2c.mongodb.net/prod",
+            "postgres://app:changeme@db.example.com:5432/app",
         ] {
             assert!(emails(t).is_empty(), "{t:?} -> {:?}", emails(t));
         }
+        // Not a URL's password: a colon in prose, and a user without a password.
+        assert_eq!(emails("To: jane@corp.io"), ["jane@corp.io"]);
+        assert_eq!(emails("mail:jane@corp.io"), ["jane@corp.io"]);
         let long = format!("{}@corp.io", "a".repeat(65));
         assert!(emails(&long).is_empty());
     }

@@ -6,7 +6,7 @@ mod allow;
 mod assign;
 mod baseline;
 mod card;
-mod checksum;
+pub(crate) mod checksum;
 mod config;
 mod custom;
 mod digits;

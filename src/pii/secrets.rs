@@ -303,7 +303,9 @@ pub(super) fn slack_webhook(text: &str, s: usize) -> Option<(usize, usize)> {
             && id(parts[0], b'T')
             && id(parts[1], b'B')
             && parts[2].len() >= 20
-            && parts[2].iter().all(u8::is_ascii_alphanumeric);
+            && parts[2].iter().all(u8::is_ascii_alphanumeric)
+            // The hook ids are real in docs that fill only the secret (`…/000…`).
+            && !placeholder::is_placeholder(parts[2]);
         return ok.then_some((start, e));
     }
     (e - body >= 20 && b[body..e].contains(&b'/')).then_some((start, e))
@@ -494,6 +496,9 @@ mod tests {
             "xoxp-0000000000-0000000000-0000000000-00000000000000000000000000000000".to_string(),
             "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
                 .to_string(),
+            "https://hooks.slack.com/services/T0RRPJ5TUG/B0ZWM506NCM/000000000000000000000000"
+                .to_string(),
+            "hooks.slack.com/services/T04KQ7A2B3C/B05LMN8PQ2R/abcdefghijklmnopqrstuvwx".to_string(),
             format!("sk-ant-api03-{}AA", rnd(40, ALNUM)),
             format!("sk-ant-api03-{}", rnd(95, ALNUM)),
             format!("sk-ant-api03-{}AA", "x".repeat(93)),

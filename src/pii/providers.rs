@@ -404,7 +404,9 @@ pub(super) fn telegram(t: &str, s: usize) -> Option<(usize, usize)> {
     while start > 0 && b[start - 1].is_ascii_digit() && s - start <= 10 {
         start -= 1;
     }
-    if !(8..=10).contains(&(s - start)) || !left_ok(b, start) {
+    // The Bot API puts the token in the URL path right after `bot`: `…/bot123456789:AA…/getMe`.
+    let in_bot_url = start >= 4 && &b[start - 4..start] == b"/bot";
+    if !(8..=10).contains(&(s - start)) || !(left_ok(b, start) || in_bot_url) {
         return None;
     }
     let n = run(b, s + 3, tok);
@@ -1029,6 +1031,19 @@ mod tests {
                 assert_eq!(found(&d, &t), [(ty.to_string(), v.clone())], "{t}");
             }
         }
+    }
+
+    #[test]
+    fn telegram_tokens_in_bot_api_urls() {
+        let d = Detectors::new(&PiiConfig::default()).unwrap();
+        let token = format!("1234567890:AA{}", "h3Kd9sLq2Zx7Vb1Nm4Pw8Rt6Yc0Ue5Gij");
+        let url = format!("curl https://api.telegram.org/bot{token}/getMe");
+        assert_eq!(
+            found(&d, &url),
+            [("TELEGRAM_BOT_TOKEN".to_string(), token.clone())]
+        );
+        // Glued to another word, the digits are not a bot id.
+        assert!(found(&d, &format!("robot{token}")).is_empty());
     }
 
     #[test]

@@ -9,6 +9,9 @@ use crate::prices::Price;
 use crate::record::format::Field;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+mod invalid;
+pub use invalid::{Invalid, Seg, Validate};
 use std::path::{Path, PathBuf};
 
 /// The whole configuration; every section is optional.
@@ -132,7 +135,11 @@ impl Config {
                 message: e.message().replace('\n', " "),
             }
         })?;
-        cfg.check(text, path)?;
+        cfg.validate_sections().map_err(|e| ConfigError::Invalid {
+            path: path.to_string(),
+            line: invalid::line_of(text, &e.path),
+            message: e.message,
+        })?;
         let mut cfg = cfg;
         // The recorded copy never holds the fingerprint key or the allowlisted values.
         cfg.source = toml::from_str::<toml::Table>(text).ok().map(|mut t| {
@@ -165,104 +172,17 @@ impl Config {
         local.exists().then_some(local)
     }
 
-    /// Checks values serde cannot: field names, price signs.
-    fn check(&self, text: &str, path: &str) -> Result<(), ConfigError> {
-        let invalid = |key: &str, message: String| ConfigError::Invalid {
-            path: path.to_string(),
-            line: line_of_key(text, key),
-            message,
-        };
-        for (key, json_path) in &self.fields {
-            if Field::parse(key).is_none() {
-                return Err(invalid(
-                    key,
-                    format!("[fields] unknown field `{key}` (expected one of the native record's fields, e.g. ts, status, latency_ms, model)"),
-                ));
-            }
-            if let Err(why) = crate::record::format::check_path(json_path) {
-                return Err(ConfigError::Invalid {
-                    path: path.to_string(),
-                    line: line_in_section(text, "fields", key),
-                    message: format!("[fields] {key} = \"{json_path}\" is not a JSON path: {why} (write keys with dots and indices in brackets, e.g. choices[0].message.content)"),
-                });
-            }
-        }
-        self.cost
-            .check()
-            .map_err(|(key, m)| invalid_in_section(text, path, "cost", key, m))?;
-        self.quality
-            .check()
-            .map_err(|(key, m)| invalid_in_section(text, path, "quality", key, m))?;
-        for (model, p) in &self.prices {
-            if !(p.input >= 0.0 && p.output >= 0.0 && p.input.is_finite() && p.output.is_finite()) {
-                return Err(invalid(
-                    model,
-                    format!("[prices] `{model}`: prices must be non-negative numbers"),
-                ));
-            }
-            if let Err(why) = crate::prices::check_pattern(model) {
-                return Err(ConfigError::Invalid {
-                    path: path.to_string(),
-                    line: line_in_section(text, "prices", model),
-                    message: format!("[prices] `{model}` is not a valid model glob: {why}"),
-                });
-            }
-        }
-        self.slo
-            .check(&self.alerts)
-            .map_err(|(key, message)| invalid(&key, message))?;
-        self.check_pii(text, path)?;
-        Ok(())
-    }
-
-    /// Compiles the `[pii]` rules once, so that a bad custom type, allowlist pattern, disabled
-    /// type or class is reported with the file and line, before any input is read.
-    fn check_pii(&self, text: &str, path: &str) -> Result<(), ConfigError> {
-        use crate::pii::{DataClass, Detectors, PiiConfigError};
-        let invalid = |line: usize, message: String| ConfigError::Invalid {
-            path: path.to_string(),
-            line,
-            message,
-        };
-        let detectors = Detectors::new(&self.pii).map_err(|e| {
-            let line = match &e {
-                PiiConfigError::CustomRegex { name, .. } | PiiConfigError::EmptyRegex { name } => {
-                    line_of_custom(text, name, Some("regex"))
-                }
-                PiiConfigError::UnknownValidator { name, .. } => {
-                    line_of_custom(text, name, Some("validator"))
-                }
-                PiiConfigError::InvalidName { name, .. } => line_of_custom(text, name, None),
-                PiiConfigError::UnknownType { .. } => line_in_section(text, "pii", "disable"),
-                PiiConfigError::AllowPattern { .. } => {
-                    line_in_section(text, "pii", "allow_patterns")
-                }
-                PiiConfigError::UnknownRegion { .. } => line_in_section(text, "pii", "regions"),
-            };
-            invalid(line, e.to_string())
-        })?;
-        let pii = &self.pii;
-        if DataClass::parse(&pii.default_class).is_none() {
-            return Err(invalid(
-                line_in_section(text, "pii", "default_class"),
-                format!(
-                    "[pii] default_class = \"{}\": expected one of public, internal, confidential, pii",
-                    pii.default_class
-                ),
-            ));
-        }
-        for (t, c) in &pii.classes {
-            let line = line_in_section(text, "pii.classes", t);
-            if !detectors.types().iter().any(|d| d.name == *t) {
-                return Err(invalid(line, format!("[pii.classes] unknown type `{t}`")));
-            }
-            if DataClass::parse(c).is_none() {
-                return Err(invalid(
-                    line,
-                    format!("[pii.classes] {t} = \"{c}\": expected one of public, internal, confidential, pii"),
-                ));
-            }
-        }
+    /// Every section's checks of what serde cannot express, in file order; the error names
+    /// the refused value by its key path.
+    fn validate_sections(&self) -> Result<(), Invalid> {
+        crate::record::format::validate_fields(&self.fields).map_err(|e| e.in_key("fields"))?;
+        crate::prices::validate_prices(&self.prices).map_err(|e| e.in_key("prices"))?;
+        self.cost.validate().map_err(|e| e.in_key("cost"))?;
+        self.quality.validate().map_err(|e| e.in_key("quality"))?;
+        self.alerts.validate().map_err(|e| e.in_key("alerts"))?;
+        // Objectives read the alert budget, so `[slo]` is checked knowing `[alerts]`.
+        self.slo.check(&self.alerts).map_err(|e| e.in_key("slo"))?;
+        self.pii.validate().map_err(|e| e.in_key("pii"))?;
         Ok(())
     }
 
@@ -273,114 +193,6 @@ impl Config {
             .filter_map(|(k, v)| Field::parse(k).map(|f| (f, v.clone())))
             .collect()
     }
-}
-
-/// An invalid value of `key` in `[section]`, located at the key's line inside that section
-/// (the same key may appear in other sections).
-fn invalid_in_section(
-    text: &str,
-    path: &str,
-    section: &str,
-    key: &str,
-    message: String,
-) -> ConfigError {
-    let header = format!("[{section}]");
-    let mut inside = false;
-    let mut line = 1;
-    for (i, l) in text.lines().enumerate() {
-        let l = l.trim_start();
-        if l.starts_with('[') {
-            inside = l.starts_with(&header);
-            if inside {
-                line = i + 1;
-            }
-        } else if inside && l.starts_with(key) {
-            line = i + 1;
-            break;
-        }
-    }
-    ConfigError::Invalid {
-        path: path.to_string(),
-        line,
-        message,
-    }
-}
-
-/// The 1-based line where `key` is set inside `[section]` (the section's header line if not
-/// found there, 1 without the section).
-fn line_in_section(text: &str, section: &str, key: &str) -> usize {
-    let header = format!("[{section}]");
-    let mut inside = false;
-    let mut found = 1;
-    for (i, l) in text.lines().enumerate() {
-        let l = l.trim_start();
-        if l.starts_with('[') {
-            inside = l.starts_with(&header);
-            if inside {
-                found = i + 1;
-            }
-        } else if inside && is_key_line(l, key) {
-            return i + 1;
-        }
-    }
-    found
-}
-
-/// True when the line sets `key` (bare or quoted) with `=`.
-fn is_key_line(l: &str, key: &str) -> bool {
-    let rest = l
-        .strip_prefix(key)
-        .or_else(|| l.strip_prefix(&format!("\"{key}\"")));
-    rest.is_some_and(|r| r.trim_start().starts_with('='))
-}
-
-/// The line of the `[[pii.custom]]` entry named `name`: its `field` line when given and found
-/// in that entry, else the line of its name.
-fn line_of_custom(text: &str, name: &str, field: Option<&str>) -> usize {
-    let lines: Vec<&str> = text.lines().collect();
-    let quoted = [format!("\"{name}\""), format!("'{name}'")];
-    let Some(at) = lines
-        .iter()
-        .position(|l| l.contains("name") && quoted.iter().any(|q| l.contains(q.as_str())))
-    else {
-        return line_in_section(text, "[pii.custom]", "name");
-    };
-    if let Some(field) = field {
-        // Inline tables hold the field on the name's line; else look within the entry.
-        if lines[at].contains(field) && lines[at].contains('{') {
-            return at + 1;
-        }
-        for (i, l) in lines.iter().enumerate().skip(at + 1) {
-            let l = l.trim_start();
-            if l.starts_with('[') {
-                break;
-            }
-            if is_key_line(l, field) {
-                return i + 1;
-            }
-        }
-        // The field may come before the name in its entry.
-        for i in (0..at).rev() {
-            let l = lines[i].trim_start();
-            if l.starts_with('[') {
-                break;
-            }
-            if is_key_line(l, field) {
-                return i + 1;
-            }
-        }
-    }
-    at + 1
-}
-
-/// The 1-based line where `key` first appears as a key, for messages (1 if not found).
-fn line_of_key(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start();
-            l.starts_with(key) || l.starts_with(&format!("\"{key}\""))
-        })
-        .map_or(1, |i| i + 1)
 }
 
 #[cfg(test)]
@@ -429,6 +241,24 @@ mod tests {
             assert!(e.starts_with(&format!("c.toml:{line}: [pii")), "{e}");
             assert!(e.contains(needle), "{e}");
             assert!(!e.contains("[pii] [pii"), "{e}");
+        }
+    }
+
+    #[test]
+    fn refused_values_point_at_their_own_line() {
+        let cases = [
+            // `min_requests` is set in two sections; the refused one is in [cost].
+            ("[alerts]\nmin_requests = 5\nsuccess_rate_below = 2\n", 3, "[alerts] success_rate_below"),
+            ("[prices]\n\"a\" = { input = 1, output = 2 }\n\"b\" = { input = 1, output = -2 }\n", 3, "[prices] `b`"),
+            ("[prices]\n\"gpt-[4]\" = { input = 1, output = 2 }\n", 2, "model glob"),
+            ("[fields]\nmodel = \"a..b\"\n", 2, "[fields] model"),
+            ("[[alerts.burn_rate]]\nlong_window = \"1h\"\nshort_window = \"5m\"\nthreshold = 2\nseverity = \"P1\"\n[[alerts.burn_rate]]\nlong_window = \"1h\"\nshort_window = \"5m\"\nthreshold = -2\nseverity = \"P1\"\n", 9, "threshold"),
+            ("[pii]\nregions = [\"GB\",\n  \"XX\"]\n", 3, "XX"),
+        ];
+        for (text, line, needle) in cases {
+            let e = Config::parse(text, "c.toml").unwrap_err().to_string();
+            assert!(e.starts_with(&format!("c.toml:{line}: ")), "{text}: {e}");
+            assert!(e.contains(needle), "{text}: {e}");
         }
     }
 

@@ -32,6 +32,29 @@ pub fn is_pattern(key: &str) -> bool {
     key.contains(['*', '?'])
 }
 
+/// Checks a `[prices]` table: non-negative finite prices, keys that are valid model globs.
+pub fn validate_prices(entries: &BTreeMap<String, Price>) -> Result<(), crate::config::Invalid> {
+    use crate::config::Invalid;
+    for (model, p) in entries {
+        for (side, v) in [("input", p.input), ("output", p.output)] {
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err(Invalid::at(
+                    side,
+                    format!("[prices] `{model}`: prices must be non-negative numbers"),
+                )
+                .in_key(model));
+            }
+        }
+        if let Err(why) = check_pattern(model) {
+            return Err(Invalid::at(
+                model,
+                format!("[prices] `{model}` is not a valid model glob: {why}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks a `[prices]` key: `*` (any run) and `?` (one character) are its only wildcards, so
 /// brackets and braces, which other glob dialects read as classes and alternatives, are
 /// rejected rather than matched literally by surprise. `Err` says why.

@@ -148,6 +148,76 @@ pub fn scrub_secrets(table: &mut toml::Table) {
     }
 }
 
+impl crate::config::Validate for PiiConfig {
+    /// Compiles the rules once (custom types, allowlist patterns, disabled types, regions) and
+    /// checks the data classes, so a bad `[pii]` value is refused before any input is read.
+    fn validate(&self) -> Result<(), crate::config::Invalid> {
+        use super::{DataClass, Detectors};
+        use crate::config::Invalid;
+        // The `[[pii.custom]]` entry named `name` (the last one: a repeated name is refused
+        // at its second use), at `key` inside it.
+        let custom = |name: &str, key: &str, e: Invalid| {
+            let i = self
+                .custom
+                .iter()
+                .rposition(|c| c.name == name)
+                .unwrap_or(0);
+            e.in_key(key).in_index(i).in_key("custom")
+        };
+        let detectors = Detectors::new(self).map_err(|e| {
+            let message = e.to_string();
+            match &e {
+                PiiConfigError::CustomRegex { name, .. } | PiiConfigError::EmptyRegex { name } => {
+                    custom(name, "regex", Invalid::here(message))
+                }
+                PiiConfigError::UnknownValidator { name, .. } => {
+                    custom(name, "validator", Invalid::here(message))
+                }
+                PiiConfigError::InvalidName { name, .. } => {
+                    custom(name, "name", Invalid::here(message))
+                }
+                PiiConfigError::UnknownType { name, .. } => {
+                    let i = self.disable.iter().position(|d| d == name).unwrap_or(0);
+                    Invalid::here(message).in_index(i).in_key("disable")
+                }
+                PiiConfigError::AllowPattern { pattern, .. } => {
+                    let i = self
+                        .allow_patterns
+                        .iter()
+                        .position(|p| p == pattern)
+                        .unwrap_or(0);
+                    Invalid::here(message).in_index(i).in_key("allow_patterns")
+                }
+                PiiConfigError::UnknownRegion { region, .. } => {
+                    let i = self.regions.iter().position(|r| r == region).unwrap_or(0);
+                    Invalid::here(message).in_index(i).in_key("regions")
+                }
+            }
+        })?;
+        if DataClass::parse(&self.default_class).is_none() {
+            return Err(Invalid::at(
+                "default_class",
+                format!(
+                    "[pii] default_class = \"{}\": expected one of public, internal, confidential, pii",
+                    self.default_class
+                ),
+            ));
+        }
+        for (t, c) in &self.classes {
+            let at = |m: String| Invalid::at(t, m).in_key("classes");
+            if !detectors.types().iter().any(|d| d.name == *t) {
+                return Err(at(format!("[pii.classes] unknown type `{t}`")));
+            }
+            if DataClass::parse(c).is_none() {
+                return Err(at(format!(
+                    "[pii.classes] {t} = \"{c}\": expected one of public, internal, confidential, pii"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

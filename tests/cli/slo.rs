@@ -247,8 +247,9 @@ fn stdout_and_usage_errors() {
     );
     let run = env.run(&["slo", &input, "--config", "bad.toml"]);
     assert_eq!(run.code, 2);
+    // A missing key points at the header of the entry that lacks it.
     assert!(
-        run.stderr.contains("bad.toml:3:") && run.stderr.contains("needs a value"),
+        run.stderr.contains("bad.toml:2:") && run.stderr.contains("needs a value"),
         "{}",
         run.stderr
     );

@@ -1,6 +1,7 @@
 //! `[cost]` and `[quality]` in logwarden.toml: the cost-anomaly rules, the forecast run-rate
 //! window and the quality-trend test, each with a documented default.
 
+use crate::config::{Invalid, Validate};
 use serde::Deserialize;
 
 /// `[cost]`: when a bucket's cost counts as an anomaly, and how the forecast reads the run-rate.
@@ -58,14 +59,14 @@ impl Default for CostConfig {
     }
 }
 
-impl CostConfig {
-    /// Checks the values serde cannot: `Err((key, message))`.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
-        let positive = |name: &'static str, v: f64| {
+impl Validate for CostConfig {
+    /// Checks the values serde cannot.
+    fn validate(&self) -> Result<(), Invalid> {
+        let positive = |name: &str, v: f64| {
             if v.is_finite() && v > 0.0 {
                 Ok(())
             } else {
-                Err((
+                Err(Invalid::at(
                     name,
                     format!("[cost] {name} must be a positive number, got {v}"),
                 ))
@@ -79,7 +80,7 @@ impl CostConfig {
         positive("p1_ratio", self.p1_ratio)?;
         positive("p2_ratio", self.p2_ratio)?;
         if !(self.mad_floor.is_finite() && self.mad_floor >= 0.0) {
-            return Err((
+            return Err(Invalid::at(
                 "mad_floor",
                 format!(
                     "[cost] mad_floor must be a non-negative fraction, got {}",
@@ -88,7 +89,7 @@ impl CostConfig {
             ));
         }
         if self.ratio_above <= 1.0 {
-            return Err((
+            return Err(Invalid::at(
                 "ratio_above",
                 format!(
                     "[cost] ratio_above must be above 1, got {}",
@@ -97,7 +98,7 @@ impl CostConfig {
             ));
         }
         if self.unit_ratio_above <= 1.0 {
-            return Err((
+            return Err(Invalid::at(
                 "unit_ratio_above",
                 format!(
                     "[cost] unit_ratio_above must be above 1, got {}",
@@ -106,7 +107,7 @@ impl CostConfig {
             ));
         }
         if self.unit_ratio_below >= 1.0 {
-            return Err((
+            return Err(Invalid::at(
                 "unit_ratio_below",
                 format!(
                     "[cost] unit_ratio_below must be below 1, got {}",
@@ -115,7 +116,7 @@ impl CostConfig {
             ));
         }
         if self.ratio_below >= 1.0 {
-            return Err((
+            return Err(Invalid::at(
                 "ratio_below",
                 format!(
                     "[cost] ratio_below must be below 1, got {}",
@@ -124,13 +125,13 @@ impl CostConfig {
             ));
         }
         if self.baseline_buckets == 0 {
-            return Err((
+            return Err(Invalid::at(
                 "baseline_buckets",
-                "[cost] baseline_buckets must be at least 1".into(),
+                "[cost] baseline_buckets must be at least 1",
             ));
         }
         if self.min_baseline_buckets == 0 || self.min_baseline_buckets > self.baseline_buckets {
-            return Err((
+            return Err(Invalid::at(
                 "min_baseline_buckets",
                 format!(
                     "[cost] min_baseline_buckets must be between 1 and baseline_buckets ({}), got {}",
@@ -139,9 +140,9 @@ impl CostConfig {
             ));
         }
         if self.run_rate_days == 0 {
-            return Err((
+            return Err(Invalid::at(
                 "run_rate_days",
-                "[cost] run_rate_days must be at least 1".into(),
+                "[cost] run_rate_days must be at least 1",
             ));
         }
         Ok(())
@@ -179,17 +180,17 @@ impl Default for QualityConfig {
     }
 }
 
-impl QualityConfig {
-    /// Checks the values serde cannot: `Err((key, message))`.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
+impl Validate for QualityConfig {
+    /// Checks the values serde cannot.
+    fn validate(&self) -> Result<(), Invalid> {
         if self.weeks < 2 {
-            return Err((
+            return Err(Invalid::at(
                 "weeks",
                 format!("[quality] weeks must be at least 2, got {}", self.weeks),
             ));
         }
         if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            return Err((
+            return Err(Invalid::at(
                 "alpha",
                 format!(
                     "[quality] alpha must be between 0 and 1, got {}",
@@ -198,7 +199,7 @@ impl QualityConfig {
             ));
         }
         if !(self.min_change.is_finite() && self.min_change >= 0.0) {
-            return Err((
+            return Err(Invalid::at(
                 "min_change",
                 format!(
                     "[quality] min_change must be a non-negative number, got {}",
@@ -207,7 +208,7 @@ impl QualityConfig {
             ));
         }
         if self.min_points < 4 {
-            return Err((
+            return Err(Invalid::at(
                 "min_points",
                 format!(
                     "[quality] min_points must be at least 4, got {}",
@@ -225,22 +226,25 @@ mod tests {
 
     #[test]
     fn defaults_are_valid_and_bad_values_name_the_key() {
-        assert_eq!(CostConfig::default().check(), Ok(()));
-        assert_eq!(QualityConfig::default().check(), Ok(()));
+        assert_eq!(CostConfig::default().validate(), Ok(()));
+        assert_eq!(QualityConfig::default().validate(), Ok(()));
         let bad = CostConfig {
             ratio_below: 1.2,
             ..CostConfig::default()
         };
-        assert_eq!(bad.check().unwrap_err().0, "ratio_below");
+        assert_eq!(bad.validate().unwrap_err().to_string(), "ratio_below");
         let bad = CostConfig {
             min_baseline_buckets: 9,
             ..CostConfig::default()
         };
-        assert_eq!(bad.check().unwrap_err().0, "min_baseline_buckets");
+        assert_eq!(
+            bad.validate().unwrap_err().to_string(),
+            "min_baseline_buckets"
+        );
         let bad = QualityConfig {
             alpha: 1.5,
             ..QualityConfig::default()
         };
-        assert!(bad.check().unwrap_err().1.contains("alpha"));
+        assert!(bad.validate().unwrap_err().message.contains("alpha"));
     }
 }

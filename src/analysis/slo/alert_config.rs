@@ -1,8 +1,8 @@
 //! The SLO parts of `[alerts]` in `logwarden.toml`: severities, time spans and the multiwindow
 //! burn-rate conditions (default: the Google SRE workbook's four), with their checks.
 
-use super::config::Invalid;
 use crate::config::Alerts;
+use crate::config::{Invalid, Validate};
 use serde::Deserialize;
 use std::fmt;
 
@@ -165,50 +165,58 @@ pub fn workbook_burn_rates() -> Vec<BurnRateAlert> {
     ]
 }
 
-/// Checks the `[alerts]` values serde cannot.
-pub fn check_alerts(a: &Alerts) -> Result<(), Invalid> {
-    let err = |k: &str, m: &str| Err((k.to_string(), format!("[alerts] {m}")));
-    if !(a.success_rate_below > 0.0 && a.success_rate_below <= 1.0) {
-        return err("success_rate_below", "success_rate_below must be in (0, 1]");
-    }
-    if !(a.p95_ms_above > 0.0 && a.p95_ms_above.is_finite()) {
-        return err("p95_ms_above", "p95_ms_above must be a positive number");
-    }
-    if !(a.significance > 0.0 && a.significance <= 1.0) {
-        return err(
-            "significance",
-            "significance must be in (0, 1] (1 alerts on every breach)",
-        );
-    }
-    for (key, v) in [
-        ("daily_cost_usd", a.daily_cost_usd),
-        ("monthly_budget_usd", a.monthly_budget_usd),
-    ] {
-        if v.is_some_and(|v| !(v > 0.0 && v.is_finite())) {
-            return err(key, &format!("{key} must be a positive number"));
+impl Validate for Alerts {
+    /// Checks the `[alerts]` values serde cannot.
+    fn validate(&self) -> Result<(), Invalid> {
+        let a = self;
+        let err = |k: &str, m: &str| Err(Invalid::at(k, format!("[alerts] {m}")));
+        if !(a.success_rate_below > 0.0 && a.success_rate_below <= 1.0) {
+            return err("success_rate_below", "success_rate_below must be in (0, 1]");
         }
-    }
-    if a.scopes.is_empty() {
-        return err(
-            "scopes",
-            "scopes must name at least one scope (e.g. [\"all\"])",
-        );
-    }
-    for b in &a.burn_rate {
-        if b.short_window >= b.long_window {
+        if !(a.p95_ms_above > 0.0 && a.p95_ms_above.is_finite()) {
+            return err("p95_ms_above", "p95_ms_above must be a positive number");
+        }
+        if !(a.significance > 0.0 && a.significance <= 1.0) {
             return err(
-                "short_window",
-                &format!(
-                    "burn_rate short_window {} must be shorter than long_window {}",
-                    b.short_window, b.long_window
-                ),
+                "significance",
+                "significance must be in (0, 1] (1 alerts on every breach)",
             );
         }
-        if !(b.threshold > 0.0 && b.threshold.is_finite()) {
-            return err("threshold", "burn_rate threshold must be a positive number");
+        for (key, v) in [
+            ("daily_cost_usd", a.daily_cost_usd),
+            ("monthly_budget_usd", a.monthly_budget_usd),
+        ] {
+            if v.is_some_and(|v| !(v > 0.0 && v.is_finite())) {
+                return err(key, &format!("{key} must be a positive number"));
+            }
         }
+        if a.scopes.is_empty() {
+            return err(
+                "scopes",
+                "scopes must name at least one scope (e.g. [\"all\"])",
+            );
+        }
+        for (i, b) in a.burn_rate.iter().enumerate() {
+            let in_entry =
+                |e: Result<(), Invalid>| e.map_err(|e| e.in_index(i).in_key("burn_rate"));
+            if b.short_window >= b.long_window {
+                return in_entry(err(
+                    "short_window",
+                    &format!(
+                        "burn_rate short_window {} must be shorter than long_window {}",
+                        b.short_window, b.long_window
+                    ),
+                ));
+            }
+            if !(b.threshold > 0.0 && b.threshold.is_finite()) {
+                return in_entry(err(
+                    "threshold",
+                    "burn_rate threshold must be a positive number",
+                ));
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]

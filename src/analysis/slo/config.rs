@@ -2,7 +2,7 @@
 //! checks, resolved into the objectives the analysis judges.
 
 pub use super::alert_config::{
-    check_alerts, workbook_burn_rates, AlertSeverities, BurnRateAlert, Severity, Span,
+    workbook_burn_rates, AlertSeverities, BurnRateAlert, Severity, Span,
 };
 use crate::config::Alerts;
 use crate::record::Dim;
@@ -214,8 +214,7 @@ impl Objective {
     }
 }
 
-/// A value the config cannot hold: the key to point at and the message.
-pub type Invalid = (String, String);
+pub use crate::config::Invalid;
 
 impl SloConfig {
     /// The objectives in force: the configured ones, or the defaults.
@@ -262,39 +261,43 @@ impl SloConfig {
     }
 
     fn resolve(&self, o: &ObjectiveConfig, alerts: &Alerts) -> Result<Objective, Invalid> {
-        // Point at the objective's `name = "…"` line.
-        let key = format!("name = \"{}\"", o.name);
-        let invalid = |m: String| (key.clone(), format!("[slo] objective `{}`: {m}", o.name));
+        // Errors name the objective's key; `check` adds which objective.
+        let invalid =
+            |key: &str, m: String| Invalid::at(key, format!("[slo] objective `{}`: {m}", o.name));
         if o.name.trim().is_empty() {
-            return Err(("name".into(), "[slo] objective with an empty name".into()));
+            return Err(Invalid::at("name", "[slo] objective with an empty name"));
         }
         if let Some(op) = &o.op {
             if op != "lte" {
-                return Err(invalid(format!(
-                    "op `{op}` is not supported (only lte: good when at or below value)"
-                )));
+                return Err(invalid(
+                    "op",
+                    format!("op `{op}` is not supported (only lte: good when at or below value)"),
+                ));
             }
         }
         if let Some(m) = &o.budgeting_method {
             if !m.eq_ignore_ascii_case("occurrences") {
-                return Err(invalid(format!(
-                    "budgeting_method `{m}` is not supported (only occurrences)"
-                )));
+                return Err(invalid(
+                    "budgeting_method",
+                    format!("budgeting_method `{m}` is not supported (only occurrences)"),
+                ));
             }
         }
         let target = |o: &ObjectiveConfig| match o.target {
             Some(t) if t > 0.0 && t < 1.0 => Ok(t),
-            Some(t) => Err(invalid(format!(
-                "target {t} must be a fraction strictly between 0 and 1 (e.g. 0.995)"
-            ))),
-            None => Err(invalid("needs a target (e.g. 0.995)".into())),
+            Some(t) => Err(invalid(
+                "target",
+                format!("target {t} must be a fraction strictly between 0 and 1 (e.g. 0.995)"),
+            )),
+            None => Err(invalid("target", "needs a target (e.g. 0.995)".into())),
         };
         let positive = |v: Option<f64>, what: &str| match v {
             Some(v) if v > 0.0 && v.is_finite() => Ok(v),
-            Some(v) => Err(invalid(format!(
-                "value {v} must be a positive number ({what})"
-            ))),
-            None => Err(invalid(format!("needs a value ({what})"))),
+            Some(v) => Err(invalid(
+                "value",
+                format!("value {v} must be a positive number ({what})"),
+            )),
+            None => Err(invalid("value", format!("needs a value ({what})"))),
         };
         let kind = match o.indicator {
             Indicator::SuccessRate => ObjectiveKind::SuccessRate { target: target(o)? },
@@ -321,7 +324,10 @@ impl SloConfig {
             _ => self.scopes.clone(),
         }));
         if scopes.is_empty() {
-            return Err(invalid("scopes must name at least one scope".into()));
+            return Err(invalid(
+                "scopes",
+                "scopes must name at least one scope".into(),
+            ));
         }
         Ok(Objective {
             name: o.name.clone(),
@@ -335,34 +341,38 @@ impl SloConfig {
     /// Checks what serde cannot: targets, thresholds, unique names, window pairs.
     pub fn check(&self, alerts: &Alerts) -> Result<(), Invalid> {
         let mut names = Vec::new();
-        for o in &self.objectives {
-            self.resolve(o, alerts)?;
+        for (i, o) in self.objectives.iter().enumerate() {
+            let in_entry = |e: Invalid| e.in_index(i).in_key("objectives");
+            self.resolve(o, alerts).map_err(in_entry)?;
             if names.contains(&o.name) {
-                return Err((
-                    o.name.clone(),
+                return Err(in_entry(Invalid::at(
+                    "name",
                     format!("[slo] two objectives are named `{}`", o.name),
-                ));
+                )));
             }
             names.push(o.name.clone());
         }
         let c = &self.compare;
         if !(c.alpha > 0.0 && c.alpha < 1.0) {
-            return Err((
-                "alpha".into(),
-                "[slo.compare] alpha must be in (0, 1)".into(),
-            ));
+            return Err(
+                Invalid::at("alpha", "[slo.compare] alpha must be in (0, 1)").in_key("compare"),
+            );
         }
         if !(c.min_rate_change >= 0.0 && c.min_latency_change >= 0.0) {
-            return Err((
-                "min_".into(),
-                "[slo.compare] minimum changes must be non-negative".into(),
-            ));
+            let key = if c.min_rate_change >= 0.0 {
+                "min_latency_change"
+            } else {
+                "min_rate_change"
+            };
+            return Err(
+                Invalid::at(key, "[slo.compare] minimum changes must be non-negative")
+                    .in_key("compare"),
+            );
         }
-        check_alerts(alerts)?;
         let thresholds = latency_thresholds(&self.objectives(alerts), alerts);
         if thresholds.len() > super::MAX_LATENCY_THRESHOLDS {
-            return Err((
-                "value".into(),
+            return Err(Invalid::at(
+                "objectives",
                 format!(
                     "[slo] at most {} distinct latency thresholds (objectives and p95_ms_above)",
                     super::MAX_LATENCY_THRESHOLDS
@@ -471,7 +481,11 @@ severity = "P0"
         assert_eq!(c.alerts.burn_rate[0].long_window.minutes, 120);
 
         for (bad, want) in [
-            ("[[slo.objectives]]\nname = \"a\"\nindicator = \"success_rate\"\ntarget = 1.5\n", "c:2: [slo] objective `a`: target 1.5"),
+            ("[[slo.objectives]]\nname = \"a\"\nindicator = \"success_rate\"\ntarget = 1.5\n", "c:4: [slo] objective `a`: target 1.5"),
+            // The error points into the entry that holds it, at the refused key.
+            ("[[slo.objectives]]\nname = \"a\"\nindicator = \"success_rate\"\ntarget = 0.9\n\n[[slo.objectives]]\nname = \"b\"\nindicator = \"latency\"\ntarget = 0.9\nvalue = -1\n", "c:10: [slo] objective `b`: value -1"),
+            ("[[slo.objectives]]\nname = \"a\"\nindicator = \"success_rate\"\ntarget = 0.9\n[[slo.objectives]]\nname = \"a\"\nindicator = \"success_rate\"\ntarget = 0.9\n", "c:6: [slo] two objectives"),
+            ("[cost]\nmin_requests = 1\n[slo.compare]\nmin_rate_change = 0.1\nmin_latency_change = -1\n", "c:5: [slo.compare]"),
             ("[[slo.objectives]]\nname = \"a\"\nindicator = \"latency\"\ntarget = 0.9\n", "needs a value"),
             ("[[slo.objectives]]\nname = \"a\"\nindicator = \"cost\"\n", "monthly_budget_usd"),
             ("[slo]\ntime_window = \"fortnight\"\n", "c:2:"),

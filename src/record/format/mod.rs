@@ -270,6 +270,28 @@ pub struct PresetSpec {
     pub many: Option<ManyReader>,
 }
 
+/// Checks a `[fields]` table: every key a field of the native record, every value a JSON path.
+pub fn validate_fields(
+    fields: &std::collections::BTreeMap<String, String>,
+) -> Result<(), crate::config::Invalid> {
+    use crate::config::Invalid;
+    for (key, json_path) in fields {
+        if Field::parse(key).is_none() {
+            return Err(Invalid::at(
+                key,
+                format!("[fields] unknown field `{key}` (expected one of the native record's fields, e.g. ts, status, latency_ms, model)"),
+            ));
+        }
+        if let Err(why) = check_path(json_path) {
+            return Err(Invalid::at(
+                key,
+                format!("[fields] {key} = \"{json_path}\" is not a JSON path: {why} (write keys with dots and indices in brackets, e.g. choices[0].message.content)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Splits `a.b[0].c` into `["a", "b", "[0]", "c"]`.
 /// Checks a `[fields]` path: dot-separated keys, each non-empty, optionally followed by array
 /// indices in brackets (`timing.total_ms`, `choices[0].message`); `Err` says what is wrong.

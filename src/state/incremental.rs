@@ -216,15 +216,27 @@ pub fn load(dir: &Path, want: &Header) -> Result<Option<Index>, String> {
         .map_err(|e| format!("{name}: the state is damaged: {e}"))
 }
 
+/// Creates `dir` (and its parents) if needed, mode 0700 from its creation on, and sets an
+/// existing one to 0700: folded states hold masked findings and review excerpts, and the
+/// state's work area holds the appended bytes of the logs while they are scanned.
+pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
 /// Writes `DIR/report.state` atomically (a temporary file renamed over it), `DIR` mode 0700.
 pub fn save(dir: &Path, header: &Header, index: &Index) -> anyhow::Result<()> {
     use std::io::Write;
-    std::fs::create_dir_all(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
+    make_private_dir(dir)?;
     debug_assert_eq!(header.format, FORMAT_VERSION);
     let mut bytes = MAGIC.to_vec();
     bytes = postcard::to_extend(header, bytes)?;

@@ -671,3 +671,60 @@ fn a_run_killed_at_any_moment_leaves_a_usable_state() {
         }
     }
 }
+
+/// The Kubernetes and AWS Batch recipes of `examples/`, run locally as their pods and array
+/// children would run them (the same scripts, the index in the same variable): the merged
+/// report equals one run over all the shards; a merge missing a shard's state refuses to run.
+#[cfg(unix)]
+#[test]
+fn the_kubernetes_and_batch_recipes_merge_to_one_run() {
+    let env = Env::new();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let run = |script: &str, args: &[&str], vars: &[(&str, &str)]| {
+        let out = std::process::Command::new("bash")
+            .arg(examples.join(script))
+            .args(args)
+            .envs(vars.iter().copied())
+            .env("LOGWARDEN", env!("CARGO_BIN_EXE_logwarden"))
+            .env_remove("LOGWARDEN_CONFIG")
+            .env_remove("LOGWARDEN_PII_KEY")
+            .current_dir(env.dir.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (done, said) = run("make-shards.sh", &["data", "5", "2500"], &[]);
+    assert!(done, "{said}");
+    let (done, said) = run("kubernetes/run-locally.sh", &["data"], &[]);
+    assert!(done, "{said}");
+    assert!(
+        said.contains("5 shards") && said.contains("merged report equals one run"),
+        "{said}"
+    );
+    let (done, said) = run(
+        "aws-batch/run-locally.sh",
+        &["data"],
+        &[("REPORT_OPTS", "--by hour,version")],
+    );
+    assert!(done, "{said}");
+    assert!(
+        said.contains("5 shards") && said.contains("merged report equals one run"),
+        "{said}"
+    );
+    let states = env.path("data/states").display().to_string();
+    let (done, said) = run(
+        "kubernetes/merge.sh",
+        &[],
+        &[("SHARDS", "6"), ("STATES", &states), ("REPORTS", "never")],
+    );
+    assert!(
+        !done && said.contains("5 states") && said.contains("expected 6"),
+        "{said}"
+    );
+    assert!(!env.path("never").exists());
+}

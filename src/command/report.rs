@@ -126,13 +126,14 @@ fn run_incremental<'d>(
     // file) is removed. The directory is made private before anything is written in it.
     inc::make_private_dir(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let lock = crate::output::OutputLock::acquire(&dir.join(inc::STATE_FILE), common.quiet)?;
-    let old = match inc::load(dir, &header) {
-        Ok(index) => index.unwrap_or_default(),
+    let (old, kept) = match inc::load(dir, &header) {
+        Ok(Some(index)) => (index, true),
+        Ok(None) => (Index::default(), false),
         Err(line) => {
             if !common.quiet {
                 eprintln!("logwarden: {line}; ignoring it, the state is rebuilt");
             }
-            Index::default()
+            (Index::default(), false)
         }
     };
     // One file scanned alone, into the body of a one-file state.
@@ -235,23 +236,32 @@ fn run_incremental<'d>(
             body,
         });
     }
-    // The per-file states, merged in input order.
+    // The per-file states, decoded in parallel a few at a time (so only those few are held
+    // decoded at once) and merged in input order.
     let mut acc = plan.fresh(&req.by, pii_ctx);
     let mut summary = ScanSummary::default();
-    for (i, e) in entries.iter().enumerate() {
-        let body = decode_body(&e.name, &e.body, &plan.loading(i, 0)?)?;
-        let mut scan_part = body.scan;
-        scan_part.files = vec![e.name.clone()];
-        acc.merge(loaded(
-            body.sli,
-            body.daily,
-            body.pii,
-            body.slo,
-            body.cost,
-            body.review,
-            pii_ctx,
-        ));
-        summary.append(scan_part);
+    let batch = rayon::current_num_threads().max(1) * 2;
+    for (b, group) in entries.chunks(batch).enumerate() {
+        use rayon::prelude::*;
+        let bodies = group
+            .par_iter()
+            .enumerate()
+            .map(|(j, e)| decode_body(&e.name, &e.body, &plan.loading(b * batch + j, 0)?))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for (e, body) in group.iter().zip(bodies) {
+            let mut scan_part = body.scan;
+            scan_part.files = vec![e.name.clone()];
+            acc.merge(loaded(
+                body.sli,
+                body.daily,
+                body.pii,
+                body.slo,
+                body.cost,
+                body.review,
+                pii_ctx,
+            ));
+            summary.append(scan_part);
+        }
     }
     summary.scans = 1;
     summary.elapsed = started.elapsed();
@@ -271,7 +281,15 @@ fn run_incremental<'d>(
             .filter(|e| e.id.size > 0 || e.id.ino > 0)
             .collect(),
     };
-    inc::save(dir, &header, &index)?;
+    // A run that found every file as it was, where it was, leaves the state as it is.
+    let unchanged = kept
+        && index.files.len() == old.files.len()
+        && index.files.iter().zip(&old.files).all(|(a, b)| {
+            (&a.name, a.compressed, &a.id, &a.body) == (&b.name, b.compressed, &b.id, &b.body)
+        });
+    if !unchanged {
+        inc::save(dir, &header, &index)?;
+    }
     drop(lock);
     Ok(outcome)
 }

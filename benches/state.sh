@@ -13,6 +13,8 @@ DAYS=${2:-35}
 mkdir -p "$DATA"
 cd "$DATA"
 secs() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N); awk "BEGIN{printf \"%.2f\", $e - $s}"; }
+# Wall, user and system seconds of a command.
+times3() { local TIMEFORMAT='%R s wall, %U s user, %S s system'; { time "$@" > /dev/null 2>&1; } 2>&1; }
 
 # One generated history, cut into daily files (by line count) of which the last is "tonight's".
 total=$((PER_DAY * (DAYS + 1)))
@@ -36,6 +38,8 @@ for f in full/*; do
   cmp -s "$f" "inc/$n" || same="DIFFERENT ($n)"
 done
 echo "- $DAYS + 1 daily files, $(awk "BEGIN{printf \"%.2f\", $bytes / 1e9}") GB: full scan ${t_full} s, nightly \`report --state\` ${t_inc} s ($(awk "BEGIN{printf \"1/%.0f\", $t_full / $t_inc}")); outputs $same"
+# The fixed cost: the same night again with nothing new (every file reused, state kept).
+echo "- nightly run with nothing new (the fixed cost): $(times3 "$BIN" report days -o inc -q --state st)"
 requests=$(python3 -c "import json;print(json.load(open('full/summary.json'))['scan']['records'])")
 state=$(stat -c %s st/report.state)
 echo "- state: $(awk "BEGIN{printf \"%.1f\", $state / 1e6}") MB for $requests requests = $(awk "BEGIN{printf \"%.1f\", $state / $requests}") bytes per request ($(awk "BEGIN{printf \"%.0f\", $state / $requests}") MB per million)"

@@ -121,13 +121,19 @@ fn run_incremental<'d>(
     let sources = &found.sources;
     let started = std::time::Instant::now();
     let header = header(req)?;
-    let old = match inc::load(dir, &header) {
-        Ok(index) => index.unwrap_or_default(),
+    // The state's lock, held for the whole run: runs on one state take turns, and what a
+    // killed run left in the state's work area (its appended bytes, its unfinished state
+    // file) is removed. The directory is made private before anything is written in it.
+    inc::make_private_dir(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let lock = crate::output::OutputLock::acquire(&dir.join(inc::STATE_FILE), common.quiet)?;
+    let (old, kept) = match inc::load(dir, &header) {
+        Ok(Some(index)) => (index, true),
+        Ok(None) => (Index::default(), false),
         Err(line) => {
             if !common.quiet {
                 eprintln!("logwarden: {line}; ignoring it, the state is rebuilt");
             }
-            Index::default()
+            (Index::default(), false)
         }
     };
     // One file scanned alone, into the body of a one-file state.
@@ -201,7 +207,7 @@ fn run_incremental<'d>(
                 .filter(|e| !e.compressed)
                 .find(|e| inc::grew_from(path, &id, &e.id).unwrap_or(false))
             {
-                let body = resume(req, plan, pii_ctx, source, e, &id, &scan_one)?;
+                let body = resume(req, plan, pii_ctx, &lock, source, e, &id, &scan_one)?;
                 id.newlines =
                     e.id.newlines + inc::count_newlines(path, e.id.len).map_err(name_err)?;
                 scanned += id.len - e.id.len;
@@ -230,23 +236,32 @@ fn run_incremental<'d>(
             body,
         });
     }
-    // The per-file states, merged in input order.
+    // The per-file states, decoded in parallel a few at a time (so only those few are held
+    // decoded at once) and merged in input order.
     let mut acc = plan.fresh(&req.by, pii_ctx);
     let mut summary = ScanSummary::default();
-    for (i, e) in entries.iter().enumerate() {
-        let body = decode_body(&e.name, &e.body, &plan.loading(i, 0)?)?;
-        let mut scan_part = body.scan;
-        scan_part.files = vec![e.name.clone()];
-        acc.merge(loaded(
-            body.sli,
-            body.daily,
-            body.pii,
-            body.slo,
-            body.cost,
-            body.review,
-            pii_ctx,
-        ));
-        summary.append(scan_part);
+    let batch = rayon::current_num_threads().max(1) * 2;
+    for (b, group) in entries.chunks(batch).enumerate() {
+        use rayon::prelude::*;
+        let bodies = group
+            .par_iter()
+            .enumerate()
+            .map(|(j, e)| decode_body(&e.name, &e.body, &plan.loading(b * batch + j, 0)?))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for (e, body) in group.iter().zip(bodies) {
+            let mut scan_part = body.scan;
+            scan_part.files = vec![e.name.clone()];
+            acc.merge(loaded(
+                body.sli,
+                body.daily,
+                body.pii,
+                body.slo,
+                body.cost,
+                body.review,
+                pii_ctx,
+            ));
+            summary.append(scan_part);
+        }
     }
     summary.scans = 1;
     summary.elapsed = started.elapsed();
@@ -266,16 +281,27 @@ fn run_incremental<'d>(
             .filter(|e| e.id.size > 0 || e.id.ino > 0)
             .collect(),
     };
-    inc::save(dir, &header, &index)?;
+    // A run that found every file as it was, where it was, leaves the state as it is.
+    let unchanged = kept
+        && index.files.len() == old.files.len()
+        && index.files.iter().zip(&old.files).all(|(a, b)| {
+            (&a.name, a.compressed, &a.id, &a.body) == (&b.name, b.compressed, &b.id, &b.body)
+        });
+    if !unchanged {
+        inc::save(dir, &header, &index)?;
+    }
+    drop(lock);
     Ok(outcome)
 }
 
 /// The state of a file that grew: its old state, then a scan of the bytes after its old end
 /// (read with the file's format, its lines numbered on from the old ones).
+#[allow(clippy::too_many_arguments)]
 fn resume<'d>(
     req: &ReportRequest,
     plan: &Plan,
     pii_ctx: &'d PiiContext<'d>,
+    lock: &crate::output::OutputLock,
     source: &crate::input::Source,
     old: &crate::state::incremental::FileEntry,
     now: &crate::state::incremental::Identity,
@@ -284,10 +310,10 @@ fn resume<'d>(
     use std::io::{Read, Seek, SeekFrom};
     let path = source.path.as_deref().context("a plain file")?;
     let base = decode_body(&source.name, &old.body, &plan.loading(0, 0)?)?;
-    // The appended bytes, copied to a private temporary file and scanned as the same file.
-    let dir = req.state.as_deref().context("--state")?;
-    std::fs::create_dir_all(dir)?;
-    let tmp = tempfile_in(dir)?;
+    // The appended bytes, copied to a temporary file in the state's work area (inside the
+    // private state directory; a killed run's copy is removed by the next run's lock) and
+    // scanned as the same file.
+    let tmp = TempPath(lock.fresh_path(crate::output::lock::Kind::Tmp));
     {
         let mut f = std::fs::File::open(path)?;
         f.seek(SeekFrom::Start(old.id.len))?;
@@ -335,12 +361,6 @@ impl Drop for TempPath {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
-}
-
-fn tempfile_in(dir: &std::path::Path) -> anyhow::Result<TempPath> {
-    Ok(TempPath(
-        dir.join(format!(".appended-{}.tmp", std::process::id())),
-    ))
 }
 
 /// The body of a state (no header) of an accumulator.

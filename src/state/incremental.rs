@@ -47,7 +47,44 @@ pub struct FileEntry {
     pub name: String,
     pub compressed: bool,
     pub id: Identity,
+    #[serde(with = "byte_string")]
     pub body: Vec<u8>,
+}
+
+/// A `Vec<u8>` as one byte string: in postcard its length then its bytes, the same wire form
+/// as a sequence of `u8` (so states written either way read alike), but copied in one piece
+/// instead of byte by byte (the bodies are most of a state's bytes).
+mod byte_string {
+    use serde::de::{Error, SeqAccess, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(v)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        struct Bytes;
+        impl<'de> Visitor<'de> for Bytes {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a byte string")
+            }
+            fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+            fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                Ok(v)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some(b) = seq.next_element()? {
+                    out.push(b);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_byte_buf(Bytes)
+    }
 }
 
 /// The state of `--state DIR`.
@@ -216,15 +253,27 @@ pub fn load(dir: &Path, want: &Header) -> Result<Option<Index>, String> {
         .map_err(|e| format!("{name}: the state is damaged: {e}"))
 }
 
+/// Creates `dir` (and its parents) if needed, mode 0700 from its creation on, and sets an
+/// existing one to 0700: folded states hold masked findings and review excerpts, and the
+/// state's work area holds the appended bytes of the logs while they are scanned.
+pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
 /// Writes `DIR/report.state` atomically (a temporary file renamed over it), `DIR` mode 0700.
 pub fn save(dir: &Path, header: &Header, index: &Index) -> anyhow::Result<()> {
     use std::io::Write;
-    std::fs::create_dir_all(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
+    make_private_dir(dir)?;
     debug_assert_eq!(header.format, FORMAT_VERSION);
     let mut bytes = MAGIC.to_vec();
     bytes = postcard::to_extend(header, bytes)?;
@@ -233,4 +282,61 @@ pub fn save(dir: &Path, header: &Header, index: &Index) -> anyhow::Result<()> {
     f.write_all(&bytes)?;
     f.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(body: Vec<u8>) -> FileEntry {
+        FileEntry {
+            name: "a.jsonl".into(),
+            compressed: false,
+            id: Identity {
+                dev: 1,
+                ino: 2,
+                size: 3,
+                mtime_ns: -4,
+                len: 3,
+                head: [5; 32],
+                tail: [6; 32],
+                newlines: 7,
+                complete: true,
+            },
+            body,
+        }
+    }
+
+    /// The body as a byte string has the wire form of a sequence of `u8`: states written
+    /// before read alike, and round trips are exact.
+    #[test]
+    fn bodies_are_byte_strings_with_the_sequence_wire_form() {
+        #[derive(Serialize)]
+        struct AsSequence<'a> {
+            name: &'a str,
+            compressed: bool,
+            id: &'a Identity,
+            body: &'a Vec<u8>,
+        }
+        for body in [
+            vec![],
+            vec![0u8, 255, 10],
+            (0..=255u8).cycle().take(70_000).collect(),
+        ] {
+            let e = entry(body);
+            let bytes = postcard::to_stdvec(&e).unwrap();
+            let seq = AsSequence {
+                name: &e.name,
+                compressed: e.compressed,
+                id: &e.id,
+                body: &e.body,
+            };
+            assert_eq!(bytes, postcard::to_stdvec(&seq).unwrap());
+            let back: FileEntry = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back.body, e.body);
+            assert_eq!(back.id, e.id);
+            // Cut short: an error, never a panic.
+            assert!(postcard::from_bytes::<FileEntry>(&bytes[..bytes.len() - 1]).is_err());
+        }
+    }
 }

@@ -470,3 +470,261 @@ fn a_state_is_kept_per_baseline() {
     assert_eq!(run("first/pii_findings.csv", "r3"), (0, 0));
     assert_eq!(run("first/pii_findings.csv", "r4"), (0, 1));
 }
+
+/// The lines `range` of `lines`, each ended by a newline.
+fn joined(lines: &[Vec<u8>], range: std::ops::Range<usize>) -> Vec<u8> {
+    let mut b = Vec::new();
+    for l in &lines[range] {
+        b.extend_from_slice(l);
+        b.push(b'\n');
+    }
+    b
+}
+
+fn gzipped(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+/// One `report --state st` and one full scan of `logs`: the same files, the same headline;
+/// returns the `incremental` block.
+fn incremental_equals_full(env: &Env, what: &str) -> serde_json::Value {
+    ok(env, &["report", "logs", "-o", "inc", "-q", "--state", "st"]);
+    ok(env, &["report", "logs", "-o", "full", "-q"]);
+    assert_eq!(outputs(env, "inc"), outputs(env, "full"), "{what}");
+    let s: serde_json::Value = serde_json::from_str(&env.read("inc/summary.json")).unwrap();
+    let f: serde_json::Value = serde_json::from_str(&env.read("full/summary.json")).unwrap();
+    assert_eq!(s["headline"], f["headline"], "{what}");
+    assert_eq!(s["scan"]["records"], f["scan"]["records"], "{what}");
+    assert_eq!(s["scan"]["per_file"], f["scan"]["per_file"], "{what}");
+    s["incremental"].clone()
+}
+
+fn handled(inc: &serde_json::Value) -> [u64; 3] {
+    [
+        inc["files_reused"].as_u64().unwrap(),
+        inc["files_resumed"].as_u64().unwrap(),
+        inc["files_rescanned"].as_u64().unwrap(),
+    ]
+}
+
+/// logrotate's ways, night after night: `requests.jsonl` renamed to `requests.jsonl.1` and a
+/// new `requests.jsonl` started; the next night `.1` compressed to `requests.jsonl.2.gz`
+/// (`delaycompress`); then `copytruncate` (a dated copy, the live file emptied and written
+/// again). Every night equals a fresh full scan: a rotated file is recognised by its content
+/// and counted once, never twice and never lost.
+#[test]
+fn logrotate_rotations_are_recognised_and_counted_once() {
+    let env = Env::new();
+    let lines = generated_lines(&env, "3000");
+    let day = |r: std::ops::Range<usize>| joined(&lines, r);
+    env.write("logs/requests.jsonl", day(0..800));
+    assert_eq!(handled(&incremental_equals_full(&env, "first")), [0, 0, 1]);
+    // The live file grows during the day.
+    env.write("logs/requests.jsonl", day(0..1000));
+    assert_eq!(handled(&incremental_equals_full(&env, "grown")), [0, 1, 0]);
+    // Night 1: rename, new live file.
+    let (live, one) = (
+        env.path("logs/requests.jsonl"),
+        env.path("logs/requests.jsonl.1"),
+    );
+    std::fs::rename(&live, &one).unwrap();
+    env.write("logs/requests.jsonl", day(1000..1500));
+    let inc = incremental_equals_full(&env, "renamed to .1");
+    assert_eq!(handled(&inc), [1, 0, 1], "{inc}");
+    let size_one = std::fs::metadata(&one).unwrap().len();
+    assert_eq!(inc["bytes_skipped"], size_one, "{inc}");
+    // Night 2: .1 compressed to .2.gz, the live file renamed to .1, a new live file.
+    env.write("logs/requests.jsonl.2.gz", gzipped(&day(0..1000)));
+    std::fs::rename(&live, &one).unwrap();
+    env.write("logs/requests.jsonl", day(1500..2000));
+    let inc = incremental_equals_full(&env, "compressed to .2.gz");
+    assert_eq!(handled(&inc), [2, 0, 1], "{inc}");
+    // The same again: nothing new is read, not even the compressed file.
+    let inc = incremental_equals_full(&env, "unchanged");
+    assert_eq!(handled(&inc), [3, 0, 0], "{inc}");
+    assert_eq!(inc["bytes_scanned"], 0, "{inc}");
+    // Night 3, copytruncate: a dated copy of the live file, which is emptied, then written.
+    std::fs::copy(&live, env.path("logs/requests.jsonl-20261124")).unwrap();
+    std::fs::write(&live, b"").unwrap();
+    let inc = incremental_equals_full(&env, "copied and truncated");
+    assert_eq!(handled(&inc).iter().sum::<u64>(), 4, "{inc}");
+    env.write("logs/requests.jsonl", day(2000..2100));
+    let inc = incremental_equals_full(&env, "written again");
+    assert_eq!(handled(&inc).iter().sum::<u64>(), 4, "{inc}");
+    // Old rotations deleted: they drop out.
+    std::fs::remove_file(env.path("logs/requests.jsonl.2.gz")).unwrap();
+    std::fs::remove_file(&one).unwrap();
+    let inc = incremental_equals_full(&env, "rotations deleted");
+    assert_eq!(handled(&inc), [2, 0, 0], "{inc}");
+}
+
+/// `report --state DIR` killed with SIGKILL at a spread of moments of its run (from at once to
+/// past its end): the next run accepts the state or rebuilds it (one stderr line), writes what a
+/// fresh full scan writes (so nothing is counted twice or lost), leaves nothing of the killed
+/// run in the state directory, and the directory is mode 0700 throughout.
+#[cfg(unix)]
+#[test]
+fn a_run_killed_at_any_moment_leaves_a_usable_state() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::{Command, Stdio};
+    let env = Env::new();
+    let lines = generated_lines(&env, "2400");
+    // Two inputs the runs alternate between: going to `b` resumes a grown file and scans a new
+    // compressed one; going back to `a` rescans the cut file and drops the compressed one.
+    let write = |variant: usize| {
+        let _ = std::fs::remove_dir_all(env.path("logs"));
+        env.write("logs/a.jsonl", joined(&lines, 0..900));
+        if variant == 0 {
+            env.write("logs/b.jsonl", joined(&lines, 900..1400));
+        } else {
+            env.write("logs/b.jsonl", joined(&lines, 900..1900));
+            env.write(
+                "logs/c.jsonl.gz",
+                gzipped(&joined(&lines, 1900..lines.len())),
+            );
+        }
+    };
+    let mut full = Vec::new();
+    for variant in 0..2 {
+        write(variant);
+        ok(&env, &["report", "logs", "-o", "full", "-q"]);
+        full.push(outputs(&env, "full"));
+    }
+    let private = |what: &str| {
+        if let Ok(m) = std::fs::metadata(env.path("st")) {
+            assert_eq!(m.permissions().mode() & 0o777, 0o700, "{what}");
+        }
+    };
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_logwarden"))
+            .args(["report", "logs", "-o", "inc", "--state", "st"])
+            .current_dir(env.dir.path())
+            .env_remove("LOGWARDEN_CONFIG")
+            .env_remove("LOGWARDEN_PII_KEY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // The length of one incremental run that has work to do (from `a` to `b`), for the spread
+    // of kill moments; nothing is asserted about it.
+    write(0);
+    ok(
+        &env,
+        &["report", "logs", "-o", "inc", "-q", "--state", "st"],
+    );
+    write(1);
+    let started = std::time::Instant::now();
+    ok(
+        &env,
+        &["report", "logs", "-o", "inc", "-q", "--state", "st"],
+    );
+    let length = started.elapsed();
+    let mut variant = 1;
+    for (round, tenths) in [0u32, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 0]
+        .iter()
+        .enumerate()
+    {
+        if round % 5 == 4 {
+            // Now and then the state directory is new, so the kill may come while it is made.
+            std::fs::remove_dir_all(env.path("st")).unwrap();
+        }
+        variant = 1 - variant;
+        write(variant);
+        let mut child = run();
+        std::thread::sleep(length * *tenths / 10);
+        let _ = child.kill();
+        let _ = child.wait();
+        private(&format!("round {round}, after the kill"));
+        // The next run accepts the state, or says in one line that it rebuilds it.
+        let r = env.run(&["report", "logs", "-o", "inc", "--state", "st"]);
+        assert_eq!(r.code, 0, "round {round}: {}", r.stderr);
+        let notes: Vec<&str> = r
+            .stderr
+            .lines()
+            .filter(|l| l.contains("report.state"))
+            .collect();
+        assert!(
+            notes.is_empty() || (notes.len() == 1 && notes[0].contains("the state is rebuilt")),
+            "round {round}: {}",
+            r.stderr
+        );
+        assert_eq!(outputs(&env, "inc"), full[variant], "round {round}");
+        private(&format!("round {round}, after the next run"));
+        let mut left: Vec<String> = std::fs::read_dir(env.path("st"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["report.state"], "round {round}");
+        // And the state it wrote is whole: one more run reuses every file.
+        if round % 3 == 0 {
+            let inc = incremental_equals_full(&env, &format!("round {round}, again"));
+            assert_eq!(
+                handled(&inc),
+                [2 + variant as u64, 0, 0],
+                "round {round}: {inc}"
+            );
+        }
+    }
+}
+
+/// The Kubernetes and AWS Batch recipes of `examples/`, run locally as their pods and array
+/// children would run them (the same scripts, the index in the same variable): the merged
+/// report equals one run over all the shards; a merge missing a shard's state refuses to run.
+#[cfg(unix)]
+#[test]
+fn the_kubernetes_and_batch_recipes_merge_to_one_run() {
+    let env = Env::new();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let run = |script: &str, args: &[&str], vars: &[(&str, &str)]| {
+        let out = std::process::Command::new("bash")
+            .arg(examples.join(script))
+            .args(args)
+            .envs(vars.iter().copied())
+            .env("LOGWARDEN", env!("CARGO_BIN_EXE_logwarden"))
+            .env_remove("LOGWARDEN_CONFIG")
+            .env_remove("LOGWARDEN_PII_KEY")
+            .current_dir(env.dir.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (done, said) = run("make-shards.sh", &["data", "5", "2500"], &[]);
+    assert!(done, "{said}");
+    let (done, said) = run("kubernetes/run-locally.sh", &["data"], &[]);
+    assert!(done, "{said}");
+    assert!(
+        said.contains("5 shards") && said.contains("merged report equals one run"),
+        "{said}"
+    );
+    let (done, said) = run(
+        "aws-batch/run-locally.sh",
+        &["data"],
+        &[("REPORT_OPTS", "--by hour,version")],
+    );
+    assert!(done, "{said}");
+    assert!(
+        said.contains("5 shards") && said.contains("merged report equals one run"),
+        "{said}"
+    );
+    let states = env.path("data/states").display().to_string();
+    let (done, said) = run(
+        "kubernetes/merge.sh",
+        &[],
+        &[("SHARDS", "6"), ("STATES", &states), ("REPORTS", "never")],
+    );
+    assert!(
+        !done && said.contains("5 states") && said.contains("expected 6"),
+        "{said}"
+    );
+    assert!(!env.path("never").exists());
+}

@@ -792,18 +792,7 @@ fn overview(
             })
             .unwrap_or_default(),
         data_range: r.review.data_from.zip(r.review.data_to),
-        generated: format!(
-            "{} by logwarden {}",
-            summary["generated_at"]
-                .as_str()
-                .map(|t| format!(
-                    "{} {} UTC",
-                    &t[..10.min(t.len())],
-                    t.get(11..16).unwrap_or("")
-                ))
-                .unwrap_or_default(),
-            env!("CARGO_PKG_VERSION")
-        ),
+        generated: format!("logwarden {}", env!("CARGO_PKG_VERSION")),
     }
 }
 

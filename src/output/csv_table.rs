@@ -144,10 +144,7 @@ impl Table {
     }
 
     /// A table with one row per item of `items`, each column read by its definition.
-    pub fn build<'a, 'b, T: 'b>(
-        defs: &[Def<'a, T>],
-        items: impl IntoIterator<Item = &'b T>,
-    ) -> Table {
+    pub fn build<'b, T: 'b>(defs: &[Def<'_, T>], items: impl IntoIterator<Item = &'b T>) -> Table {
         let mut t = Table::typed(defs.iter().map(|d| Column {
             name: d.name.to_string(),
             kind: d.kind,

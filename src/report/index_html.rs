@@ -40,7 +40,9 @@ pub struct Overview {
     pub inputs: Vec<String>,
     /// First and last timestamp of the data (µs), when any record had one.
     pub data_range: Option<(i64, i64)>,
-    /// When the report was made (RFC 3339) and by which version.
+    /// Which version made the page. The time it was made is in `summary.json`
+    /// (`generated_at`), not here: the same input gives the same page, byte for byte,
+    /// however it was sharded or merged.
     pub generated: String,
 }
 
@@ -53,7 +55,7 @@ const ALERTS_SHOWN: usize = 25;
 /// Inputs listed by name under the title before the rest are counted.
 const INPUTS_SHOWN: usize = 3;
 
-/// The line under the title: what was read, which time it covers, and when the page was made.
+/// The line under the title: what was read, which time it covers, and what made the page.
 fn provenance(o: &Overview) -> String {
     let mut parts = Vec::new();
     if !o.inputs.is_empty() {
@@ -84,7 +86,10 @@ fn provenance(o: &Overview) -> String {
         ));
     }
     if !o.generated.is_empty() {
-        parts.push(format!("<b>Generated</b> {}", esc(&o.generated)));
+        parts.push(format!(
+            "<b>Made by</b> {} (time in summary.json)",
+            esc(&o.generated)
+        ));
     }
     parts.join(" · ")
 }

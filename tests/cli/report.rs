@@ -246,7 +246,7 @@ fn the_overview_page_names_input_objective_value_and_threshold() {
     let run = env.run(&["report", "logs.jsonl", "-o", "out", "-q"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let index = env.read("out/index.html");
-    // Under the title: the input, the data's first and last minute, and when it was made.
+    // Under the title: the input and the data's first and last minute.
     let meta = &index[index.find("id=\"provenance\"").expect("provenance line")..];
     let meta = &meta[..meta.find("</p>").unwrap()];
     assert!(
@@ -258,8 +258,10 @@ fn the_overview_page_names_input_objective_value_and_threshold() {
         meta.contains(" to 2026-11-22 2") && meta.contains(" UTC (28 days)"),
         "{meta}"
     );
+    // The version that made it; the time is in summary.json, so the page stays the same
+    // bytes for the same input.
     assert!(
-        meta.contains("<b>Generated</b> 20") && meta.contains(" UTC by logwarden "),
+        meta.contains("<b>Made by</b> logwarden ") && meta.contains("(time in summary.json)"),
         "{meta}"
     );
     // The success-rate card has one decimal and a unit: "98.8 %", not "98.800 %".
@@ -292,9 +294,10 @@ fn the_overview_page_names_input_objective_value_and_threshold() {
         .collect();
     assert!(!pages.is_empty(), "the planted incidents page");
     for a in pages {
+        // Since when, how urgent and what broke start the row.
         let what = format!(
-            "<td>burn rate of {} · {} · {}</td>",
-            a["slo"], a["scope"], a["window"]
+            "<tr><td>{}</td><td>P1</td><td>burn rate of {} · {} · {}</td>",
+            a["bucket"], a["slo"], a["scope"], a["window"]
         );
         let row = &index[index.find(&what).unwrap_or_else(|| panic!("{what}"))..];
         let row = &row[..row.find("</tr>").unwrap()];

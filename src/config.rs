@@ -70,8 +70,10 @@ pub struct Alerts {
 impl Default for Alerts {
     fn default() -> Self {
         Alerts {
-            success_rate_below: 0.99,
-            p95_ms_above: 5000.0,
+            // The same bars as the default objectives, so a threshold alert and a burn-rate
+            // alert judge a bucket alike (see `analysis::slo::config::DEFAULT_*`).
+            success_rate_below: crate::analysis::slo::config::DEFAULT_AVAILABILITY,
+            p95_ms_above: crate::analysis::slo::config::DEFAULT_LATENCY_MS,
             daily_cost_usd: None,
             monthly_budget_usd: None,
             min_requests: 20,

@@ -159,10 +159,7 @@ pub fn cost_table(report: &CostReport) -> Table {
         ]
         .map(String::from),
     );
-    let mut t = Table {
-        columns: cols,
-        rows: Vec::with_capacity(report.table.len()),
-    };
+    let mut t = Table::new(cols);
     for r in cost_rows(report) {
         let mut row = vec![report.spec.bucket.label(r.key.bucket).to_string()];
         row.extend(r.key.dims.iter().map(|d| d.clone().unwrap_or_default()));

@@ -648,7 +648,7 @@ fn what_broke(a: &crate::analysis::alert::Alert) -> String {
 fn how_badly(a: &crate::analysis::alert::Alert) -> String {
     let fmt = |v: f64| -> String {
         match a.metric {
-            "success_rate" | "negative_feedback_rate" => format!("{:.2} %", v * 100.0),
+            "success_rate" | "negative_feedback_rate" => crate::report::fmt_percent(Some(v)),
             "p95_ms" => format!("{} ms", crate::skip::thousands(v.max(0.0).round() as u64)),
             "cost_usd" | "cost_per_request" => {
                 if v.abs() >= 100.0 {
@@ -692,7 +692,9 @@ fn overview(
 ) -> Overview {
     let day =
         |k: &crate::analysis::group::GroupKey| r.daily.spec.bucket.label(k.bucket).to_string();
+    use crate::report::{fmt_count, plural};
     let h = &summary["headline"];
+    let count = |v: &serde_json::Value| fmt_count(v.as_u64().unwrap_or(0));
     let anomalies = alerts.alerts.iter().filter(|a| a.source == Source::Cost);
     let anomaly_count = anomalies.clone().count();
     let anomaly_days: Vec<String> = anomalies
@@ -725,11 +727,7 @@ fn overview(
                     .take(60)
                     .collect::<String>(),
                 c.size as f64,
-                // New and growing problems stand out in orange.
-                match c.status.name() {
-                    "recurring" => crate::report::svg::PALETTE[0].to_string(),
-                    _ => crate::report::svg::PALETTE[1].to_string(),
-                },
+                c.status.name().to_string(),
             )
         })
         .collect();
@@ -737,35 +735,45 @@ fn overview(
         cards: vec![
             (
                 "Requests".into(),
-                h["requests"].to_string(),
+                count(&h["requests"]),
                 format!("{} days", h["days"]),
             ),
             (
                 "Success rate".into(),
-                format!("{:.3} %", h["success_rate"].as_f64().unwrap_or(0.0) * 100.0),
-                format!("{} 5xx", h["errors_5xx"]),
+                crate::report::fmt_percent(h["success_rate"].as_f64()),
+                format!("{} 5xx", count(&h["errors_5xx"])),
             ),
             (
                 "Cost".into(),
                 format!("${:.2}", h["cost_usd"].as_f64().unwrap_or(0.0)),
-                format!("{anomaly_count} anomalies"),
+                match anomaly_count {
+                    1 => "1 anomaly".to_string(),
+                    n => format!("{} anomalies", fmt_count(n as u64)),
+                },
             ),
             (
                 "Alerts".into(),
-                alerts.len().to_string(),
-                format!("{} SLOs missed", h["slos_missed"]),
+                fmt_count(alerts.len() as u64),
+                format!(
+                    "{} missed",
+                    plural(h["slos_missed"].as_u64().unwrap_or(0), "SLO")
+                ),
             ),
             (
                 "PII findings".into(),
-                r.pii.count().to_string(),
+                fmt_count(r.pii.count()),
                 match r.pii.suppressed {
-                    0 => format!("in {} lines", r.pii.records_affected()),
-                    s => format!("in {} lines, {s} accepted", r.pii.records_affected()),
+                    0 => format!("in {} lines", fmt_count(r.pii.records_affected())),
+                    s => format!(
+                        "in {} lines, {} accepted",
+                        fmt_count(r.pii.records_affected()),
+                        fmt_count(s)
+                    ),
                 },
             ),
             (
                 "Failure cases".into(),
-                r.review.cases.len().to_string(),
+                fmt_count(r.review.cases.len() as u64),
                 format!(
                     "{} clusters, {}",
                     r.review.current_clusters().count(),
@@ -795,6 +803,16 @@ fn overview(
         files: files.iter().map(|f| f.to_string()).collect(),
         input_note: String::new(),
         input_clean: true,
+        inputs: summary["inputs"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        data_range: r.review.data_from.zip(r.review.data_to),
+        generated: format!("logwarden {}", env!("CARGO_PKG_VERSION")),
     }
 }
 

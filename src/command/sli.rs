@@ -45,10 +45,7 @@ pub fn sli_table(report: &SliReport) -> Table {
         ]
         .map(String::from),
     );
-    let mut t = Table {
-        columns: cols,
-        rows: Vec::with_capacity(report.rows.len()),
-    };
+    let mut t = Table::new(cols);
     for (key, v) in &report.rows {
         let mut row = vec![report.spec.bucket.label(key.bucket).to_string()];
         row.extend(key.dims.iter().map(|d| d.clone().unwrap_or_default()));

@@ -1,35 +1,284 @@
-//! A plain table of already-formatted cells and its CSV rendering, plus the number formats the
-//! contract asks for: plain decimals, no thousands separators, no exponent.
+//! The one table model: typed columns and cells, defined once and written by exporters (CSV
+//! here; Markdown and HTML in `report::markup`), plus the number formats the contract asks
+//! for: plain decimals, no thousands separators, no exponent.
 
-/// A header and rows of cells.
+/// What a column holds. CSV always writes the plain value; an exporter for people formats by
+/// kind (thousands separators, percentages, units) and right-aligns the numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text, written as it is (escaped by each markup).
+    Text,
+    /// A count.
+    Integer,
+    /// A plain number.
+    Float,
+    /// A fraction of 1 (`0.25`), shown to people as a percentage (`25.0%`).
+    Percent,
+    /// US dollars.
+    Money,
+    /// Milliseconds.
+    Ms,
+}
+
+impl Kind {
+    /// True for the kinds whose values are numbers (right-aligned on pages).
+    pub fn is_numeric(self) -> bool {
+        self != Kind::Text
+    }
+}
+
+/// One value of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// No value: an empty CSV field, a blank cell.
+    Empty,
+    Text(String),
+    Int(i64),
+    Float(f64),
+    /// Text that pages may link to `href` (an in-page anchor such as `#owner-ml`); CSV and
+    /// Markdown write the text.
+    Link {
+        text: String,
+        href: String,
+    },
+    /// A change between two counts: CSV writes the difference, pages also its relative size
+    /// (`+12 (+12%)`).
+    Change {
+        current: u64,
+        previous: u64,
+    },
+    /// A change between two rates: CSV writes the difference (empty when either is unknown),
+    /// pages percentage points (`+0.40 pts`).
+    RateChange {
+        current: Option<f64>,
+        previous: Option<f64>,
+    },
+}
+
+impl Cell {
+    /// A float, or an empty cell when absent.
+    pub fn opt(x: Option<f64>) -> Cell {
+        x.map_or(Cell::Empty, Cell::Float)
+    }
+
+    /// A count.
+    pub fn count(n: u64) -> Cell {
+        Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
+    /// The plain text CSV holds: integers as they are, floats by [`fmt_f64`], changes as the
+    /// signed difference.
+    pub fn plain(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) | Cell::Link { text: s, .. } => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Float(x) => fmt_f64(*x),
+            Cell::Change { current, previous } => (*current as i64 - *previous as i64).to_string(),
+            Cell::RateChange { current, previous } => {
+                fmt_opt(current.zip(*previous).map(|(a, b)| a - b))
+            }
+        }
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+/// A column: its name (the CSV header) and what it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub kind: Kind,
+}
+
+/// One column of a table definition: its name, its kind and how to read its value from a row
+/// of type `T`. A table defined as a list of these pairs every header with its value by
+/// construction.
+pub struct Def<'a, T> {
+    pub name: &'a str,
+    pub kind: Kind,
+    pub get: Box<dyn Fn(&T) -> Cell + 'a>,
+}
+
+/// A column definition: `def("size", Kind::Integer, |c: &Cluster| Cell::count(c.size))`.
+pub fn def<'a, T>(name: &'a str, kind: Kind, get: impl Fn(&T) -> Cell + 'a) -> Def<'a, T> {
+    Def {
+        name,
+        kind,
+        get: Box::new(get),
+    }
+}
+
+/// A header of typed columns and rows of cells, each row as long as the header.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    columns: Vec<Column>,
+    rows: Vec<Vec<Cell>>,
 }
 
 impl Table {
+    /// A table of text columns, for tables whose cells are formatted by their writer.
     pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Table {
+        Table::typed(columns.into_iter().map(|name| Column {
+            name: name.into(),
+            kind: Kind::Text,
+        }))
+    }
+
+    /// A table of typed columns.
+    pub fn typed(columns: impl IntoIterator<Item = Column>) -> Table {
         Table {
-            columns: columns.into_iter().map(Into::into).collect(),
+            columns: columns.into_iter().collect(),
             rows: Vec::new(),
         }
     }
 
+    /// A table with one row per item of `items`, each column read by its definition.
+    pub fn build<'b, T: 'b>(defs: &[Def<'_, T>], items: impl IntoIterator<Item = &'b T>) -> Table {
+        let mut t = Table::typed(defs.iter().map(|d| Column {
+            name: d.name.to_string(),
+            kind: d.kind,
+        }));
+        for item in items {
+            t.rows.push(defs.iter().map(|d| (d.get)(item)).collect());
+        }
+        t
+    }
+
+    /// Appends a row of text cells.
+    ///
+    /// # Panics
+    /// When the row's length differs from the header's: a programming error that would
+    /// shift every later column.
     pub fn push(&mut self, row: Vec<String>) {
-        debug_assert_eq!(row.len(), self.columns.len());
+        self.push_cells(row.into_iter().map(Cell::Text).collect());
+    }
+
+    /// Appends a row of cells.
+    ///
+    /// # Panics
+    /// When the row's length differs from the header's.
+    pub fn push_cells(&mut self, row: Vec<Cell>) {
+        assert_eq!(
+            row.len(),
+            self.columns.len(),
+            "a table row must have one cell per column"
+        );
         self.rows.push(row);
+    }
+
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    pub fn rows(&self) -> &[Vec<Cell>] {
+        &self.rows
+    }
+
+    /// The index of the column named `name`.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// A view for people: the rows `keep` accepts, with the columns `picks` names (source
+    /// column, new title) in that order. The cells are the same values, so every rendering
+    /// of a table reads one definition.
+    ///
+    /// # Panics
+    /// When a pick names no column of this table.
+    pub fn view(&self, picks: &[(&str, &str)], keep: impl Fn(&RowRef<'_>) -> bool) -> Table {
+        let index: Vec<usize> = picks
+            .iter()
+            .map(|(name, _)| {
+                self.column(name)
+                    .unwrap_or_else(|| panic!("no column `{name}` to view"))
+            })
+            .collect();
+        let mut t = Table::typed(index.iter().zip(picks).map(|(&i, (_, title))| Column {
+            name: title.to_string(),
+            kind: self.columns[i].kind,
+        }));
+        for cells in &self.rows {
+            if keep(&RowRef { table: self, cells }) {
+                t.rows
+                    .push(index.iter().map(|&i| cells[i].clone()).collect());
+            }
+        }
+        t
+    }
+
+    /// The same table with the cells of column `name` replaced by `f` of them.
+    pub fn map_column(mut self, name: &str, f: impl Fn(&Cell) -> Cell) -> Table {
+        if let Some(i) = self.column(name) {
+            for r in &mut self.rows {
+                r[i] = f(&r[i]);
+            }
+        }
+        self
+    }
+
+    /// The same table with only its first `n` rows.
+    pub fn head(mut self, n: usize) -> Table {
+        self.rows.truncate(n);
+        self
     }
 
     /// RFC 4180 CSV with a header row and `\n` line ends.
     pub fn to_csv(&self) -> Vec<u8> {
+        Csv.export(self)
+    }
+}
+
+/// One row of a table, read by column name.
+pub struct RowRef<'t> {
+    table: &'t Table,
+    cells: &'t [Cell],
+}
+
+impl RowRef<'_> {
+    /// The cell of column `name` (empty when there is no such column).
+    pub fn get(&self, name: &str) -> &Cell {
+        self.table
+            .column(name)
+            .map_or(&Cell::Empty, |i| &self.cells[i])
+    }
+
+    /// The text of column `name` (empty unless it is a text cell).
+    pub fn text(&self, name: &str) -> &str {
+        match self.get(name) {
+            Cell::Text(s) | Cell::Link { text: s, .. } => s,
+            _ => "",
+        }
+    }
+}
+
+/// Writes a whole table in one format (after hyperfine's `export::Exporter`).
+pub trait Exporter {
+    fn export(&self, table: &Table) -> Vec<u8>;
+}
+
+/// RFC 4180 CSV of the plain values.
+pub struct Csv;
+
+impl Exporter for Csv {
+    fn export(&self, table: &Table) -> Vec<u8> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
         // Writing into a Vec cannot fail.
-        let _ = w.write_record(&self.columns);
-        for r in &self.rows {
-            let _ = w.write_record(r);
+        let _ = w.write_record(table.columns.iter().map(|c| &c.name));
+        for r in &table.rows {
+            let _ = w.write_record(r.iter().map(Cell::plain));
         }
         w.into_inner().unwrap_or_default()
     }
@@ -105,6 +354,56 @@ mod tests {
             proptest::prop_assert!((back - x).abs() <= x.abs() * 1e-11 + f64::MIN_POSITIVE);
             proptest::prop_assert_eq!(fmt_f64(back), text);
         }
+    }
+
+    #[test]
+    fn typed_tables_write_plain_csv() {
+        struct Row {
+            name: &'static str,
+            n: u64,
+            prev: u64,
+            rate: Option<f64>,
+        }
+        let defs = [
+            def("name", Kind::Text, |r: &Row| r.name.into()),
+            def("n", Kind::Integer, |r: &Row| Cell::count(r.n)),
+            def("change", Kind::Integer, |r: &Row| Cell::Change {
+                current: r.n,
+                previous: r.prev,
+            }),
+            def("rate", Kind::Percent, |r: &Row| Cell::opt(r.rate)),
+            def("rate_change", Kind::Percent, |r: &Row| Cell::RateChange {
+                current: r.rate,
+                previous: Some(0.1),
+            }),
+        ];
+        let rows = [
+            Row {
+                name: "a",
+                n: 3,
+                prev: 5,
+                rate: Some(0.1 + 0.2),
+            },
+            Row {
+                name: "b,c",
+                n: 0,
+                prev: 0,
+                rate: None,
+            },
+        ];
+        let t = Table::build(&defs, &rows);
+        assert_eq!(t.column("rate"), Some(3));
+        assert_eq!(t.columns()[1].kind, Kind::Integer);
+        assert_eq!(
+            String::from_utf8(t.to_csv()).unwrap(),
+            "name,n,change,rate,rate_change\na,3,-2,0.3,0.2\n\"b,c\",0,0,,\n"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "one cell per column")]
+    fn a_short_row_is_refused() {
+        Table::new(["a", "b"]).push(vec!["x".into()]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Output: tables rendered as CSV (RFC 4180, plain decimals), output folders replaced as a whole
+//! Output: one typed table model and its CSV (RFC 4180, plain decimals; Markdown and HTML in
+//! `report::markup`), output folders replaced as a whole
 //! (`folder`), and single files written under a unique temporary name and renamed into place,
 //! every output under an exclusive lock (`lock`).
 
@@ -7,7 +8,7 @@ pub mod folder;
 pub mod lock;
 pub mod sarif;
 
-pub use csv_table::{fmt_f64, fmt_opt, round_to, Table};
+pub use csv_table::{def, fmt_f64, fmt_opt, round_to, Cell, Column, Def, Exporter, Kind, Table};
 pub use folder::OutputFolder;
 pub use lock::OutputLock;
 

@@ -3,9 +3,11 @@
 //! its print-friendly stylesheet from [`page`], so every page looks alike.
 
 pub mod index_html;
+pub mod markup;
 pub mod page;
 pub mod review_html;
 pub mod review_md;
+pub mod review_tables;
 pub mod svg;
 
 /// Escapes text for HTML element content and attribute values.
@@ -37,6 +39,25 @@ pub fn fmt_pct(rate: Option<f64>) -> String {
         }
         _ => "–".into(),
     }
+}
+
+/// A fraction as a percentage for headline figures and alert rows: one decimal and a space
+/// (`98.0 %`), with a second or third decimal only where one would round a value that is not
+/// exactly 0 or 1 to `0.0 %` or `100.0 %` (`99.96 %`); `–` when unknown.
+pub fn fmt_percent(rate: Option<f64>) -> String {
+    let Some(r) = rate.filter(|r| r.is_finite()) else {
+        return "–".into();
+    };
+    let p = r * 100.0;
+    for decimals in 1..=3 {
+        let s = format!("{p:.decimals$}");
+        let shown: f64 = s.parse().unwrap_or(p);
+        let misleading = (shown == 100.0 && r < 1.0) || (shown == 0.0 && r > 0.0);
+        if !misleading || decimals == 3 {
+            return format!("{s} %");
+        }
+    }
+    unreachable!("the loop returns at 3 decimals")
 }
 
 /// `n` and a noun, plural unless `n` is 1: `1 record`, `1,204 records`.
@@ -99,6 +120,13 @@ mod tests {
         assert_eq!(fmt_pct(Some(0.032)), "3.2%");
         assert_eq!(fmt_pct(Some(0.0005)), "0.05%");
         assert_eq!(fmt_pct(None), "–");
+        assert_eq!(fmt_percent(Some(0.98)), "98.0 %");
+        assert_eq!(fmt_percent(Some(0.9996)), "99.96 %");
+        assert_eq!(fmt_percent(Some(0.99999)), "99.999 %");
+        assert_eq!(fmt_percent(Some(1.0)), "100.0 %");
+        assert_eq!(fmt_percent(Some(0.0004)), "0.04 %");
+        assert_eq!(fmt_percent(Some(0.0)), "0.0 %");
+        assert_eq!(fmt_percent(None), "–");
         assert_eq!(fmt_change(112, 100), "+12 (+12%)");
         assert_eq!(fmt_change(3, 6), "−3 (−50%)");
         assert_eq!(fmt_change(5, 0), "+5");

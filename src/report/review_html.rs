@@ -1,10 +1,12 @@
 //! `review.html`: the weekly failure review as one self-contained page — headline numbers,
 //! charts, owners, clusters, week over week and the cases to read first, all text masked.
 
+use super::markup::{to_text, Html};
+use super::review_tables::{owner_slug, owners_table, wow_sections};
 use super::svg::{self, Chart, Series};
-use super::{escape_html as esc, fmt_change, fmt_count, fmt_pct, fmt_rate_change, page, plural};
+use super::{escape_html as esc, fmt_change, fmt_count, fmt_pct, page, plural};
 use crate::analysis::review::counts::Tally;
-use crate::analysis::review::report::{ClusterSummary, ReviewReport, WowRow};
+use crate::analysis::review::report::{ClusterSummary, ReviewReport};
 use crate::analysis::review::{Case, Reasons};
 use crate::record::time::format_rfc3339;
 use std::fmt::Write;
@@ -215,6 +217,7 @@ fn charts(h: &mut String, r: &ReviewReport) {
         series,
         width: 560,
         height: 250,
+        y: svg::YAxis::FromZero,
     });
     // Periods without any request are gaps, not zeros.
     let t = |f: fn(&Tally) -> u64| {
@@ -243,6 +246,7 @@ fn charts(h: &mut String, r: &ReviewReport) {
         series: lines,
         width: 560,
         height: 250,
+        y: svg::YAxis::FromZero,
     });
     let _ = write!(
         h,
@@ -259,7 +263,7 @@ fn charts(h: &mut String, r: &ReviewReport) {
                 (
                     format!("{} · {} · {}", c.id, c.label, c.representative),
                     c.size as f64,
-                    status_color(c).to_string(),
+                    status_color(c.status.name()).to_string(),
                 )
             })
             .collect();
@@ -271,8 +275,10 @@ fn charts(h: &mut String, r: &ReviewReport) {
     }
 }
 
-fn status_color(c: &ClusterSummary) -> &'static str {
-    match c.status.name() {
+/// The colour of a cluster status (`new`, `growing`, `recurring`) in charts: the same as its
+/// badge, on this page and on `index.html`.
+pub fn status_color(status: &str) -> &'static str {
+    match status {
         "new" => "#4e79a7",
         "growing" => "#e15759",
         _ => "#8c7b70",
@@ -280,51 +286,12 @@ fn status_color(c: &ClusterSummary) -> &'static str {
 }
 
 fn owners(h: &mut String, r: &ReviewReport) {
-    h.push_str("<section><h2>Owners</h2><table><thead><tr><th>Owner</th><th>Categories</th><th class=\"n\">Cases</th><th class=\"n\">Share</th><th class=\"n\">Low confidence</th><th class=\"n\">Negative feedback</th>");
-    if r.include_errors {
-        h.push_str("<th class=\"n\">Errors</th>");
-    }
-    h.push_str("<th class=\"n\">Clusters</th></tr></thead><tbody>");
-    let total = r.cases.len() as u64;
-    for o in &r.owners {
-        let cats: Vec<String> = o
-            .by_category
-            .iter()
-            .map(|(c, n)| format!("{} {}", c.name(), fmt_count(*n)))
-            .collect();
-        let _ = write!(
-            h,
-            "<tr><td><a href=\"#owner-{}\">{}</a></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
-            slug(&o.owner),
-            esc(&o.owner),
-            esc(&cats.join(" · ")),
-            fmt_count(o.cases),
-            fmt_pct(rate(o.cases, total)),
-            fmt_count(o.low_confidence),
-            fmt_count(o.negative_feedback)
-        );
-        if r.include_errors {
-            let _ = write!(h, "<td class=\"n\">{}</td>", fmt_count(o.errors));
-        }
-        let _ = write!(h, "<td class=\"n\">{}</td></tr>", fmt_count(o.clusters));
-    }
+    h.push_str("<section><h2>Owners</h2><p class=\"muted small\">A cluster belongs to the owner of its most common category, with all its cases.</p>");
+    h.push_str(&to_text(&Html, &owners_table(r)));
     if r.owners.is_empty() {
-        h.push_str("<tr><td colspan=\"8\" class=\"muted\">No cases in this period.</td></tr>");
+        h.push_str("<p class=\"muted\">No cases in this period.</p>");
     }
-    h.push_str("</tbody></table></section>");
-}
-
-/// An HTML id fragment for an owner name.
-fn slug(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
+    h.push_str("</section>");
 }
 
 fn clusters(h: &mut String, r: &ReviewReport) {
@@ -398,34 +365,6 @@ fn clusters(h: &mut String, r: &ReviewReport) {
     h.push_str("</section>");
 }
 
-fn wow_table(h: &mut String, first: &str, rows: &[&WowRow], label_of: impl Fn(&WowRow) -> String) {
-    let _ = write!(
-        h,
-        "<table><thead><tr><th>{}</th><th class=\"n\">This period</th><th class=\"n\">Previous</th><th class=\"n\">Change</th><th class=\"n\">Rate</th><th class=\"n\">Previous rate</th><th class=\"n\">Rate change</th><th class=\"n\">Requests</th></tr></thead><tbody>",
-        esc(first)
-    );
-    for w in rows {
-        let class = match w.rate().zip(w.previous_rate()) {
-            Some((a, b)) if a > b + 1e-12 => "up",
-            Some((a, b)) if a + 1e-12 < b => "down",
-            _ => "",
-        };
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n {class}\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&label_of(w)),
-            fmt_count(w.current),
-            fmt_count(w.previous),
-            esc(&fmt_change(w.current, w.previous)),
-            fmt_pct(w.rate()),
-            fmt_pct(w.previous_rate()),
-            esc(&fmt_rate_change(w.rate(), w.previous_rate())),
-            fmt_count(w.requests)
-        );
-    }
-    h.push_str("</tbody></table>");
-}
-
 fn week_over_week(h: &mut String, r: &ReviewReport) {
     let _ = write!(
         h,
@@ -433,33 +372,14 @@ fn week_over_week(h: &mut String, r: &ReviewReport) {
         esc(&r.period_label),
         esc(&r.previous_label)
     );
-    let all: Vec<&WowRow> = r.wow.iter().filter(|w| w.dimension == "all").collect();
-    wow_table(h, "Reason", &all, |w| w.metric.replace('_', " "));
-    for (dim, title) in [("model", "By model"), ("version", "By release")] {
-        let rows: Vec<&WowRow> = r
-            .wow
-            .iter()
-            .filter(|w| w.dimension == dim && w.metric == "cases")
-            .collect();
-        if rows.is_empty() {
-            continue;
+    for (title, table) in wow_sections(r) {
+        if title != "By reason" {
+            let _ = write!(
+                h,
+                "<h3>{title} <span class=\"muted small\">(all cases)</span></h3>"
+            );
         }
-        let _ = write!(
-            h,
-            "<h3>{title} <span class=\"muted small\">(all cases)</span></h3>"
-        );
-        wow_table(
-            h,
-            if dim == "model" { "Model" } else { "Release" },
-            &rows,
-            |w| {
-                if w.value.is_empty() {
-                    "(none)".into()
-                } else {
-                    w.value.clone()
-                }
-            },
-        );
+        h.push_str(&to_text(&Html, &table));
     }
     h.push_str("</section>");
 }
@@ -540,11 +460,11 @@ fn top_cases(h: &mut String, r: &ReviewReport, files: &[String]) {
     for o in &r.owners {
         let _ = write!(
             h,
-            "<h3 id=\"owner-{}\">{} <span class=\"muted small\">{} cases in {} clusters</span></h3>",
-            slug(&o.owner),
+            "<h3 id=\"owner-{}\">{} <span class=\"muted small\">{} in {}</span></h3>",
+            owner_slug(&o.owner),
             esc(&o.owner),
-            fmt_count(o.cases),
-            fmt_count(o.clusters)
+            plural(o.cases, "case"),
+            plural(o.clusters, "cluster")
         );
         for &i in &o.top_cases {
             if let Some(c) = r.cases.get(i) {

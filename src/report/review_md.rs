@@ -1,10 +1,12 @@
 //! `review.md`: the weekly failure review as Markdown (tables, text bars and sparklines), for
 //! wikis, tickets and terminals. Same content as the HTML page, all text masked.
 
-use super::{fmt_change, fmt_count, fmt_pct, fmt_rate_change, plural};
+use super::markup::{to_text, Markdown};
+use super::review_tables::{clusters_view, owners_table, wow_sections};
+use super::{fmt_change, fmt_count, fmt_pct, plural};
 use crate::analysis::review::counts::Tally;
 use crate::analysis::review::period::day_label;
-use crate::analysis::review::report::{ClusterSummary, ReviewReport, WowRow};
+use crate::analysis::review::report::{ClusterSummary, ReviewReport};
 use crate::record::time::format_rfc3339;
 use std::fmt::Write;
 
@@ -192,36 +194,10 @@ fn trend(m: &mut String, r: &ReviewReport) {
 }
 
 fn owners(m: &mut String, r: &ReviewReport) {
-    let _ = writeln!(
-        m,
-        "## Owners\n\n| Owner | Categories | Cases | Share | Low confidence | Negative feedback | {}Clusters |\n|---|---|---:|---:|---:|---:|{}---:|",
-        if r.include_errors { "Errors | " } else { "" },
-        if r.include_errors { "---:|" } else { "" }
-    );
-    let total = r.cases.len() as u64;
-    for o in &r.owners {
-        let cats: Vec<String> = o
-            .by_category
-            .iter()
-            .map(|(c, n)| format!("{} {n}", c.name()))
-            .collect();
-        let _ = write!(
-            m,
-            "| {} | {} | {} | {} | {} | {} | ",
-            escape_md(&o.owner),
-            cats.join(", "),
-            fmt_count(o.cases),
-            fmt_pct(rate(o.cases, total)),
-            fmt_count(o.low_confidence),
-            fmt_count(o.negative_feedback)
-        );
-        if r.include_errors {
-            let _ = write!(m, "{} | ", fmt_count(o.errors));
-        }
-        let _ = writeln!(m, "{} |", fmt_count(o.clusters));
-    }
+    m.push_str("## Owners\n\n");
+    m.push_str(&to_text(&Markdown, &owners_table(r)));
     if r.owners.is_empty() {
-        m.push_str("| (no cases) | | | | | | |\n");
+        m.push_str("\nNo cases in this period.\n");
     }
     m.push('\n');
 }
@@ -238,40 +214,11 @@ fn clusters(m: &mut String, r: &ReviewReport) {
         .take(4)
         .map(|p| p.axis.clone())
         .collect();
-    let _ = write!(
-        m,
-        "## Clusters\n\nCases grouped by what their whole text says (TF-IDF of stemmed words without greetings, signatures, quoted replies or text shared by unrelated cases; average linkage). The label is the cluster's most distinguishing words.\n\n| Cluster | Label | Status | Cases |"
-    );
-    for l in &prev {
-        let _ = write!(m, " {} |", escape_md(l));
-    }
-    m.push_str(
-        " Category | Owner | Model | Release | Representative (masked) |\n|---|---|---|---:|",
-    );
-    m.push_str(&"---:|".repeat(prev.len()));
-    m.push_str("---|---|---|---|---|\n");
-    for c in r.current_clusters().take(CLUSTERS_SHOWN) {
-        let _ = write!(
-            m,
-            "| {} | {} | {} | {} |",
-            c.id,
-            escape_md(&c.label),
-            c.status.name(),
-            c.size
-        );
-        for n in c.history.iter().take(prev.len()) {
-            let _ = write!(m, " {n} |");
-        }
-        let _ = writeln!(
-            m,
-            " {} | {} | {} | {} | {} |",
-            c.top_category.name(),
-            escape_md(&c.owner),
-            escape_md(&c.top_model),
-            escape_md(&c.top_version),
-            escape_md(&c.representative)
-        );
-    }
+    m.push_str("## Clusters\n\nCases grouped by what their whole text says (TF-IDF of stemmed words without greetings, signatures, quoted replies or text shared by unrelated cases; average linkage). The label is the cluster's most distinguishing words.\n\n");
+    m.push_str(&to_text(
+        &Markdown,
+        &clusters_view(r, &prev, CLUSTERS_SHOWN),
+    ));
     let current = r.current_clusters().count();
     if current > CLUSTERS_SHOWN {
         let _ = writeln!(
@@ -301,56 +248,22 @@ fn clusters(m: &mut String, r: &ReviewReport) {
     m.push('\n');
 }
 
-fn wow_rows(m: &mut String, first: &str, rows: &[&WowRow], label: impl Fn(&WowRow) -> String) {
-    let _ = writeln!(
-        m,
-        "| {first} | This period | Previous | Change | Rate | Previous rate | Rate change | Requests |\n|---|---:|---:|---:|---:|---:|---:|---:|"
-    );
-    for w in rows {
-        let _ = writeln!(
-            m,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            escape_md(&label(w)),
-            fmt_count(w.current),
-            fmt_count(w.previous),
-            fmt_change(w.current, w.previous),
-            fmt_pct(w.rate()),
-            fmt_pct(w.previous_rate()),
-            fmt_rate_change(w.rate(), w.previous_rate()),
-            fmt_count(w.requests)
-        );
-    }
-    m.push('\n');
-}
-
 fn wow(m: &mut String, r: &ReviewReport) {
     let _ = writeln!(
         m,
-        "## Week over week\n\n{} compared with {}.\n\n### By reason\n",
+        "## Week over week\n\n{} compared with {}.\n",
         escape_md(&r.period_label),
         escape_md(&r.previous_label)
     );
-    let all: Vec<&WowRow> = r.wow.iter().filter(|w| w.dimension == "all").collect();
-    wow_rows(m, "Reason", &all, |w| w.metric.replace('_', " "));
-    for (dim, title, first) in [
-        ("model", "By model", "Model"),
-        ("version", "By release", "Release"),
-    ] {
-        let rows: Vec<&WowRow> = r
-            .wow
-            .iter()
-            .filter(|w| w.dimension == dim && w.metric == "cases")
-            .collect();
-        if !rows.is_empty() {
-            let _ = writeln!(m, "### {title} (all cases)\n");
-            wow_rows(m, first, &rows, |w| {
-                if w.value.is_empty() {
-                    "(none)".into()
-                } else {
-                    w.value.clone()
-                }
-            });
-        }
+    for (title, table) in wow_sections(r) {
+        let note = if title == "By reason" {
+            ""
+        } else {
+            " (all cases)"
+        };
+        let _ = writeln!(m, "### {title}{note}\n");
+        m.push_str(&to_text(&Markdown, &table));
+        m.push('\n');
     }
 }
 
@@ -362,10 +275,10 @@ fn cases(m: &mut String, r: &ReviewReport, files: &[String]) {
     for o in &r.owners {
         let _ = writeln!(
             m,
-            "### {} — {} cases in {} clusters\n",
+            "### {} — {} in {}\n",
             escape_md(&o.owner),
-            fmt_count(o.cases),
-            fmt_count(o.clusters)
+            plural(o.cases, "case"),
+            plural(o.clusters, "cluster")
         );
         for &i in &o.top_cases {
             let Some(c) = r.cases.get(i) else { continue };

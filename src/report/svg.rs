@@ -24,6 +24,19 @@ impl Series {
     }
 }
 
+/// How the y axis of a chart is scaled and labelled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum YAxis {
+    /// From zero to a nice maximum, plain numbers (counts, ms, USD).
+    #[default]
+    FromZero,
+    /// Fractions labelled as percentages and scaled to the data (line charts): from a nice
+    /// value at or below the smallest point, never below 0 %, to one at or above the largest,
+    /// never above 100 %, spanning at least one percentage point. A success rate between
+    /// 97 % and 99.6 % fills the plot instead of lying flat along the top of a 0–1 axis.
+    Percent,
+}
+
 /// A chart: labels along the x axis and one or more series.
 #[derive(Debug, Clone)]
 pub struct Chart {
@@ -34,6 +47,8 @@ pub struct Chart {
     /// Size of the drawing in user units; the SVG scales to its container's width.
     pub width: u32,
     pub height: u32,
+    /// Scale and labels of the y axis (bars always start at zero).
+    pub y: YAxis,
 }
 
 /// A qualitative palette that stays readable in print and for common colour blindness
@@ -82,6 +97,37 @@ fn nice_scale(max: f64, ticks: usize) -> (f64, f64) {
     }
 }
 
+/// The y range `(low, high, step)` of a line chart over values from `min` to `max`.
+fn y_range(min: f64, max: f64, axis: YAxis) -> (f64, f64, f64) {
+    match axis {
+        YAxis::FromZero => {
+            let (top, step) = nice_scale(max, 4);
+            (0.0, top, step)
+        }
+        YAxis::Percent => {
+            if !(min.is_finite() && max.is_finite()) {
+                return (0.0, 1.0, 0.25);
+            }
+            let (min, max) = (min.clamp(0.0, 1.0), max.clamp(0.0, 1.0));
+            let max = max.max(min + 0.01).min(1.0);
+            let min = min.min(max - 0.01).max(0.0);
+            let (_, step) = nice_scale(max - min, 4);
+            // Snapped to the step so the ticks land on round percentages.
+            let low = ((min / step + 1e-9).floor() * step).max(0.0);
+            let high = ((max / step - 1e-9).ceil() * step).min(1.0);
+            (low, high, step)
+        }
+    }
+}
+
+/// A y tick label in the axis' unit.
+fn tick_label(v: f64, axis: YAxis) -> String {
+    match axis {
+        YAxis::FromZero => fmt_value(v),
+        YAxis::Percent => format!("{}%", fmt_value(v * 100.0)),
+    }
+}
+
 fn open_svg(out: &mut String, c: &Chart) {
     let _ = write!(
         out,
@@ -107,25 +153,23 @@ fn legend(out: &mut String, series: &[Series]) {
     }
 }
 
-/// Horizontal gridlines and y tick labels; returns the y-scale maximum.
-fn y_axis(out: &mut String, c: &Chart, max: f64) -> f64 {
-    let (top, step) = nice_scale(max, 4);
+/// Horizontal gridlines and y tick labels from `low` to `high`.
+fn y_axis(out: &mut String, c: &Chart, (low, high, step): (f64, f64, f64)) {
     let plot_h = c.height as f64 - TOP - BOTTOM;
     // Counted, not accumulated: a float loop bound could never be reached.
-    let n = ((top / step).round() as usize).min(MAX_TICKS);
+    let n = (((high - low) / step).round() as usize).min(MAX_TICKS);
     for i in 0..=n {
-        let v = step * i as f64;
-        let y = TOP + plot_h * (1.0 - v / top);
+        let v = low + step * i as f64;
+        let y = TOP + plot_h * (1.0 - (v - low) / (high - low));
         let _ = write!(
             out,
             r##"<line x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e3e3"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#666">{}</text>"##,
             c.width as f64 - RIGHT,
             LEFT - 6.0,
             y + 3.5,
-            fmt_value(v)
+            tick_label(v, c.y)
         );
     }
-    top
 }
 
 /// X labels under slot centres, thinned so they do not overlap.
@@ -169,10 +213,24 @@ pub fn stacked_bars(c: &Chart) -> String {
                 .sum()
         })
         .collect();
-    let top = y_axis(&mut out, c, totals.iter().copied().fold(0.0, f64::max));
+    let range = y_range(
+        0.0,
+        totals.iter().copied().fold(0.0, f64::max),
+        YAxis::FromZero,
+    );
+    y_axis(&mut out, c, range);
+    let top = range.1;
     let slot = plot_width(c) / n as f64;
     let bar = (slot * 0.7).max(1.0);
     let plot_h = c.height as f64 - TOP - BOTTOM;
+    // Totals are written over the bars only when the widest fits its slot: overlapping
+    // numbers read worse than none (every bar keeps its hover title).
+    let widest = totals
+        .iter()
+        .map(|t| fmt_value(*t).chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    let totals_fit = bar >= 14.0 && widest * 6.0 + 2.0 <= slot;
     for (i, (label, &total)) in c.labels.iter().zip(&totals).enumerate() {
         let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
         let mut base = 0.0;
@@ -194,7 +252,7 @@ pub fn stacked_bars(c: &Chart) -> String {
             );
             base += v;
         }
-        if total > 0.0 && bar >= 14.0 {
+        if total > 0.0 && totals_fit {
             let _ = write!(
                 out,
                 r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#333" font-size="10">{}</text>"##,
@@ -214,20 +272,23 @@ pub fn line_chart(c: &Chart) -> String {
     let mut out = String::new();
     open_svg(&mut out, c);
     legend(&mut out, &c.series);
-    let max = c
-        .series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    let top = y_axis(&mut out, c, max);
+    let finite = || {
+        c.series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .filter(|v| v.is_finite())
+    };
+    let max = finite().fold(0.0, f64::max);
+    let min = finite().fold(f64::INFINITY, f64::min);
+    let (low, high, step) = y_range(if min.is_finite() { min } else { 0.0 }, max, c.y);
+    y_axis(&mut out, c, (low, high, step));
     let n = c.labels.len().max(1);
     let slot = plot_width(c) / n as f64;
     let plot_h = c.height as f64 - TOP - BOTTOM;
     let point = |i: usize, v: f64| {
         (
             LEFT + slot * (i as f64 + 0.5),
-            TOP + plot_h * (1.0 - v.max(0.0) / top),
+            TOP + plot_h * (1.0 - (v.clamp(low, high) - low) / (high - low)),
         )
     };
     for s in &c.series {
@@ -262,7 +323,10 @@ pub fn line_chart(c: &Chart) -> String {
                 esc(&s.color),
                 esc(&c.labels[i]),
                 esc(&s.name),
-                fmt_value(v)
+                match c.y {
+                    YAxis::FromZero => fmt_value(v),
+                    YAxis::Percent => super::fmt_percent(Some(v)),
+                }
             );
         }
     }
@@ -331,6 +395,7 @@ mod tests {
             ],
             width: 400,
             height: 200,
+            y: YAxis::FromZero,
         }
     }
 
@@ -355,6 +420,30 @@ mod tests {
         assert_eq!(fmt_value(2.0), "2");
         assert_eq!(fmt_value(0.125), "0.125");
         assert_eq!(fmt_value(0.1 + 0.2), "0.3");
+    }
+
+    #[test]
+    fn percent_axes_fit_the_data() {
+        let (low, high, step) = y_range(0.92, 0.995, YAxis::Percent);
+        assert!(
+            (low - 0.92).abs() < 1e-9 && (high - 1.0).abs() < 1e-9,
+            "{low} {high}"
+        );
+        assert!((step - 0.02).abs() < 1e-12);
+        // A flat 100 % still spans a percentage point; nothing leaves 0–100 %.
+        let (low, high, _) = y_range(1.0, 1.0, YAxis::Percent);
+        assert!((low - 0.99).abs() < 1e-9 && high == 1.0, "{low} {high}");
+        assert_eq!(y_range(0.0, 0.001, YAxis::Percent).0, 0.0);
+        assert_eq!(tick_label(0.94, YAxis::Percent), "94%");
+        let svg = line_chart(&Chart {
+            series: vec![Series::new("rate", "#000", vec![0.97, 0.99, 0.995])],
+            y: YAxis::Percent,
+            ..chart()
+        });
+        balanced(&svg);
+        assert!(svg.contains(">97%<") && svg.contains(">100%<"), "{svg}");
+        assert!(!svg.contains(">0%<"));
+        assert!(svg.contains("<title>Tue · rate: 99.0 %</title>"), "{svg}");
     }
 
     #[test]

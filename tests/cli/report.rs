@@ -226,3 +226,85 @@ fn a_failed_run_keeps_the_previous_report() {
         .collect();
     assert!(leftovers.is_empty(), "no temporary files left behind");
 }
+
+/// `index.html` says what it read and over which time, scales the success rate to the data in
+/// percent, prints rates with one decimal, names the cluster colours, and gives every
+/// burn-rate page its objective, burn rate and threshold.
+#[test]
+fn the_overview_page_names_input_objective_value_and_threshold() {
+    let env = Env::new();
+    let run = env.run(&[
+        "gen",
+        "--records",
+        "20000",
+        "--seed",
+        "7",
+        "-o",
+        "logs.jsonl",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = env.run(&["report", "logs.jsonl", "-o", "out", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let index = env.read("out/index.html");
+    // Under the title: the input and the data's first and last minute.
+    let meta = &index[index.find("id=\"provenance\"").expect("provenance line")..];
+    let meta = &meta[..meta.find("</p>").unwrap()];
+    assert!(
+        meta.contains("<b>Input</b> <code>logs.jsonl</code>"),
+        "{meta}"
+    );
+    assert!(meta.contains("<b>Data</b> 2026-10-26 00:"), "{meta}");
+    assert!(
+        meta.contains(" to 2026-11-22 2") && meta.contains(" UTC (28 days)"),
+        "{meta}"
+    );
+    // The version that made it; the time is in summary.json, so the page stays the same
+    // bytes for the same input.
+    assert!(
+        meta.contains("<b>Made by</b> logwarden ") && meta.contains("(time in summary.json)"),
+        "{meta}"
+    );
+    // The success-rate card has one decimal and a unit: "98.8 %", not "98.800 %".
+    let card = &index[index
+        .find("<div class=\"k\">Success rate</div><div class=\"v\">")
+        .unwrap()..];
+    let value = &card
+        [card.find("class=\"v\">").unwrap() + 10..card.find("</div><div class=\"d\">").unwrap()];
+    let (number, unit) = value.split_once(' ').unwrap();
+    assert_eq!(unit, "%", "{value}");
+    assert_eq!(number.split_once('.').unwrap().1.len(), 1, "{value}");
+    // The success-rate chart is labelled in percent and starts near the data, not at 0.
+    let sli = &index[index
+        .find("aria-label=\"Success rate per day (%)\"")
+        .unwrap()..];
+    let sli = &sli[..sli.find("</svg>").unwrap()];
+    assert!(sli.contains("100%</text>"), "{sli}");
+    assert!(!sli.contains(">0%</text>"), "{sli}");
+    // The cluster chart's colours have a legend.
+    assert!(index.contains("coloured by status"), "cluster legend");
+    assert!(
+        index.contains("<span class=\"badge b-"),
+        "cluster legend badges"
+    );
+    // Each planted incident pages; its row names the objective, the burn and the threshold.
+    let alerts = csv_rows(&env.read("out/alerts.csv"));
+    let pages: Vec<_> = alerts
+        .iter()
+        .filter(|a| a["alert"] == "burn_rate" && a["severity"] == "P1")
+        .collect();
+    assert!(!pages.is_empty(), "the planted incidents page");
+    for a in pages {
+        // Since when, how urgent and what broke start the row.
+        let what = format!(
+            "<tr><td>{}</td><td>P1</td><td>burn rate of {} · {} · {}</td>",
+            a["bucket"], a["slo"], a["scope"], a["window"]
+        );
+        let row = &index[index.find(&what).unwrap_or_else(|| panic!("{what}"))..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        let value: f64 = a["value"].parse().unwrap();
+        let threshold: f64 = a["threshold"].parse().unwrap();
+        let badly = format!("burn rate {value:.1}×, threshold {threshold:.1}×; ");
+        assert!(row.contains(&badly), "{row} lacks {badly}");
+        assert!(row.contains(&format!("<td>{}</td>", a["owner"])), "{row}");
+    }
+}

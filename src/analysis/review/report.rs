@@ -129,7 +129,8 @@ impl WowRow {
 pub struct OwnerSummary {
     pub owner: String,
     pub cases: u64,
-    /// Cases per category owned (only categories with cases).
+    /// Its cases by their own category (a cluster owned here may hold cases of another
+    /// category; only categories with cases).
     pub by_category: Vec<(Category, u64)>,
     pub low_confidence: u64,
     pub negative_feedback: u64,
@@ -251,7 +252,7 @@ pub(super) fn build(r: Review) -> ReviewReport {
     let wow = wow_rows(&r.counts, selected, opts.include_errors, |s| {
         opts.masker.mask(s)
     });
-    let owner_rows = owner_summaries(&cases, owners, opts.config.top_cases);
+    let owner_rows = owner_summaries(&cases, &clusters, owners, opts.config.top_cases);
     ReviewReport {
         period_label: if has_data || opts.selection.fixed_index().is_some() {
             grid.label(selected)
@@ -803,9 +804,13 @@ fn severity_key(c: &Case) -> (bool, bool, i64, i64) {
     )
 }
 
-/// One row per owner with cases (in category order), with the cases to read first.
+/// One row per owner with cases (in category order), with the cases to read first. A cluster
+/// has one owner, that of its majority category (ties: the first category in
+/// [`Category::ALL`] order), and its cases go with it, so every cluster and every case is
+/// counted under exactly one owner and the table's totals are the review's.
 fn owner_summaries(
     cases: &[Case],
+    clusters: &[ClusterSummary],
     owners: &crate::config::Owners,
     top: usize,
 ) -> Vec<OwnerSummary> {
@@ -818,10 +823,11 @@ fn owner_summaries(
         }
     }
     for (i, c) in cases.iter().enumerate() {
-        of_owner
-            .entry(c.category.owner(owners).to_string())
-            .or_default()
-            .push(i);
+        let owner = clusters
+            .get(c.cluster)
+            .filter(|k| !k.is_resolved())
+            .map_or_else(|| c.category.owner(owners).to_string(), |k| k.owner.clone());
+        of_owner.entry(owner).or_default().push(i);
     }
     let mut out = Vec::new();
     for owner in order {

@@ -567,3 +567,81 @@ fn clusters_do_not_depend_on_order_chunking_or_a_later_week() {
     assert_eq!(id_of(&base, "0"), id_of(&next, "0"));
     assert_eq!(id_of(&base, "2"), id_of(&next, "2"));
 }
+
+#[test]
+fn a_cluster_has_one_owner_and_the_owner_table_adds_up() {
+    // W47, one cluster about a blocked PIN spanning three categories: three plain negative
+    // feedbacks (model), two that also failed with a 503 (infra) and one with an empty
+    // retrieval (data); and one cluster about an alarm, both cases failed (infra).
+    let pin = PROBLEMS[0];
+    let alarm = PROBLEMS[1];
+    let failed = |l: String| l.replace("\"status\":200", "\"status\":503");
+    let empty_retrieval = |l: String| {
+        format!(
+            "{},\"metadata\":{{\"retrieval\":{{\"empty\":true}}}}}}",
+            &l[..l.len() - 1]
+        )
+    };
+    let lines = vec![
+        case("2026-11-16T10:00:00Z", "p1", pin[0]),
+        case("2026-11-16T11:00:00Z", "p2", pin[1]),
+        case("2026-11-17T10:00:00Z", "p3", pin[2]),
+        failed(case("2026-11-17T11:00:00Z", "p4", pin[0])),
+        failed(case("2026-11-18T10:00:00Z", "p5", pin[1])),
+        empty_retrieval(case("2026-11-18T11:00:00Z", "p6", pin[2])),
+        failed(case("2026-11-19T10:00:00Z", "a1", alarm[0])),
+        failed(case("2026-11-19T11:00:00Z", "a2", alarm[1])),
+        line("2026-11-22T23:30:00Z", "late", r#","confidence":0.9"#),
+    ];
+    let r = fold(&options(Selection::LatestWeek, false), &lines, &[]);
+    assert_eq!(r.period_label, "2026-W47");
+    let category: HashMap<String, &str> = r
+        .cases
+        .iter()
+        .map(|c| (c.request_id.clone(), c.category.name()))
+        .collect();
+    assert_eq!(
+        ["p1", "p4", "p6", "a1"].map(|id| category[id]),
+        ["model", "infra", "data", "infra"]
+    );
+    let of = cluster_of(&r);
+    assert!(["p2", "p3", "p4", "p5", "p6"]
+        .iter()
+        .all(|id| of[*id] == of["p1"]));
+    assert_ne!(of["a1"], of["p1"]);
+    let current: Vec<&report::ClusterSummary> = r.current_clusters().collect();
+    assert_eq!(current.len(), 2);
+    // The PIN cluster: 3 model, 2 infra, 1 data cases; one owner, its majority's.
+    let pin_cluster = current.iter().find(|c| c.id == of["p1"]).unwrap();
+    assert_eq!(pin_cluster.top_category, Category::Model);
+    assert_eq!(pin_cluster.owner, "ML");
+    // The owners table counts every cluster and every case once.
+    let rows: Vec<(&str, u64, u64)> = r
+        .owners
+        .iter()
+        .map(|o| (o.owner.as_str(), o.cases, o.clusters))
+        .collect();
+    assert_eq!(rows, [("ML", 6, 1), ("Platform", 2, 1)]);
+    assert_eq!(
+        r.owners.iter().map(|o| o.clusters).sum::<u64>(),
+        current.len() as u64
+    );
+    assert_eq!(
+        r.owners.iter().map(|o| o.cases).sum::<u64>(),
+        r.cases.len() as u64
+    );
+    // ML's row says which categories its cases are in.
+    assert_eq!(
+        r.owners[0].by_category,
+        [
+            (Category::Model, 3),
+            (Category::Infra, 2),
+            (Category::Data, 1)
+        ]
+    );
+    let md = crate::report::review_md::render(&r, &[]);
+    assert!(
+        md.contains("| ML | model 3 · infra 2 · data 1 | 6 |"),
+        "{md}"
+    );
+}

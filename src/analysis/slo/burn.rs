@@ -9,6 +9,11 @@ use super::timeline::{Series, SlotCounts, Totals};
 use super::{SLOT_MINUTES, SLOT_SECS};
 use crate::config::Owners;
 
+/// How unlikely a short window's bad events must be for a service just meeting its objective
+/// (one-sided binomial p below this) to count as "still happening": the conventional 5 %,
+/// looser than `[alerts] significance`, which the long window has already met.
+pub const SHORT_WINDOW_SIGNIFICANCE: f64 = 0.05;
+
 /// Which events an objective counts in a slot.
 #[derive(Debug, Clone, Copy)]
 enum Counted {
@@ -91,7 +96,8 @@ pub struct BurnContext<'a> {
     pub min_requests: u64,
     /// The long window's bad events must be unlikely (one-sided binomial p below this) for a
     /// service that just meets its objective, so a handful of failures in a quiet hour does
-    /// not page; at high traffic this always holds and the rule is the workbook's.
+    /// not page, and the short window's below [`SHORT_WINDOW_SIGNIFICANCE`] (or this, if
+    /// larger); at high traffic this always holds and the rule is the workbook's.
     pub significance: f64,
     pub owners: &'a Owners,
 }
@@ -112,8 +118,9 @@ pub fn burn_alerts(
     };
     let events = Events::of(s, counted);
     // A burn rate means something once the long window holds at least one allowed bad
-    // event: at 99.5 %, 200 requests. Fewer, and two failures in a quiet hour would page.
+    // event: at 99 %, 100 requests. Fewer, and two failures in a quiet hour would page.
     let min_events = min_requests.max((1.0 / allowed).ceil() as u64).max(1);
+    let short_significance = ctx.significance.max(SHORT_WINDOW_SIGNIFICANCE);
     let mut out = Vec::new();
     for cond in conditions {
         let long = i64::from(cond.long_window.minutes / SLOT_MINUTES);
@@ -137,9 +144,14 @@ pub fn burn_alerts(
             }
             let burn_long = bad_long as f64 / n_long as f64 / allowed;
             let burn_short = bad_short as f64 / n_short as f64 / allowed;
+            // The long window carries the evidence; the short one must only confirm that it
+            // is still happening, beyond chance at the conventional 5 %. After an incident
+            // the long window stays hot for days, and a short window touching 1x by chance
+            // would otherwise re-open the same ticket every few hours.
             if burn_long < cond.threshold
                 || burn_short < cond.threshold
                 || binomial_sf(bad_long, n_long, allowed) >= ctx.significance
+                || binomial_sf(bad_short, n_short, allowed) >= short_significance
             {
                 continue;
             }
@@ -332,6 +344,43 @@ mod tests {
         // Evaluated only once the log covers a whole hour: from slot 11 on.
         assert_eq!(fired(&a), vec![("1h/5m".to_string(), Severity::P1, 11, 24)]);
         assert!(burn_alerts(&availability(0.95), &s, conditions, &ctx(30)).is_empty());
+    }
+
+    #[test]
+    fn a_past_spike_does_not_reopen_the_ticket_on_chance() {
+        // Six days of 10 requests a slot with 1 % bad (one failure every tenth slot: burn 1
+        // against 99 %), and one hour at 40 % on day 3. The 3d window stays above 1x for three
+        // days after the spike, and the 6h window touches 1.1x by chance (8 failures in 720
+        // requests where 7.2 are allowed, p ≈ 0.45 > 0.05): that is not "still happening".
+        let spike = 864..876;
+        let bad = |i: i64| {
+            if spike.contains(&i) {
+                4
+            } else {
+                u32::from(i % 10 == 0)
+            }
+        };
+        let s = series(6 * 288, 10, bad);
+        let conditions = &workbook_burn_rates()[3..];
+        let a = burn_alerts(&availability(0.99), &s, conditions, &ctx(20));
+        assert_eq!(a.len(), 1, "{:?}", fired(&a));
+        // One ticket for the spike, closed once it has left the 6h window.
+        assert!(
+            a[0].from / 300 >= 864 && a[0].until / 300 <= 876 + 72,
+            "{:?}",
+            fired(&a)
+        );
+        // Without the evidence rule (significance 1) the ticket stays open for days.
+        let loose = BurnContext {
+            significance: 1.0,
+            ..ctx(20)
+        };
+        let a = burn_alerts(&availability(0.99), &s, conditions, &loose);
+        assert!(
+            a.iter().any(|a| a.until / 300 > 876 + 2 * 72),
+            "{:?}",
+            fired(&a)
+        );
     }
 
     #[test]

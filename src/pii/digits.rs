@@ -110,7 +110,10 @@ fn digit_shapes(
         };
         if let Some(e) = nanp {
             push(out, p, e, PHONE, "phone-nanp");
-        } else if (2..=5).contains(&run) && is_sep_byte(byte(b, p + run)) {
+        } else if (2..=5).contains(&run)
+            && is_sep_byte(byte(b, p + run))
+            && byte(b, p + run + 1).is_ascii_digit()
+        {
             if let Some(e) = phone::match_national(text, p, false, plans) {
                 push(out, p, e, PHONE, "phone-national");
             }

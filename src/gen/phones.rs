@@ -1,7 +1,9 @@
 //! Planted national-format phone numbers of the default phone regions (GB, DE, FR, ES, IT,
-//! NL, IN, AU, BR, JP, MX), each in its country's usual spelling, and decoys that share their
-//! digit-group shapes (dates, versions, timestamps, addresses, ids). Drawn from a stream of
-//! their own, so the other planted values of a record stay as they were.
+//! NL, IN, AU, BR, JP, MX), each in its country's usual spelling, bare digit runs and other
+//! spellings after a phone word, and decoys that share their digit-group shapes (dates,
+//! versions, timestamps, addresses, ids, SSN-shaped ids, card and IBAN tails, UUID parts, bare
+//! runs without a phone word). Drawn from a stream of their own, so the other planted values
+//! of a record stay as they were.
 
 use super::pii::PiiKind;
 use super::plant::{Field, Insert, Truth};
@@ -22,9 +24,9 @@ const NATIONAL: &[&str] = &[
     "06 NX XX XX XX",  // FR mobile
     "06.NX.XX.XX.XX",  // FR mobile, dotted
     "6NX XX XX XX",    // ES mobile
-    "91 NXX XX XX",    // ES Madrid
+    "91N XX XX XX",    // ES Madrid
     "06 NXXX XXXX",    // IT Rome
-    "347 NXX XXXX",    // IT mobile
+    "347 NXXXXXX",     // IT mobile
     "020 NXX XXXX",    // NL Amsterdam
     "06-NXXXXXXX",     // NL mobile
     "098NX XXXXX",     // IN mobile with trunk prefix
@@ -51,6 +53,38 @@ const CONTEXTS: &[&str] = &[
     "bel mij op {}.",
 ];
 
+/// Spellings that are phone numbers only after a phone word: bare runs, and groupings that
+/// are not the country's own (`91 NXX XX XX` for Madrid's `91N XX XX XX`) or that share the
+/// NANP 3-3-4 shape.
+const AFTER_A_WORD: &[&str] = &[
+    "6NXXXXXXX",    // ES mobile
+    "91 NXX XX XX", // ES Madrid, area code apart
+    "3NXXXXXXXX",   // IT mobile
+    "347 NXX XXXX", // IT mobile, 3-3-4
+    "55NXXXXXXX",   // MX Mexico City
+    "222 NXX XXXX", // MX Puebla, 3-3-4
+    "07912NXXXXX",  // GB mobile
+    "0151NXXXXXXX", // DE mobile
+    "06NXXXXXXX",   // FR mobile
+    "090NXXXXXXX",  // JP mobile
+    "04NXXXXXXX",   // AU mobile
+    "098NXXXXXXX",  // IN mobile
+];
+
+/// Phone words before the spellings of [`AFTER_A_WORD`] (`{}` is the number).
+const WORD_CONTEXTS: &[&str] = &[
+    "Tel. {}",
+    "Handy: {}",
+    "mi móvil es {}",
+    "teléfono: {}",
+    "cellulare {}",
+    "WhatsApp {}",
+    "phone number: {}",
+    "\"phone\": \"{}\"",
+    "{\"mobile_phone\":\"{}\"}",
+    "お電話{}まで",
+];
+
 /// Digit-group shapes that are not phone numbers.
 const DECOYS: &[&str] = &[
     "released on 23.11.2026 at 14.05",
@@ -61,12 +95,23 @@ const DECOYS: &[&str] = &[
     "the ticket 2026-1234 is closed",
     "ratio 0.5 to 1.25",
     "invoice 12.03.2026 paid",
+    "order 612345678 shipped",
+    "Sample ID 946-93-2018 from the fixtures",
+    "build 399.2.5.6687 failed",
+    "order number 3408 339830 94172",
+    "ref 6525 4809 0187 6989 closed",
+    "trace bf82a02b-0981-4950-a8cb-f0457c273d34",
+    "ts 1732406400 epoch",
+    "moved 91 123 45 67 rows",
 ];
 
 /// Returns a national phone number and its sentence.
 pub(crate) fn national(rng: &mut Rng) -> (String, String) {
-    let pat = *rng.pick(NATIONAL);
-    let ctx = *rng.pick(CONTEXTS);
+    let (pat, ctx) = if rng.chance(0.25) {
+        (*rng.pick(AFTER_A_WORD), *rng.pick(WORD_CONTEXTS))
+    } else {
+        (*rng.pick(NATIONAL), *rng.pick(CONTEXTS))
+    };
     let mut number = String::new();
     rng.fill_pattern(pat, &mut number);
     (ctx.replace("{}", &number), number)

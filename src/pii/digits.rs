@@ -17,6 +17,16 @@ pub(super) fn scan(text: &str, en: &Enabled, plans: &[&RegionPlan], out: &mut Ve
         let prev = if p > 0 { b[p - 1] } else { b' ' };
         let next = byte(b, i);
         if !worth_a_look(b, p, run, prev, next) {
+            // A bare run of a national number's length is a phone number only after a phone
+            // word (`Tel. 612345678`); the run's shape rules out every other type here.
+            if en.on(PHONE)
+                && (phone::NATIONAL_MIN..=phone::NATIONAL_MAX).contains(&run)
+                && digits_left_ok(text, p)
+            {
+                if let Some(e) = phone::match_national_bare(text, p, run, plans) {
+                    push(out, p, e, PHONE, "phone-national");
+                }
+            }
             continue;
         }
         if prev.is_ascii_alphabetic() {
@@ -115,6 +125,10 @@ fn digit_shapes(
             && byte(b, p + run + 1).is_ascii_digit()
         {
             if let Some(e) = phone::match_national(text, p, false, plans) {
+                push(out, p, e, PHONE, "phone-national");
+            }
+        } else if (phone::NATIONAL_MIN..=phone::NATIONAL_MAX).contains(&run) {
+            if let Some(e) = phone::match_national_bare(text, p, run, plans) {
                 push(out, p, e, PHONE, "phone-national");
             }
         }

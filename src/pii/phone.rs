@@ -283,16 +283,21 @@ fn international(b: &[u8], p: usize) -> Option<usize> {
 }
 
 /// Fewest digits of a national-format number, trunk prefix included.
-const NATIONAL_MIN: usize = 8;
+pub(super) const NATIONAL_MIN: usize = 8;
 /// Most digits of a national-format number, trunk prefix included.
-const NATIONAL_MAX: usize = 13;
+pub(super) const NATIONAL_MAX: usize = 13;
 
 /// Matches a national-format number (no `+`) of one of `plans` at `p`: at the first digit, or
 /// at the `(` of a parenthesized first group when `paren`. The number is written in at least
 /// two digit groups joined by single spaces, dashes or dots (`020 7946 0958`,
-/// `06.12.34.56.78`, `(11) 91234-5678`); a bare digit run is never a phone, as too many ids
-/// look alike. It must start with the region's trunk prefix (`0`) unless its first group is
-/// parenthesized, and its national number must be in an assigned range of the region's plan.
+/// `06.12.34.56.78`, `(11) 91234-5678`), and these groups are the whole run of digit groups
+/// (`6525 4809 0187 6989` holds no number `0187 6989`). Its national number must be in an
+/// assigned range of a region's plan, and it must look written as a phone number: with the
+/// region's trunk prefix (`0`), or grouped the way that country writes its numbers
+/// ([`RegionPlan::is_written_grouping`]), or right after a phone word such as `Tel.`,
+/// `móvil` or a `"phone"` key ([`word_before_number`]). Otherwise too many ids, versions and
+/// other types' values look alike (`946-93-2018`, `399.2.5.6687`, `3408 339830`). Right
+/// after the name of another kind of number (`my TFN is`, `Aadhaar`, `order`) it is none.
 pub(super) fn match_national(
     text: &str,
     p: usize,
@@ -303,7 +308,7 @@ pub(super) fn match_national(
         return None;
     }
     let b = text.as_bytes();
-    if continues_plus_number(b, p) {
+    if continues_plus_number(b, p) || continues_chain(b, p) {
         return None;
     }
     let mut g = Groups::new();
@@ -354,35 +359,315 @@ pub(super) fn match_national(
         j += 1 + r;
         g.close(j, r, sep);
     }
-    if g.count < 2 || looks_like_date_or_address(&g, dots == Some(true)) {
+    let n = g.count;
+    if n < 2 || continues_after(b, j) || looks_like_date_or_address(&g, dots == Some(true)) {
         return None;
     }
-    (2..=g.count).rev().find_map(|n| {
-        let digits = g.digits_of(n);
-        if !(NATIONAL_MIN..=NATIONAL_MAX).contains(&digits.len()) || !g.can_end_after(n) {
-            return None;
+    let digits = g.digits_of(n);
+    if !(NATIONAL_MIN..=NATIONAL_MAX).contains(&digits.len()) {
+        return None;
+    }
+    if n == 2 && dots == Some(true) {
+        return None; // `0123.4567` is a decimal number.
+    }
+    // A 3-3-4 number whose area code could be NANP's (it does not start with a trunk `0`) is
+    // judged by NANP's rules alone: `415-155-0132` breaks them, and is not then taken for a
+    // Mexican or Italian number unless a phone word says so.
+    let nanp_shape =
+        n == 3 && digits.as_bytes()[0] != b'0' && (0..3).map(|i| g.ends[i].2).eq([3, 3, 4]);
+    // Where the writer put separators, counted in digits from the start.
+    let mut breaks = [0usize; 12];
+    for (k, e) in g.ends[..n - 1].iter().enumerate() {
+        breaks[k] = e.1;
+    }
+    let breaks = &breaks[..n - 1];
+    let mut word = None;
+    let valid = plans.iter().any(|plan| {
+        let (nsn, trunk) = match plan.national_prefix.as_deref() {
+            Some(tp) if digits.starts_with(tp) => (&digits[tp.len()..], true),
+            Some(_) if !paren => return false,
+            _ => (digits, false),
+        };
+        if !plan.is_valid(nsn) {
+            return false;
         }
-        if n == 2 && dots == Some(true) {
-            return None; // `0123.4567` is a decimal number.
+        let shaped = trunk || (!nanp_shape && plan.is_written_grouping(nsn, breaks));
+        match *word.get_or_insert_with(|| word_before_number(text, p)) {
+            NumberWord::Phone => true,
+            NumberWord::Other => false,
+            NumberWord::None => shaped,
         }
-        // A 3-3-4 number whose area code could be NANP's (it does not start with a trunk `0`)
-        // is judged by NANP's rules alone: `415-155-0132` breaks them, and is not then taken
-        // for a Mexican number.
-        if n == 3 && digits.as_bytes()[0] != b'0' && (0..3).map(|i| g.ends[i].2).eq([3, 3, 4]) {
-            return None;
-        }
-        let valid = plans
+    });
+    if !valid {
+        return None;
+    }
+    finish(text, g.ends[n - 1].0)
+}
+
+/// Matches a national number written as one bare run of digits (`612345678`) at `p`, `run`
+/// digits long: only right after a phone word (`Tel.`, `móvil`, a `"phone"` key), with the
+/// region's trunk prefix where it has one, in an assigned range of its plan. Without such a
+/// word a bare run is an id, an order number or a timestamp as often as a phone number.
+pub(super) fn match_national_bare(
+    text: &str,
+    p: usize,
+    run: usize,
+    plans: &[&RegionPlan],
+) -> Option<usize> {
+    if plans.is_empty() || !(NATIONAL_MIN..=NATIONAL_MAX).contains(&run) {
+        return None;
+    }
+    let b = text.as_bytes();
+    let end = p + run;
+    if continues_chain(b, p)
+        || continues_after(b, end)
+        || word_before_number(text, p) != NumberWord::Phone
+    {
+        return None;
+    }
+    let digits = &text[p..end];
+    let valid = plans
+        .iter()
+        .any(|plan| match plan.national_prefix.as_deref() {
+            Some(tp) if digits.starts_with(tp) => plan.is_valid(&digits[tp.len()..]),
+            Some(_) => false,
+            None => plan.is_valid(digits),
+        });
+    if !valid {
+        return None;
+    }
+    finish(text, end)
+}
+
+/// True when the value at `p` continues a chain that starts earlier: a digit group and a
+/// separator (`4809 0187 6989`, the tail of a card or an IBAN), a word joined by a dash,
+/// dot, underscore or slash (`bf82a02b-0981-4950`, a UUID's middle), or an IBAN's country,
+/// check digits and bank code (`NL64 ABNA 0562 6547 60`).
+fn continues_chain(b: &[u8], p: usize) -> bool {
+    if p < 2 {
+        return false;
+    }
+    let (c, d) = (b[p - 1], b[p - 2]);
+    (is_sep(c) && d.is_ascii_digit())
+        || (matches!(c, b'-' | b'.' | b'_' | b'/') && d.is_ascii_alphanumeric())
+        || (c == b' ' && p >= 10 && iban_head(&b[p - 10..p - 1]))
+}
+
+/// True for `CCdd BBBB`: an IBAN's country code, check digits and a bank code of letters.
+fn iban_head(h: &[u8]) -> bool {
+    h[..2].iter().all(u8::is_ascii_uppercase)
+        && h[2..4].iter().all(u8::is_ascii_digit)
+        && h[4] == b' '
+        && h[5..]
             .iter()
-            .any(|plan| match plan.national_prefix.as_deref() {
-                Some(tp) if digits.starts_with(tp) => plan.is_valid(&digits[tp.len()..]),
-                Some(_) => paren && plan.is_valid(digits),
-                None => plan.is_valid(digits),
-            });
-        if !valid {
-            return None;
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// True when the digit groups ending at `e` go on: another group after a separator, or a word
+/// joined by a dash, dot or underscore (`0981-4950-a8cb`).
+fn continues_after(b: &[u8], e: usize) -> bool {
+    let c = byte(b, e);
+    (is_sep(c) && digit_at(b, e + 1))
+        || (matches!(c, b'-' | b'.' | b'_') && byte(b, e + 1).is_ascii_alphanumeric())
+}
+
+/// Words that name a phone number, in the languages of the default phone regions, as JSON
+/// keys are written too (`phone_number` and `mobilePhone` hold one).
+const PHONE_WORDS: &[&str] = &[
+    "phone",
+    "telephone",
+    "phonenumber",
+    "tel",
+    "tele",
+    "tél",
+    "téléphone",
+    "ph",
+    "fax",
+    "mobile",
+    "mob",
+    "cell",
+    "cellphone",
+    "msisdn",
+    "whatsapp",
+    "sms",
+    "telefon",
+    "handy",
+    "mobil",
+    "rufnummer",
+    "telefonnummer",
+    "handynummer",
+    "mobilnummer",
+    "portable",
+    "teléfono",
+    "telefono",
+    "móvil",
+    "movil",
+    "celular",
+    "cel",
+    "telefone",
+    "telemóvel",
+    "cellulare",
+    "telefoon",
+    "telefoonnummer",
+    "mobiel",
+    "gsm",
+    "tlf",
+    "tfno",
+];
+
+/// Phone words of scripts written without spaces, found anywhere in the word before a number.
+const PHONE_WORDS_CJK: &[&str] = &["電話", "电话", "手机", "携帯", "전화", "휴대폰", "핸드폰"];
+
+/// Short words that may stand between a phone word and its number (`phone number is`,
+/// `Tel. Nr.`, `numéro de téléphone`, `móvil es el`… only these, at most three).
+const PHONE_FILLERS: &[&str] = &[
+    "no", "nr", "nº", "n", "num", "number", "numbers", "numero", "número", "numéro", "nummer",
+    "is", "es", "est", "ist", "è", "é", "my", "mi", "mio", "mia", "mon", "ma", "mein", "meine",
+    "meu", "minha", "our", "your", "de", "di", "del", "do", "da", "du", "on", "at", "me", "us",
+    "el", "la", "il", "le", "the",
+];
+
+/// Names of other kinds of numbers: a number right after one of them is not a phone number
+/// whatever its shape (`my TFN is 807 251 654`, `henkilötunnus 08178-7456`).
+const OTHER_NUMBER_WORDS: &[&str] = &[
+    "id",
+    "ids",
+    "order",
+    "invoice",
+    "ticket",
+    "ref",
+    "reference",
+    "account",
+    "acct",
+    "card",
+    "iban",
+    "bic",
+    "build",
+    "version",
+    "sample",
+    "serial",
+    "sku",
+    "pin",
+    "ssn",
+    "itin",
+    "sin",
+    "nas",
+    "tfn",
+    "abn",
+    "acn",
+    "medicare",
+    "aadhaar",
+    "aadhar",
+    "uid",
+    "pan",
+    "gstin",
+    "nhs",
+    "nino",
+    "pesel",
+    "hetu",
+    "henkilötunnus",
+    "personnummer",
+    "tckn",
+    "kimlik",
+    "rrn",
+    "nric",
+    "dni",
+    "nie",
+    "nif",
+    "cpf",
+    "curp",
+    "rfc",
+    "steuerid",
+    "idnr",
+    "tin",
+    "passport",
+    "license",
+    "licence",
+    "routing",
+    "aba",
+    "npi",
+    "mbi",
+    "zip",
+    "postcode",
+    "plz",
+];
+
+/// What the word before a number says about it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum NumberWord {
+    /// A phone word or a key naming one (`Tel.`, `móvil`, `"phone_number":`).
+    Phone,
+    /// The name of another kind of number (`TFN`, `order`, `Aadhaar`).
+    Other,
+    /// Neither.
+    None,
+}
+
+/// What stands right before `p` on its line, skipping punctuation and at most three short
+/// filler words (`phone number is`, `Tel. Nr.:`, `my TFN is`): a phone word, the name of
+/// another kind of number, or neither.
+pub(super) fn word_before_number(text: &str, p: usize) -> NumberWord {
+    let mut from = p.saturating_sub(48);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let Some(window) = text.get(from..p) else {
+        return NumberWord::None;
+    };
+    let mut rest = window.rsplit('\n').next().unwrap_or("");
+    for _ in 0..=3 {
+        rest = rest.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '_'));
+        let start = rest
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let word = &rest[start..];
+        if word.is_empty() {
+            return NumberWord::None;
         }
-        finish(text, g.ends[n - 1].0)
-    })
+        if is_phone_word(word) {
+            return NumberWord::Phone;
+        }
+        if is_word_of(word, OTHER_NUMBER_WORDS) {
+            return NumberWord::Other;
+        }
+        if !PHONE_FILLERS.contains(&word.to_lowercase().as_str()) {
+            return NumberWord::None;
+        }
+        rest = &rest[..start];
+    }
+    NumberWord::None
+}
+
+/// True when `word` is a phone word or a compound key made of one (`phone_number`,
+/// `mobilePhone`, `TEL`, `お電話`).
+fn is_phone_word(word: &str) -> bool {
+    (!word.is_ascii() && PHONE_WORDS_CJK.iter().any(|w| word.contains(w)))
+        || is_word_of(word, PHONE_WORDS)
+}
+
+/// True when `word`, lowercased, or one of the parts of a snake_case or camelCase key made of
+/// it (`invoice_id`, `mobilePhone`) is in `list`.
+fn is_word_of(word: &str, list: &[&str]) -> bool {
+    if list.contains(&word.to_lowercase().as_str()) {
+        return true;
+    }
+    let mut part = String::new();
+    let mut prev_lower = false;
+    for c in word.chars().chain(std::iter::once('_')) {
+        if c == '_' || (c.is_uppercase() && prev_lower) {
+            if !part.is_empty() && list.contains(&part.as_str()) {
+                return true;
+            }
+            part.clear();
+        }
+        if c != '_' {
+            part.extend(c.to_lowercase());
+        }
+        prev_lower = c.is_lowercase();
+    }
+    false
 }
 
 /// True when digit groups before `p` go back to a `+` (`+91 98765 4321`): what starts at `p`
@@ -593,7 +878,20 @@ mod tests {
             "06.12.34.56.78",  // FR mobile
             "06-12-34-56-78",  // FR mobile, dashed
             "612 34 56 78",    // ES mobile
-            "91 123 45 67",    // ES Madrid
+            "912 34 56 78",    // ES Madrid
+            "912-34-56-78",    // ES Madrid, dashed
+            "347 1234567",     // IT mobile, operator code apart
+            "02 1234 5678",    // IT Milan
+            "55-1234-5678",    // MX Mexico City, dashed
+            "33 1234 5678",    // MX Guadalajara
+            "222 1234567",     // MX Puebla, area code apart
+            "0471 12345",      // DE Koblenz, a short subscriber number
+            "0512 345 678",    // NL
+            "011 2345 6789",   // IN Delhi
+            "(03) 9123 4567",  // AU Melbourne
+            "06-1234-5678",    // JP Osaka
+            "0120-123-456",    // JP toll free
+            "(11) 3456-7890",  // BR São Paulo fixed line
             "06 6982 1234",    // IT Rome
             "347 1234567",     // IT mobile
             "020 123 4567",    // NL Amsterdam
@@ -624,6 +922,149 @@ mod tests {
             }
         }
         assert!(bad.is_empty(), "{bad:#?}");
+    }
+
+    #[test]
+    fn national_numbers_without_trunk_prefix_need_their_countrys_grouping_or_a_phone_word() {
+        let mut bad = Vec::new();
+        // Other groupings of valid Spanish, Italian and Mexican numbers: shapes of ids,
+        // SSNs, versions and order numbers, not how these countries write phone numbers.
+        for t in [
+            "Sample ID 946-93-2018 from the fixtures",
+            "Sample ID 666-13-5091",
+            "ref 91 123 45 67 ok",
+            "Build 399.2.5.6687 failed",
+            "order 3408 339830 shipped",
+            "ticket 6123 45 678",
+            "ids 612 345678 99",
+            "v3471.234.567",
+            "call 347 123 4567",
+            "612.34.56.78",
+        ] {
+            if !phones(t).is_empty() {
+                bad.push(format!("{t:?} -> {:?}", phones(t)));
+            }
+        }
+        // After a phone word (or a JSON key naming one), any grouping of a valid number is
+        // one, and so is a bare run of digits.
+        for (t, p) in [
+            ("Teléfono: 91 123 45 67", "91 123 45 67"),
+            ("mi móvil es 612345678", "612345678"),
+            ("Tel. 612345678", "612345678"),
+            ("cellulare 3471234567", "3471234567"),
+            ("telefono: 347-12-34-567", "347-12-34-567"),
+            // 3-3-4 is NANP's shape: Italy's and Mexico's own 3-3-4 need the word.
+            ("cellulare 347 123 4567", "347 123 4567"),
+            ("Tel. 222 123 4567", "222 123 4567"),
+            ("{\"phone\": \"5512345678\"}", "5512345678"),
+            ("{\"mobile_phone\":\"020 79 46 09 58\"}", "020 79 46 09 58"),
+            ("phoneNumber=07912345678", "07912345678"),
+            ("Handy: 015123456789", "015123456789"),
+            ("my phone number is 0612345678", "0612345678"),
+            ("Tel. Nr.: 03012345678", "03012345678"),
+            ("numéro de téléphone : 0612345678", "0612345678"),
+            ("お電話番号09012345678まで", "09012345678"),
+            ("WhatsApp +34 612345678", "+34 612345678"),
+        ] {
+            if phones(t) != [p] {
+                bad.push(format!("{t:?} -> {:?}", phones(t)));
+            }
+        }
+        // A bare run needs the phone word right before it, on its line, a valid number, and
+        // the country's trunk prefix where it has one.
+        for t in [
+            "order 612345678 shipped",
+            "id 5512345678",
+            "ts 1732406400",
+            "phone\n612345678",
+            "the phone rang. Order 612345678",
+            "hotel 612345678",
+            "excel 3471234567",
+            "Tel. 999999999",
+            "Tel. 6123456789012",
+            "phone: 612345678901",
+            "Handy: 15123456789",
+            "phone: 612345678-2",
+            "phone 612345678abc",
+            "phone: id612345678",
+        ] {
+            if !phones(t).is_empty() {
+                bad.push(format!("{t:?} -> {:?}", phones(t)));
+            }
+        }
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+
+    #[test]
+    fn national_numbers_are_whole_runs_of_digit_groups() {
+        let mut bad = Vec::new();
+        for t in [
+            // The tail or middle of a card, an IBAN or an order number.
+            "card 6525 4809 0187 6989.",
+            "Your order number is 4667 0697 3669 2591.",
+            "IBAN ES38 0396 5411 1939 4033 8630, rejected",
+            "IBAN NL74 RABO 8149 0600 20, rejected",
+            "IBAN NL64 ABNA 0562 6547 60, rejected",
+            // Right after the name of another kind of number.
+            "my TFN is 807 251 654 ok",
+            "The my Aadhaar is 347 7277 6750 was rejected",
+            "henkilötunnus 08178-7456 invalid",
+            "order no. 020 7946 0958",
+            "order 4744 0288 0763 3565 and",
+            "trace bf82a02b-0981-4950-a8cb-f0457c273d34",
+            "trace b33668db-3403-4412-8562-d872b329e68f",
+            "x_0612345678",
+            // A number that runs on into more groups.
+            "020 7946 0958 1234",
+            "06 12 34 56 78 90 12",
+            "06-12-34-56-78-a",
+        ] {
+            if !phones(t).is_empty() {
+                bad.push(format!("{t:?} -> {:?}", phones(t)));
+            }
+        }
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+
+    #[test]
+    fn phone_words() {
+        use super::{word_before_number, NumberWord};
+        for t in [
+            "Tel. ",
+            "tel: ",
+            "Phone number: ",
+            "\"phone_number\": \"",
+            "\"mobilePhone\":\"",
+            "TELEFONO ",
+            "Teléfono móvil: ",
+            "my cell is ",
+            "Handynummer ",
+            "電話",
+            "N° de téléphone : ",
+        ] {
+            assert_eq!(word_before_number(t, t.len()), NumberWord::Phone, "{t:?}");
+        }
+        for t in [
+            "hotel ",
+            "excel ",
+            "phone\n",
+            "the phone rang for ",
+            "telephoned ",
+            "Tel. 123 ",
+            "",
+            "número ",
+        ] {
+            assert_eq!(word_before_number(t, t.len()), NumberWord::None, "{t:?}");
+        }
+        for t in [
+            "my TFN is ",
+            "Aadhaar: ",
+            "order no. ",
+            "\"invoice_id\": \"",
+            "phone rang for the order ",
+        ] {
+            assert_eq!(word_before_number(t, t.len()), NumberWord::Other, "{t:?}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Numbering-plan validation of phone numbers: which national significant numbers each
-//! country assigns, compiled from libphonenumber's metadata (the `phonenumber` crate) into
-//! plain anchored regexes, so threads check candidates without the crate's shared regex cache.
+//! country assigns and how the country groups their digits when it writes them, compiled from
+//! libphonenumber's metadata (the `phonenumber` crate) into plain anchored regexes, so threads
+//! check candidates without the crate's shared regex cache.
 
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use regex::Regex;
@@ -22,6 +23,10 @@ pub(super) struct RegionPlan {
     pub(super) national_prefix: Option<String>,
     /// The assigned ranges (fixed line, mobile, toll free, …): allowed lengths and pattern.
     ranges: Vec<(Vec<u16>, Regex)>,
+    /// The country's written formats: the leading digits that select a format (anchored at
+    /// the start; `None` when any number may use it) and the pattern whose capture groups are
+    /// the digit groups (`(\d{2})(\d{4})(\d{4})` for `20 7946 0958`).
+    formats: Vec<(Option<Regex>, Regex)>,
 }
 
 impl RegionPlan {
@@ -61,11 +66,25 @@ impl RegionPlan {
                 Some((lengths, re))
             })
             .collect();
+        let formats = meta
+            .formats()
+            .iter()
+            .filter_map(|f| {
+                let pattern = Regex::new(&format!("^(?x:{})$", f.pattern().as_str())).ok()?;
+                // The last leading-digits pattern is the most specific one.
+                let leading = match f.leading_digits().last() {
+                    Some(l) => Some(Regex::new(&format!("^(?x:{})", l.as_str())).ok()?),
+                    None => None,
+                };
+                Some((leading, pattern))
+            })
+            .collect();
         (!ranges.is_empty()).then(|| RegionPlan {
             id: meta.id().to_string(),
             country_code: meta.country_code(),
             national_prefix: meta.national_prefix().map(str::to_string),
             ranges,
+            formats,
         })
     }
 
@@ -82,6 +101,34 @@ impl RegionPlan {
         self.ranges
             .iter()
             .any(|(lengths, re)| lengths.contains(&len) && re.is_match(nsn))
+    }
+
+    /// True when the national significant number `nsn`, with separators written after the
+    /// digit counts `breaks` (ascending, each inside `nsn`), is grouped as the country writes
+    /// it: exactly the digit groups of one of its formats for that number (Spain writes
+    /// `612 34 56 78`, never `6123 45 678`), or its first group alone set apart from the rest
+    /// (`347 1234567` for Italy's `347 123 4567`), the common way to write an area code and
+    /// a subscriber number.
+    pub(super) fn is_written_grouping(&self, nsn: &str, breaks: &[usize]) -> bool {
+        if breaks.is_empty() {
+            return false;
+        }
+        self.formats.iter().any(|(leading, pattern)| {
+            if leading.as_ref().is_some_and(|l| !l.is_match(nsn)) {
+                return false;
+            }
+            let Some(caps) = pattern.captures(nsn) else {
+                return false;
+            };
+            let ends: Vec<usize> = caps
+                .iter()
+                .skip(1)
+                .flatten()
+                .map(|m| m.end())
+                .filter(|&e| e < nsn.len())
+                .collect();
+            !ends.is_empty() && (ends == breaks || breaks == [ends[0]])
+        })
     }
 }
 

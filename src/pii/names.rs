@@ -417,8 +417,7 @@ pub(crate) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
         let title = TITLES.contains(&word);
         let w = classify(g, text, i, end, &mut buf);
         // An unknown word starts a run only right after a cue that introduces a person.
-        let introduced = !(w.given || w.surname || title)
-            && !w.blocked()
+        let introduced = !(w.given || w.surname || title || w.blocked())
             && ends_with_cue(&text[..i], INTRODUCES_PERSON);
         if !(w.given || w.surname || title || introduced) {
             i = end;

@@ -245,7 +245,8 @@ fn international(b: &[u8], p: usize) -> Option<usize> {
                 break;
             }
             // The UK-style `(0)` trunk digit is not dialled from abroad, so it is not counted.
-            if !(r == 1 && byte(b, k + 1) == b'0') && !g.push_digits(b, k + 1, r) {
+            let trunk_zero = r == 1 && byte(b, k + 1) == b'0';
+            if !(trunk_zero || g.push_digits(b, k + 1, r)) {
                 break;
             }
             j = k + 2 + r;

@@ -10,8 +10,9 @@ Data (one of):
   gen's decoys: AI model names, common words that are names, cities, log levels, broken check
   digits), `--lines` in all, in file order.
 - `--heldout FILE`: hand-written text with inline labels `[[TYPE:value]]`, one record per line
-  (`prompt:` / `response:` prefixes pick the field; default `prompt`); see
-  benches/data/pii_heldout.txt. The script writes the JSONL and the truth CSV.
+  (`prompt:` / `response:` prefixes pick the field; default `prompt`; a written `\\n` is a
+  line break); see benches/data/pii_heldout.txt and, for tuning, benches/data/pii_names_dev.txt.
+  The script writes the JSONL and the truth CSV.
 
 Both tools see the same lines:
 - logwarden: `pii FILE -j 1` on the sample; a finding matches a truth row when line, field and
@@ -145,7 +146,8 @@ def heldout(src, out_jsonl, out_truth):
                     field, part = m.group(1), part[m.end():]
                 for lm in LABEL.finditer(part):
                     w.writerow([n, field, lm.group(1), lm.group(2)])
-                text = LABEL.sub(lambda lm: lm.group(2), part)
+                # A written `\n` is a line break (signatures: `Regards,\nJane Doe`).
+                text = LABEL.sub(lambda lm: lm.group(2), part).replace("\\n", "\n")
                 if field == "feedback.comment":
                     rec["feedback"] = {"comment": text}
                 else:

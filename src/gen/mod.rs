@@ -8,6 +8,7 @@ mod finance;
 mod json;
 mod national;
 mod people;
+mod phones;
 mod pii;
 mod plant;
 mod record;

@@ -254,17 +254,17 @@ fn phone(rng: &mut Rng, s: &mut String) {
         s.push_str(&out);
     } else {
         let pat = *rng.pick(&[
-            "+44 20 NXXX XXXX",
-            "+44 7NXX XXXXXX",
+            "+44 20 [01378]XXX XXXX",
+            "+44 7[123]XX XXXXXX",
             "+49 30 NXXXXXXX",
-            "+49 15N XXXXXXXX",
+            "+49 15[1279] XXXXXXXX",
             "+33 1 NX XX XX XX",
-            "+33 6 NX XX XX XX",
+            "+33 6 [0124578]X XX XX XX",
             "+81 3-NXXX-XXXX",
             "+81 90-NXXX-XXXX",
-            "+91 9NXXX XXXXX",
-            "+61 2 NXXX XXXX",
-            "+61 4NX XXX XXX",
+            "+91 9[89]XXX XXXXX",
+            "+61 2 [26789]XXX XXXX",
+            "+61 4[236]X XXX XXX",
             "+55 11 9NXXX-XXXX",
         ]);
         rng.fill_pattern(pat, s);

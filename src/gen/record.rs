@@ -4,6 +4,7 @@
 use super::clock::TsStyle;
 use super::decoy;
 use super::people;
+use super::phones;
 use super::pii::{self, PiiKind};
 use super::plant::{self, Field, Insert, Truth};
 use super::rng::{mix64, Rng};
@@ -87,6 +88,7 @@ fn ts_style(rng: &mut Rng) -> TsStyle {
 pub(crate) fn build(sc: &Scenario, index: u64) -> Record {
     let mut rng = Rng::derive(sc.seed, STREAM_RECORD, index);
     let mut people_rng = Rng::derive(sc.seed, people::STREAM_PEOPLE, index);
+    let mut phones_rng = Rng::derive(sc.seed, phones::STREAM_PHONES, index);
     let offset_ms = sc.offset_ms(index, &mut rng);
     let t_days = offset_ms / 86_400_000.0;
     let day = (t_days as u32).min(sc.days - 1);
@@ -270,6 +272,7 @@ pub(crate) fn build(sc: &Scenario, index: u64) -> Record {
                 secret_out = added;
             }
         }
+        phones::plant(&mut phones_rng, field, shape, target, &mut ins, &mut truth);
         if field == decoy_field {
             for _ in 0..decoys {
                 let sentence = decoy::decoy(&mut rng);

@@ -144,12 +144,19 @@ impl Rng {
         }
     }
 
-    /// Appends `pat` with `N` replaced by a digit 2–9 and `X` by any digit.
+    /// Appends `pat` with `N` replaced by a digit 2–9, `X` by any digit and a class such as
+    /// `[01378]` by one of its digits (one draw each, like `N`, so swapping an `N` for a class
+    /// leaves the rest of the stream as it was).
     pub(crate) fn fill_pattern(&mut self, pat: &str, out: &mut String) {
-        for c in pat.chars() {
+        let mut chars = pat.chars();
+        while let Some(c) = chars.next() {
             match c {
                 'N' => out.push(char::from(b'0' + self.range(2, 9) as u8)),
                 'X' => out.push(char::from(b'0' + self.below(10) as u8)),
+                '[' => {
+                    let class: Vec<char> = chars.by_ref().take_while(|&c| c != ']').collect();
+                    out.push(*self.pick(&class));
+                }
                 _ => out.push(c),
             }
         }

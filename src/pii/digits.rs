@@ -1,12 +1,14 @@
 //! One hand-written pass over the digit runs of a text that feeds the digit-shaped detectors
 //! (phone, card, SSN, IBAN, IPv4), so prose costs one SWAR scan instead of several regexes.
 
+use super::phone_plan::RegionPlan;
 use super::text::{byte, digit_run, digits_left_ok, next_digit};
 use super::{card, iban, ip, phone, push, ssn, Enabled, Finding};
 use super::{CARD, IBAN, IP, PHONE, SSN};
 
-/// Appends the phone, card, SSN, IBAN and IPv4 findings of `text` to `out`.
-pub(super) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
+/// Appends the phone, card, SSN, IBAN and IPv4 findings of `text` to `out`; `plans` are the
+/// numbering plans of the regions whose national-format phone numbers are detected.
+pub(super) fn scan(text: &str, en: &Enabled, plans: &[&RegionPlan], out: &mut Vec<Finding>) {
     let b = text.as_bytes();
     let mut i = 0;
     while let Some(p) = next_digit(b, i) {
@@ -15,6 +17,16 @@ pub(super) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
         let prev = if p > 0 { b[p - 1] } else { b' ' };
         let next = byte(b, i);
         if !worth_a_look(b, p, run, prev, next) {
+            // A bare run of a national number's length is a phone number only after a phone
+            // word (`Tel. 612345678`); the run's shape rules out every other type here.
+            if en.on(PHONE)
+                && (phone::NATIONAL_MIN..=phone::NATIONAL_MAX).contains(&run)
+                && digits_left_ok(text, p)
+            {
+                if let Some(e) = phone::match_national_bare(text, p, run, plans) {
+                    push(out, p, e, PHONE, "phone-national");
+                }
+            }
             continue;
         }
         if prev.is_ascii_alphabetic() {
@@ -50,10 +62,14 @@ pub(super) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
             if prev == b'(' && en.on(PHONE) {
                 if let Some(e) = phone::match_paren(text, p - 1, after_finding) {
                     push(out, p - 1, e, PHONE, "phone-nanp");
+                } else if phone::paren_left_ok(text, p - 1, after_finding) {
+                    if let Some(e) = phone::match_national(text, p - 1, true, plans) {
+                        push(out, p - 1, e, PHONE, "phone-national");
+                    }
                 }
             }
             if digits_left_ok(text, p) {
-                digit_shapes(text, p, run, en, out);
+                digit_shapes(text, p, run, en, plans, out);
             }
         }
         if en.on(IP) && next == b'.' {
@@ -76,7 +92,8 @@ fn worth_a_look(b: &[u8], p: usize, run: usize, prev: u8, next: u8) -> bool {
     }
     match run {
         1 => b[p] == b'1' && matches!(next, b' ' | b'-' | b'.'),
-        2 => false,
+        // National numbers start with a two-digit trunk and area code (`06 12 34 56 78`).
+        2 => matches!(next, b' ' | b'-'),
         3 => matches!(next, b' ' | b'-' | b'.'),
         4..=6 => matches!(next, b' ' | b'-'),
         _ => run >= 13,
@@ -84,12 +101,36 @@ fn worth_a_look(b: &[u8], p: usize, run: usize, prev: u8, next: u8) -> bool {
 }
 
 /// Tries the phone, SSN and card shapes that start at the digit run `p..p + run`.
-fn digit_shapes(text: &str, p: usize, run: usize, en: &Enabled, out: &mut Vec<Finding>) {
+fn digit_shapes(
+    text: &str,
+    p: usize,
+    run: usize,
+    en: &Enabled,
+    plans: &[&RegionPlan],
+    out: &mut Vec<Finding>,
+) {
     let b = text.as_bytes();
-    // NANP starts with a three-digit area code or the one-digit `1` trunk prefix.
-    if en.on(PHONE) && (run == 3 || (run == 1 && b[p] == b'1')) {
-        if let Some(e) = phone::match_nanp(text, p) {
+    if en.on(PHONE) {
+        // NANP starts with a three-digit area code or the one-digit `1` trunk prefix; other
+        // national numbers with a trunk or area code of two to five digits.
+        let nanp = if run == 3 || (run == 1 && b[p] == b'1') {
+            phone::match_nanp(text, p)
+        } else {
+            None
+        };
+        if let Some(e) = nanp {
             push(out, p, e, PHONE, "phone-nanp");
+        } else if (2..=5).contains(&run)
+            && is_sep_byte(byte(b, p + run))
+            && byte(b, p + run + 1).is_ascii_digit()
+        {
+            if let Some(e) = phone::match_national(text, p, false, plans) {
+                push(out, p, e, PHONE, "phone-national");
+            }
+        } else if (phone::NATIONAL_MIN..=phone::NATIONAL_MAX).contains(&run) {
+            if let Some(e) = phone::match_national_bare(text, p, run, plans) {
+                push(out, p, e, PHONE, "phone-national");
+            }
         }
     }
     if en.on(SSN) && run == 3 {
@@ -102,6 +143,11 @@ fn digit_shapes(text: &str, p: usize, run: usize, en: &Enabled, out: &mut Vec<Fi
             push(out, p, e, CARD, "luhn+iin");
         }
     }
+}
+
+/// True for the separators of digit groups in phone numbers.
+fn is_sep_byte(c: u8) -> bool {
+    matches!(c, b' ' | b'-' | b'.')
 }
 
 #[cfg(test)]
@@ -159,10 +205,10 @@ mod tests {
 
     #[test]
     fn prose_numbers_are_discarded_early() {
-        let b = b"in 2026, 42 users and 7 teams";
+        let b = b"in 2026, 42% of users and 7 teams";
         assert!(!worth_a_look(b, 3, 4, b' ', b','));
-        assert!(!worth_a_look(b, 9, 2, b' ', b' '));
-        assert!(!worth_a_look(b, 22, 1, b' ', b' '));
+        assert!(!worth_a_look(b, 9, 2, b' ', b'%'));
+        assert!(!worth_a_look(b, 27, 1, b' ', b' '));
         // Shapes that can start a value are kept.
         assert!(worth_a_look(b"1-415", 0, 1, b' ', b'-'));
         assert!(worth_a_look(b"10.0", 0, 2, b' ', b'.'));

@@ -22,6 +22,7 @@ mod national;
 pub(crate) mod national_check;
 mod pem;
 mod phone;
+mod phone_plan;
 mod placeholder;
 mod providers;
 mod redact;
@@ -155,6 +156,8 @@ pub struct Detectors {
     /// Values in which a custom type's match reached the cut end of a search window.
     custom_bounded: std::sync::atomic::AtomicU64,
     allow: allow::Allowlist,
+    /// Numbering plans of the regions whose national-format phone numbers are detected.
+    phone_plans: Vec<&'static phone_plan::RegionPlan>,
 }
 
 impl std::fmt::Debug for Detectors {
@@ -217,6 +220,7 @@ impl Detectors {
             custom,
             custom_bounded: std::sync::atomic::AtomicU64::new(0),
             allow: allow::Allowlist::new(cfg)?,
+            phone_plans: national_phone_plans(&cfg.regions),
         })
     }
 
@@ -261,7 +265,7 @@ impl Detectors {
             if on {
                 match sc {
                     types::Scanner::Email => email::scan(text, out),
-                    types::Scanner::Digits => digits::scan(text, en, out),
+                    types::Scanner::Digits => digits::scan(text, en, &self.phone_plans, out),
                     types::Scanner::Ipv6 => ip::scan_v6(text, out),
                     types::Scanner::Assign => self.assign.scan(text, en, out),
                     types::Scanner::National => national::scan(text, en, out),
@@ -365,19 +369,41 @@ impl Detectors {
     }
 }
 
+/// The numbering plans of the regions whose national-format phone numbers are detected: the
+/// `[pii] regions` when given, else [`phone_plan::DEFAULT_NATIONAL_REGIONS`]. NANP regions
+/// (calling code 1) are left out: their numbers have their own stricter rules.
+fn national_phone_plans(regions: &[String]) -> Vec<&'static phone_plan::RegionPlan> {
+    let wanted: Vec<&str> = if regions.is_empty() {
+        phone_plan::DEFAULT_NATIONAL_REGIONS.to_vec()
+    } else {
+        regions.iter().map(|r| r.as_str()).collect()
+    };
+    let mut plans: Vec<&'static phone_plan::RegionPlan> = wanted
+        .into_iter()
+        .filter_map(phone_plan::RegionPlan::for_region)
+        .filter(|p| p.country_code != 1)
+        .collect();
+    plans.sort_by(|a, b| a.id.cmp(&b.id));
+    plans.dedup_by(|a, b| a.id == b.id);
+    plans
+}
+
 /// Switches national types on and off by `[pii] regions`: with no regions, every type but the
 /// keyword-only (`opt_in`) ones is on; with regions, exactly the national types of the listed
 /// countries are on (types without a country are not affected).
 fn apply_regions(regions: &[String], enabled: &mut [bool]) -> Result<(), PiiConfigError> {
     for r in regions {
+        // A region without national types still selects its national phone numbers.
         let known = BUILTIN
             .iter()
-            .any(|d| d.country.eq_ignore_ascii_case(r.trim()));
+            .any(|d| d.country.eq_ignore_ascii_case(r.trim()))
+            || phone_plan::RegionPlan::for_region(r).is_some();
         if !known {
             let mut all: Vec<&str> = BUILTIN
                 .iter()
                 .map(|d| d.country)
                 .filter(|c| !c.is_empty())
+                .chain(phone_plan::DEFAULT_NATIONAL_REGIONS.iter().copied())
                 .collect();
             all.sort_unstable();
             all.dedup();

@@ -50,6 +50,7 @@ pub(crate) fn word_set(lists: &[&'static str]) -> WordSet {
 /// Common English words that are also given names: alone, or paired with another such
 /// word, they are not evidence of a person.
 const AMBIGUOUS: &str = "will\nmay\nbill\nmark\ngrant\nrose\nsummer\nhunter\njune\napril\naugust\n\
+alexa\nmercedes\naurora\nnova\n\
 faith\nhope\njoy\ngrace\ndawn\namber\nruby\npearl\niris\nivy\nholly\nlily\ndaisy\nviolet\n\
 jasmine\nautumn\nheather\ncrystal\ndestiny\nharmony\nmelody\npenny\nsandy\nrusty\nchase\n\
 chance\nchip\nguy\ndrew\njack\nfrank\ngene\nrich\nsterling\njay\nray\ndale\nglen\ncliff\nwade\n\
@@ -116,7 +117,11 @@ technologies\nsystems\nhotel\nrestaurant\nstore\nshop\nmall\nplaza\nbank\nfoods\
 const GENERIC: &str = "sir\nmadam\nteam\ncustomer\ncolleague\ncolleagues\nfriend\nfriends\nall\n\
 everyone\nsupport\nvalued\nuser\nhiring\nmanager\nclient\nmember\npartner\nreader\napplicant\n\
 candidate\nguest\npatient\nthere\nfolks\nworld\nsirs\nteam\ncommittee\nsender\nrecipient\n\
-owner\nadmin\nsupplier\nvendor\nhr\nit\nthe\na\nan\nour\nmy\nyour\nmr\nmrs\nms\ndr\nprof\n";
+owner\nadmin\nsupplier\nvendor\nhr\nit\nthe\na\nan\nour\nmy\nyour\nmr\nmrs\nms\ndr\nprof\n\
+human\nresources\nplatform\nengineering\noperations\nbilling\nsales\nmarketing\naccounts\n\
+service\nservices\noffice\ndesk\nhelpdesk\nmanagement\nstaff\nadministration\nlegal\nfinance\n\
+security\ndepartment\ngroup\nboard\ndirector\ndirectors\npeople\ncare\nsuccess\ndevelopment\n\
+product\ndesign\nresearch\ninfrastructure\ncrew\nfamily\n";
 
 /// Lowercase particles allowed between the words of a name (`Ludwig van Beethoven`).
 const PARTICLES: &[&str] = &[
@@ -186,6 +191,24 @@ const STRONG: &[&str] = &[
     "mi chiamo",
 ];
 
+/// The strong cues that introduce a person and nothing else: after them two or more
+/// title-case words are a name even when the gazetteers know neither (`My name is Oluwaseun
+/// Adeyemi`, `Regards, Henrik Lindqvist`). JSON keys, `best` and `cheers` are left out: they
+/// also introduce product, service and section names (`"name": "Order Service"`).
+const INTRODUCES_PERSON: &[&str] = &[
+    "my name is",
+    "name is",
+    "name's",
+    "dear",
+    "signed",
+    "regards",
+    "sincerely",
+    "ich heiße",
+    "je m'appelle",
+    "me llamo",
+    "mi chiamo",
+];
+
 /// Weak cues: the name after them must be a known given name (or a known pair).
 const WEAK: &[&str] = &[
     "i am",
@@ -243,6 +266,7 @@ pub(crate) static GAZ: LazyLock<Gazetteer> = LazyLock::new(|| Gazetteer {
     given: word_set(&[
         include_str!("data/us_given.txt"),
         include_str!("data/intl_given.txt"),
+        include_str!("data/ssa_given.txt"),
     ]),
     surname: word_set(&[
         include_str!("data/us_surnames.txt"),
@@ -392,7 +416,10 @@ pub(crate) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
         // An honorific (with or without its period) announces the next word.
         let title = TITLES.contains(&word);
         let w = classify(g, text, i, end, &mut buf);
-        if !(w.given || w.surname || title) {
+        // An unknown word starts a run only right after a cue that introduces a person.
+        let introduced = !(w.given || w.surname || title || w.blocked())
+            && ends_with_cue(&text[..i], INTRODUCES_PERSON);
+        if !(w.given || w.surname || title || introduced) {
             i = end;
             continue;
         }
@@ -424,7 +451,7 @@ pub(crate) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
         // On a find, go on after it; otherwise the next word may start a name itself
         // (`Dear Margaret`: `Dear` is a surname too, but the run from `Margaret` is cued).
         i = end;
-        if let Some((s, e)) = decide(g, text, &run, cue) {
+        if let Some((s, e)) = decide(g, text, &run, cue, title) {
             if right_ok(&text[e..]) && !institution_follows(g, text, e, &mut buf) {
                 push(out, s, e, PERSON, "gazetteer");
                 i = e;
@@ -459,12 +486,20 @@ fn skip_title_dot(text: &str, end: usize) -> usize {
 fn classify(g: &Gazetteer, text: &str, s: usize, e: usize, buf: &mut String) -> Word {
     let l = lower(&text[s..e], buf);
     // A hyphenated given name (`Jean-Luc`, `Mary-Kate`) counts by its first part.
-    let given = g.given.contains(l) || l.split_once('-').is_some_and(|(a, _)| g.given.contains(a));
+    let is_given = |w: &str| {
+        g.given.contains(w) || w.split_once('-').is_some_and(|(a, _)| g.given.contains(a))
+    };
+    // The gazetteers are written without accents: `Joaquín`, `Björn`, `Łukasz` are looked up
+    // as `joaquin`, `bjorn`, `lukasz` too.
+    let folded = (!l.is_ascii()).then(|| fold_accents(l));
+    let folded = folded.as_deref().filter(|f| f.is_ascii());
+    let given = is_given(l) || folded.is_some_and(is_given);
+    let surname = g.surname.contains(l) || folded.is_some_and(|f| g.surname.contains(f));
     Word {
         start: s,
         end: e,
         given,
-        surname: g.surname.contains(l),
+        surname,
         ambiguous: g.ambiguous.contains(l),
         model: g.models.contains(l),
         place: g.places.contains(l),
@@ -472,6 +507,31 @@ fn classify(g: &Gazetteer, text: &str, s: usize, e: usize, buf: &mut String) -> 
         institution: g.institution.contains(l),
         initial: false,
     }
+}
+
+/// `word` (lowercase) with the accents and strokes of Latin letters removed (`joaquín` →
+/// `joaquin`, `łukasz` → `lukasz`); other characters are kept.
+fn fold_accents(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ą' | 'ā' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'ę' | 'ě' | 'ē' => 'e',
+            'í' | 'ì' | 'î' | 'ï' | 'ı' | 'ī' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ő' | 'ō' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' | 'ű' | 'ů' | 'ū' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'ç' | 'ć' | 'č' => 'c',
+            'ñ' | 'ń' | 'ň' => 'n',
+            'ł' => 'l',
+            'ś' | 'š' | 'ş' => 's',
+            'ź' | 'ż' | 'ž' => 'z',
+            'ř' => 'r',
+            'ğ' => 'g',
+            'ď' => 'd',
+            'ť' => 't',
+            other => other,
+        })
+        .collect()
 }
 
 /// Reads the next word of a name run after `pos`: one space, then a title-case word, a
@@ -534,13 +594,25 @@ enum Cue {
 
 /// Classifies the text right before a candidate by the cue phrase it ends with.
 fn cue_before(before: &str) -> Cue {
+    if ends_with_cue(before, STRONG) {
+        Cue::Strong
+    } else if ends_with_cue(before, WEAK) {
+        Cue::Weak
+    } else {
+        Cue::None
+    }
+}
+
+/// True if the text before a candidate ends with one of `cues` (lowercase), ignoring
+/// spaces, quotes, colons and commas; a cue starting with a letter must start a word.
+fn ends_with_cue(before: &str, cues: &[&str]) -> bool {
     let mut start = before.len().saturating_sub(40);
     while !before.is_char_boundary(start) {
         start += 1;
     }
     let tail = before[start..].trim_end_matches([' ', '\t', '"', ':', '\'', ',', '\n', '\r', '(']);
     if tail.is_empty() {
-        return Cue::None;
+        return false;
     }
     let mut lowbuf = [0u8; 40];
     let tb = tail.as_bytes();
@@ -557,14 +629,7 @@ fn cue_before(before: &str) -> Cue {
             k == 0 || !low[k - 1].is_ascii_alphanumeric() || !c[0].is_ascii_alphanumeric()
         }
     };
-    // A closing line (`Regards,\nJane Doe`) or a JSON key counts only with its punctuation.
-    if STRONG.iter().any(|c| ends(c)) {
-        return Cue::Strong;
-    }
-    if WEAK.iter().any(|c| ends(c)) {
-        return Cue::Weak;
-    }
-    Cue::None
+    cues.iter().any(|c| ends(c))
 }
 
 /// True if the candidate starts a sentence (text start, or after `.`, `!`, `?`, a newline).
@@ -576,8 +641,35 @@ fn sentence_initial(text: &str, s: usize) -> bool {
     }
 }
 
+/// True if a capitalized word that does not start its sentence stands right before `s`: the
+/// run then continues a longer proper noun (`hiring in São Paulo Le…`, `New York Times`).
+fn after_capitalized_word(text: &str, s: usize) -> bool {
+    let Some(before) = text[..s].strip_suffix(' ') else {
+        return false;
+    };
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let capitalized = before[start..]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
+    capitalized && !sentence_initial(text, start)
+}
+
 /// Decides whether the run is a person, and returns its span.
-fn decide(_g: &Gazetteer, text: &str, run: &[Word], cue: Cue) -> Option<(usize, usize)> {
+/// `titled`: the run follows an honorific (`Mrs. Thornbury`), so one word is a surname even
+/// when the gazetteer does not know it.
+fn decide(
+    _g: &Gazetteer,
+    text: &str,
+    run: &[Word],
+    cue: Cue,
+    titled: bool,
+) -> Option<(usize, usize)> {
     // Drop trailing initials: a name ends with a word.
     let mut run = run;
     while run.last().is_some_and(|w| w.initial) {
@@ -593,17 +685,18 @@ fn decide(_g: &Gazetteer, text: &str, run: &[Word], cue: Cue) -> Option<(usize, 
     if words.len() >= 2 && last.institution {
         return None;
     }
-    let generic = {
-        let mut b = String::new();
-        GAZ.generic
-            .contains(lower(&text[first.start..first.end], &mut b))
-    };
-    if generic {
+    let mut b = String::new();
+    let generic = |w: &Word, b: &mut String| GAZ.generic.contains(lower(&text[w.start..w.end], b));
+    if generic(first, &mut b) {
         return None;
     }
     match cue {
         Cue::Strong => {
-            if first.known() || words.len() >= 2 && words.iter().all(|w| !w.blocked()) {
+            let plain = |w: &&Word| !w.blocked() && !generic(w, &mut String::new());
+            if first.known()
+                || words.len() >= 2 && words.iter().all(plain)
+                || titled && words.len() == 1 && plain(&first)
+            {
                 Some(span)
             } else {
                 None
@@ -617,7 +710,7 @@ fn decide(_g: &Gazetteer, text: &str, run: &[Word], cue: Cue) -> Option<(usize, 
             }
         }
         Cue::None => {
-            if words.len() < 2 || words.len() > 4 {
+            if words.len() < 2 || words.len() > 4 || after_capitalized_word(text, first.start) {
                 return None;
             }
             pair_ok(text, &words, false).then_some(span)
@@ -633,7 +726,20 @@ fn pair_ok(text: &str, words: &[&Word], cued: bool) -> bool {
         return false;
     }
     if !(last.surname || last.given && !last.ambiguous) {
-        return false;
+        // After a weak cue, one or two known given names that are not also common words or
+        // places make the next plain capitalized word a surname the gazetteer lacks
+        // (`Thanks Kwame Mensah`, `with Fatima Zahra Benali`).
+        let mut b = String::new();
+        let unknown_surname = cued
+            && words.len() <= 3
+            && words[..words.len() - 1]
+                .iter()
+                .all(|w| w.given && !w.ambiguous && !w.place)
+            && !(last.ambiguous || last.place || last.institution || last.initial)
+            && !GAZ
+                .generic
+                .contains(lower(&text[last.start..last.end], &mut b));
+        return unknown_surname;
     }
     if first.ambiguous || first.place {
         // `Will Smith` yes, `May Day`, `Grant Park` no; never at a sentence start uncued.
@@ -753,6 +859,25 @@ mod tests {
             ("we met Jean-Luc Picard at noon", "Jean-Luc Picard"),
             ("then Łukasz Nowak replied", "Łukasz Nowak"),
             ("the owner is Will Smith, apparently", "Will Smith"),
+            // A known given name after a weak cue, with a surname no gazetteer has.
+            ("Thanks Kwabena Otuteye, that fixed it", "Kwabena Otuteye"),
+            (
+                "Please forward it to Priya Venkatasubramanian today",
+                "Priya Venkatasubramanian",
+            ),
+            ("thanks, Raúl Castillo from billing", "Raúl Castillo"),
+            // Unknown to the gazetteers, but introduced as a person or after an honorific.
+            (
+                "My name is Tiberiu Olaru and I need a refund",
+                "Tiberiu Olaru",
+            ),
+            ("Kind regards,\nGunnhild Eikeland", "Gunnhild Eikeland"),
+            ("Sincerely, Kwabena Asante-Darko", "Kwabena Asante-Darko"),
+            (
+                "send it to Mrs. Featherstonehaugh by noon",
+                "Featherstonehaugh",
+            ),
+            ("Dear Dr. Oyelowo, thanks", "Oyelowo"),
         ] {
             let got = people(text);
             assert!(got.iter().any(|g| g == name), "{text:?}: {got:?}");
@@ -785,6 +910,23 @@ mod tests {
             "New York and San Francisco and Los Angeles",
             "Summer is here. Will it rain?",
             "Grant Park and Lincoln Center",
+            // Introducing cues before roles, teams and products.
+            "Dear Hiring Manager, I am applying",
+            "Regards, The Platform Team",
+            "Kind regards, Customer Support",
+            "{\"name\": \"Order Service\", \"version\": 2}",
+            "Best Practices Guide for Cheers Bar owners",
+            "Dear Claude Opus, please summarise",
+            "Mr. Claude answered",
+            // Organisations after a closing line, and a name that continues a place.
+            "Sincerely, Human Resources",
+            "Regards, Platform Engineering",
+            "open question: hiring in São Paulo Le client a demandé",
+            "hiring in São Paulo Sample payload",
+            // Brands that are given names, after a weak cue and before a plain word.
+            "build it for Alexa Skills first",
+            "compare Tesla and Mercedes Benz prices",
+            "with Aurora Serverless and Nova Pro",
         ] {
             let got = people(text);
             assert!(got.is_empty(), "{text:?}: {got:?}");

@@ -364,9 +364,18 @@ fn classify(c: &Cand<'_>, en: &Enabled) -> Option<(TypeId, &'static str)> {
                 if c.lens.len() == 1 && ctx(US_NPI) && check::us_npi(c.c) {
                     return Some((US_NPI, "luhn80840+context"));
                 }
-                if c.shape(&[6, 4]) && matches!(c.sep, b'-' | b'+') && en.on(SE_PERSONNUMMER) {
-                    if check::se_personnummer(c.c) {
+                if c.shape(&[6, 4]) && matches!(c.sep, b'-' | b'+') {
+                    let se = en.on(SE_PERSONNUMMER) && check::se_personnummer(c.c);
+                    // A HETU whose check character is a digit (`131052-0040`) is all digits.
+                    let fi = en.on(FI_HETU) && check::fi_hetu(c.raw());
+                    // Valid both ways: a Swedish coordination number (day + 60) is rarer
+                    // than a Finnish date of birth.
+                    let coordination = (c.c[4] - b'0') * 10 + (c.c[5] - b'0') > 60;
+                    if se && !(fi && coordination) {
                         return Some((SE_PERSONNUMMER, "luhn+date"));
+                    }
+                    if fi {
+                        return Some((FI_HETU, "mod31+date"));
                     }
                 } else if c.lens.len() == 1 && ctx(SE_PERSONNUMMER) && check::se_personnummer(c.c) {
                     return Some((SE_PERSONNUMMER, "luhn+date+context"));

@@ -421,7 +421,7 @@ pub const BUILTIN: &[TypeDef] = &[
         Find::Scanners(&[Scanner::Digits]),
         Masker::PhoneDigits,
         Normalizer::PhoneDigits,
-        "NANP numbers with valid area and exchange codes, and `+CC` international numbers with a plausible length for the country code.",
+        "NANP numbers with valid area and exchange codes; `+CC` numbers of any country, and national-format numbers of the phone regions written as phone numbers (trunk prefix, the country's own digit grouping, or a phone word before them; see Phone numbers below), in an assigned range of libphonenumber's numbering plan.",
     ),
     pii(
         "CREDIT_CARD",

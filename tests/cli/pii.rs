@@ -617,3 +617,85 @@ fn redact_mirrors_paths_relative_to_the_inputs() {
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(!env.path("clash").exists());
 }
+
+/// Names that no gazetteer knows, introduced only by a cue (`My name is`, `Regards,`), never
+/// appear in any file `review` writes: its excerpts are masked on the whole text, where the
+/// cue is, before they are cut; and `pii` finds every one of them.
+#[test]
+fn names_found_only_by_a_cue_never_appear_in_review_outputs() {
+    let env = Env::new();
+    let names = [
+        ("My name is Tiberiu Olaruveanu and ", "Tiberiu Olaruveanu"),
+        ("Dear Quillon Barthwaite, ", "Quillon Barthwaite"),
+        (
+            "Kind regards,\nGunnvor Eikelandsen\n",
+            "Gunnvor Eikelandsen",
+        ),
+        (
+            "Sincerely, Kwabenor Asantewaa-Darko. ",
+            "Kwabenor Asantewaa-Darko",
+        ),
+        (
+            "me llamo Xochiquetzal Ramirezgarza y ",
+            "Xochiquetzal Ramirezgarza",
+        ),
+    ];
+    let mut lines = String::new();
+    for (i, (cue, _)) in names.iter().enumerate() {
+        // A long prompt: the excerpt is cut, and cut right after the cue in one of them.
+        let tail = "the export to the billing system keeps failing with a timeout ".repeat(8);
+        let prompt = format!("{cue}{tail}");
+        let rec = serde_json::json!({
+            "ts": format!("2026-11-2{}T10:00:00Z", i + 3),
+            "request_id": format!("r{i}"),
+            "model": "gpt-4o",
+            "status": 200,
+            "confidence": 0.1,
+            "feedback": {"rating": -1, "comment": format!("{cue}not helpful")},
+            "prompt": prompt,
+            "response": format!("Sorry. {cue}"),
+        });
+        lines.push_str(&rec.to_string());
+        lines.push('\n');
+    }
+    env.write("logs.jsonl", &lines);
+    let audit = env.run(&["pii", "logs.jsonl", "-o", "pii", "-q"]);
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    let persons = csv_rows(&env.read("pii/pii_findings.csv"))
+        .into_iter()
+        .filter(|r| r["pii_type"] == "PERSON")
+        .count();
+    assert_eq!(persons, names.len() * 3, "every cued name in every field");
+    for cut in ["12", "40", "200"] {
+        let out = format!("out{cut}");
+        let cfg = env.write(
+            &format!("review{cut}.toml"),
+            format!("[review]\nexcerpt_chars = {cut}\ncomment_chars = {cut}\n"),
+        );
+        let r = env.run(&[
+            "review",
+            "logs.jsonl",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-12-01",
+            "--config",
+            &cfg,
+            "-o",
+            &out,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let mut written = 0;
+        for entry in std::fs::read_dir(env.path(&out)).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            written += text.len();
+            for (_, name) in names {
+                for part in name.split([' ', '-']) {
+                    assert!(!text.contains(part), "{}: {part}", path.display());
+                }
+            }
+        }
+        assert!(written > 1000);
+    }
+}

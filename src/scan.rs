@@ -174,6 +174,13 @@ impl ScanSummary {
         if let (Some(a), Some(b)) = (self.per_file.first_mut(), o.per_file.first()) {
             a.add(*b);
         }
+        self.add_counts(&o);
+        self.skipped.merge(o.skipped);
+    }
+
+    /// Adds the line, record, price and byte counters of `o` (the part every way of joining
+    /// two summaries shares).
+    fn add_counts(&mut self, o: &ScanSummary) {
         self.lines += o.lines;
         self.records += o.records;
         self.out_of_range += o.out_of_range;
@@ -181,23 +188,16 @@ impl ScanSummary {
         self.unpriced += o.unpriced;
         self.withheld_numbers += o.withheld_numbers;
         self.bytes += o.bytes;
-        self.skipped.merge(o.skipped);
     }
 
     /// Appends the totals of a scan of later files (a state loaded after this one, whose file
     /// indices were shifted past this one's files).
     pub fn append(&mut self, o: ScanSummary) {
+        self.add_counts(&o);
         self.files.extend(o.files);
         self.formats.extend(o.formats);
         self.samples.extend(o.samples);
         self.per_file.extend(o.per_file);
-        self.lines += o.lines;
-        self.records += o.records;
-        self.out_of_range += o.out_of_range;
-        self.priced += o.priced;
-        self.unpriced += o.unpriced;
-        self.withheld_numbers += o.withheld_numbers;
-        self.bytes += o.bytes;
         // The listed skips are the first in input order, whichever part they came from.
         let mut listed = std::mem::take(&mut self.skipped.listed);
         listed.extend(o.skipped.listed.iter().copied());

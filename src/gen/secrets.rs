@@ -1205,19 +1205,6 @@ mod tests {
     use super::*;
     use crate::pii::{types::BUILTIN, Detectors, PiiConfig};
 
-    fn found(d: &Detectors, text: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        d.scan(text, &mut out);
-        out.iter()
-            .map(|f| {
-                (
-                    d.type_name(f.type_id).to_string(),
-                    text[f.start..f.end].to_string(),
-                )
-            })
-            .collect()
-    }
-
     #[test]
     fn every_secret_type_of_the_registry_has_a_maker() {
         // PEM keys and JWTs are `pii` kinds, drawn with the other planted values.
@@ -1244,7 +1231,7 @@ mod tests {
             for _ in 0..60 {
                 let m = (kind.make)(&mut rng);
                 let text = carry(&mut rng, kind, &format!("{}{}", m.value, m.suffix), false);
-                let f = found(&d, &text);
+                let f = d.found(&text);
                 assert_eq!(
                     f,
                     [(kind.label.to_string(), m.value.clone())],
@@ -1261,7 +1248,7 @@ mod tests {
         for (i, kind) in KINDS.iter().enumerate() {
             for _ in 0..80 {
                 let text = decoy(&mut rng, i);
-                let f = found(&d, &text);
+                let f = d.found(&text);
                 assert!(f.is_empty(), "{}: {text:?} -> {f:?}", kind.label);
             }
         }

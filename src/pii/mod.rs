@@ -34,6 +34,24 @@ pub mod types;
 mod urls;
 
 #[cfg(test)]
+impl Detectors {
+    /// The (type name, matched text) of every finding in `text`: the one helper the detector
+    /// tests compare against.
+    pub(crate) fn found(&self, text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        self.scan(text, &mut out);
+        out.iter()
+            .map(|f| {
+                (
+                    self.type_name(f.type_id).to_string(),
+                    text[f.start..f.end].to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
 mod corpus_tests;
 
 pub use baseline::{parse_fingerprint, Baseline, BaselineError};
@@ -467,19 +485,6 @@ mod tests {
         Detectors::new(&PiiConfig::default()).unwrap()
     }
 
-    fn found(d: &Detectors, text: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        d.scan(text, &mut out);
-        out.iter()
-            .map(|f| {
-                (
-                    d.type_name(f.type_id).to_string(),
-                    text[f.start..f.end].to_string(),
-                )
-            })
-            .collect()
-    }
-
     #[test]
     fn api_basics() {
         let d = det();
@@ -523,7 +528,7 @@ mod tests {
                     tel (415) 555-0132 key AKIAQYLPMN5HHHFPZAM2 jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
         let mut out = Vec::new();
         d.scan(text, &mut out);
-        assert_eq!(out.len(), 7, "{:?}", found(&d, text));
+        assert_eq!(out.len(), 7, "{:?}", d.found(text));
         for w in out.windows(2) {
             assert!(w[0].end <= w[1].start);
         }
@@ -532,10 +537,10 @@ mod tests {
     #[test]
     fn secret_beats_numbers_inside() {
         let d = det();
-        let r = found(&d, "token xoxb-4155550132-4155550199-AbCdEfGhIjKlMnOp end");
+        let r = d.found("token xoxb-4155550132-4155550199-AbCdEfGhIjKlMnOp end");
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].0, "SLACK_TOKEN");
-        let r = found(&d, "x 415-555-0132@corp.io");
+        let r = d.found("x 415-555-0132@corp.io");
         assert_eq!(
             r,
             vec![("EMAIL_ADDRESS".into(), "415-555-0132@corp.io".into())]
@@ -549,7 +554,8 @@ mod tests {
             ..PiiConfig::default()
         };
         let d = Detectors::new(&cfg).unwrap();
-        assert!(found(&d, "bob@corp.io 10.1.2.3 and 415-555-0132")
+        assert!(d
+            .found("bob@corp.io 10.1.2.3 and 415-555-0132")
             .iter()
             .all(|(t, _)| t == "PHONE_NUMBER"));
         let cfg = PiiConfig {
@@ -573,7 +579,7 @@ mod tests {
         };
         let d = Detectors::new(&cfg).unwrap();
         assert_eq!(
-            found(&d, "write to bob@corp.io today"),
+            d.found("write to bob@corp.io today"),
             vec![("STAFF_EMAIL".into(), "bob@corp.io".into())]
         );
     }

@@ -16,19 +16,6 @@ fn det_regions(r: &[&str]) -> Detectors {
     .unwrap()
 }
 
-fn found(d: &Detectors, text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    d.scan(text, &mut out);
-    out.iter()
-        .map(|f| {
-            (
-                d.type_name(f.type_id).to_string(),
-                text[f.start..f.end].to_string(),
-            )
-        })
-        .collect()
-}
-
 /// (type, context prefix, valid values, invalid values: bad check digit, wrong length, …).
 const CASES: &[(&str, &str, &[&str], &[&str])] = &[
     (
@@ -263,7 +250,7 @@ fn every_type_valid_invalid_and_lengths() {
                 "“{c}{v}”",
             ] {
                 let t = wrap.replace("{c}", ctx).replace("{v}", v);
-                let got = found(&d, &t);
+                let got = d.found(&t);
                 if got != [(ty.to_string(), v.to_string())] {
                     failures.push(format!("{ty}: {t:?} -> {got:?}"));
                 }
@@ -271,7 +258,7 @@ fn every_type_valid_invalid_and_lengths() {
         }
         for v in *invalid {
             let t = format!("{ctx}{v}");
-            let got = found(&d, &t);
+            let got = d.found(&t);
             if got.iter().any(|(t2, _)| t2 == ty) {
                 failures.push(format!("{ty}: invalid {t:?} -> {got:?}"));
             }
@@ -294,7 +281,7 @@ fn glued_and_unicode_neighbours_are_not_values() {
         "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAedz",
         "ts 1:00:1A:2B:3C:4D:5E",
     ] {
-        let f = found(&d, t);
+        let f = d.found(t);
         assert!(f.is_empty(), "{t:?} -> {f:?}");
     }
 }
@@ -315,19 +302,19 @@ fn weak_formats_need_their_keyword() {
         "on 1985-03-14 we met",
         "ticket 011000015",
     ] {
-        let f = found(&d, t);
+        let f = d.found(t);
         assert!(f.is_empty(), "{t:?} -> {f:?}");
     }
     // The keyword must be on the same line and a whole word.
-    assert!(found(&d, "NHS\n9434765919").is_empty());
-    assert!(found(&d, "using 046454286").is_empty());
+    assert!(d.found("NHS\n9434765919").is_empty());
+    assert!(d.found("using 046454286").is_empty());
     assert!(
-        found(&d, "passport 123456789").is_empty(),
+        d.found("passport 123456789").is_empty(),
         "keyword-only types are opt-in"
     );
     // A JSON key counts as the keyword when the JSON is text.
     assert_eq!(
-        found(&d, r#"{"nhs_number": "943 476 5919"}"#),
+        d.found(r#"{"nhs_number": "943 476 5919"}"#),
         [("UK_NHS".to_string(), "943 476 5919".to_string())]
     );
 }
@@ -335,23 +322,23 @@ fn weak_formats_need_their_keyword() {
 #[test]
 fn regions_select_types() {
     let gb = det_regions(&["gb"]);
-    assert_eq!(found(&gb, "AB123456C").len(), 1);
-    assert!(found(&gb, "12345678Z").is_empty());
+    assert_eq!(gb.found("AB123456C").len(), 1);
+    assert!(gb.found("12345678Z").is_empty());
     let us = det_regions(&["US"]);
     assert_eq!(
-        found(&us, "passport no 123456789"),
+        us.found("passport no 123456789"),
         [("US_PASSPORT".to_string(), "123456789".to_string())]
     );
     assert_eq!(
-        found(&us, "bank account 000123456789"),
+        us.found("bank account 000123456789"),
         [("US_BANK_NUMBER".to_string(), "000123456789".to_string())]
     );
     assert_eq!(
-        found(&us, "driver's license D1234567"),
+        us.found("driver's license D1234567"),
         [("US_DRIVER_LICENSE".to_string(), "D1234567".to_string())]
     );
     // Wallets, MAC addresses and dates of birth have no country and stay on.
-    assert_eq!(found(&us, "mac 00:1A:2B:3C:4D:5E").len(), 1);
+    assert_eq!(us.found("mac 00:1A:2B:3C:4D:5E").len(), 1);
     let err = Detectors::new(&PiiConfig {
         regions: vec!["XX".into()],
         ..PiiConfig::default()
@@ -405,7 +392,8 @@ fn logs_are_not_values() {
         "model gpt-4o-2024-08-06 and claude-3-5-sonnet-20241022",
         "port 8080, pid 12345, exit 137",
     ] {
-        let f: Vec<_> = found(&d, t)
+        let f: Vec<_> = d
+            .found(t)
             .into_iter()
             .filter(|(ty, _)| ty != "IP_ADDRESS" && ty != "PHONE_NUMBER")
             .collect();

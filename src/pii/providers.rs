@@ -1009,26 +1009,13 @@ mod tests {
         ]
     }
 
-    fn found(d: &Detectors, text: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        d.scan(text, &mut out);
-        out.iter()
-            .map(|f| {
-                (
-                    d.type_name(f.type_id).to_string(),
-                    text[f.start..f.end].to_string(),
-                )
-            })
-            .collect()
-    }
-
     #[test]
     fn every_provider_is_found_in_context() {
         let d = Detectors::new(&PiiConfig::default()).unwrap();
         for (ty, _, v) in cases() {
             for ctx in ["{}", "key: {}.", "\"{}\"", "x={}&y=1", "café {} 日本"] {
                 let t = ctx.replace("{}", &v);
-                assert_eq!(found(&d, &t), [(ty.to_string(), v.clone())], "{t}");
+                assert_eq!(d.found(&t), [(ty.to_string(), v.clone())], "{t}");
             }
         }
     }
@@ -1039,11 +1026,11 @@ mod tests {
         let token = format!("1234567890:AA{}", "h3Kd9sLq2Zx7Vb1Nm4Pw8Rt6Yc0Ue5Gij");
         let url = format!("curl https://api.telegram.org/bot{token}/getMe");
         assert_eq!(
-            found(&d, &url),
+            d.found(&url),
             [("TELEGRAM_BOT_TOKEN".to_string(), token.clone())]
         );
         // Glued to another word, the digits are not a bot id.
-        assert!(found(&d, &format!("robot{token}")).is_empty());
+        assert!(d.found(&format!("robot{token}")).is_empty());
     }
 
     #[test]
@@ -1054,13 +1041,13 @@ mod tests {
             let n = v.len() - at;
             for fill in ["x", "X", "0", "*", "#"] {
                 let p = format!("{}{}", &v[..at], fill.repeat(n));
-                assert!(found(&d, &p).iter().all(|(t, _)| t != ty), "{p}");
+                assert!(d.found(&p).iter().all(|(t, _)| t != ty), "{p}");
             }
             let sample = format!("{}{}", &v[..at], &"EXAMPLE".repeat(n / 7 + 1)[..n]);
             let seq: String = (0..n).map(|i| ALNUM[i % 26] as char).collect();
             let seq = format!("{}{}", &v[..at], seq);
             for p in [sample, seq] {
-                assert!(found(&d, &p).iter().all(|(t, _)| t != ty), "{p}");
+                assert!(d.found(&p).iter().all(|(t, _)| t != ty), "{p}");
             }
         }
     }
@@ -1098,15 +1085,10 @@ mod tests {
         for (ty, lit, v) in cases().into_iter().filter(|c| !RANGED.contains(&c.0)) {
             let short = &v[..v.len() - 3];
             if !short.ends_with(lit) {
-                assert!(
-                    found(&d, short).iter().all(|(t, _)| t != ty),
-                    "{ty}: {short}"
-                );
+                assert!(d.found(short).iter().all(|(t, _)| t != ty), "{ty}: {short}");
             }
             let glued = format!("{v}Q7");
-            let ok = found(&d, &glued)
-                .iter()
-                .all(|(t, s)| t != ty || *s != glued);
+            let ok = d.found(&glued).iter().all(|(t, s)| t != ty || *s != glued);
             assert!(ok, "{ty}: {glued}");
         }
     }
@@ -1145,7 +1127,7 @@ mod tests {
             "xoxp-your-user-token",
             "xoxb-0000000000-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxx",
         ] {
-            assert!(found(&d, p).is_empty(), "{p} -> {:?}", found(&d, p));
+            assert!(d.found(p).is_empty(), "{p} -> {:?}", d.found(p));
         }
     }
 }

@@ -83,17 +83,7 @@ mod tests {
     use super::super::{Detectors, PiiConfig};
 
     fn found(text: &str) -> Vec<(String, String)> {
-        let d = Detectors::new(&PiiConfig::default()).unwrap();
-        let mut out = Vec::new();
-        d.scan(text, &mut out);
-        out.iter()
-            .map(|f| {
-                (
-                    d.type_name(f.type_id).to_string(),
-                    text[f.start..f.end].to_string(),
-                )
-            })
-            .collect()
+        Detectors::new(&PiiConfig::default()).unwrap().found(text)
     }
 
     #[test]

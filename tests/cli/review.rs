@@ -486,7 +486,24 @@ fn no_planted_pii_value_in_any_file_written() {
         missed_heuristic * 10 <= planted_heuristic,
         "{missed_heuristic} of {planted_heuristic} names and addresses missed"
     );
-    let truth: Vec<_> = truth.into_iter().filter(|t| !missed(t)).collect();
+    // A missed name may be written (within the recall target above); a found value that is
+    // (part of) a missed one (`Lindqvist` found on one line, `Olga Lindqvist` missed on
+    // another) is then written as part of it, which says nothing about the found one.
+    let missed_values: Vec<String> = truth
+        .iter()
+        .filter(|t| missed(t))
+        .map(|t| t["value"].clone())
+        .collect();
+    let truth: Vec<_> = truth
+        .into_iter()
+        .filter(|t| !missed(t))
+        .filter(|t| {
+            !heuristic(t)
+                || !missed_values
+                    .iter()
+                    .any(|m| m.contains(t["value"].as_str()))
+        })
+        .collect();
     let mut written = 0;
     for entry in std::fs::read_dir(env.path("out")).unwrap() {
         let path = entry.unwrap().path();

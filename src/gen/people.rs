@@ -373,13 +373,7 @@ pub(crate) fn plant(
     ins: &mut Vec<Insert>,
     truth: &mut Vec<Truth>,
 ) {
-    let ok = match field {
-        Field::BatchContent => batch && has_response,
-        Field::Prompt => !batch,
-        Field::Response => !batch && has_response,
-        _ => false,
-    };
-    if !ok {
+    if !field.holds_prose(batch, has_response) {
         return;
     }
     let mut add = |rng: &mut Rng, sentence: String| {

@@ -34,6 +34,18 @@ impl Field {
             Field::BatchContent => out.push_str("response.body.choices[0].message.content"),
         }
     }
+
+    /// Whether the field holds prose in this record: the prompt of a native line, the answer
+    /// of a call that produced one (in a Batch line its only text). Names, addresses and
+    /// national phone numbers are planted only there.
+    pub(crate) fn holds_prose(self, batch: bool, has_response: bool) -> bool {
+        match self {
+            Field::BatchContent => batch && has_response,
+            Field::Prompt => !batch,
+            Field::Response => !batch && has_response,
+            _ => false,
+        }
+    }
 }
 
 /// One planted value: where it went, what it is, and the exact substring.

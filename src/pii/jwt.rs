@@ -1,5 +1,5 @@
 //! JWT detection: three base64url segments `eyJ….eyJ….sig` whose header decodes to a JSON
-//! object naming an `"alg"`. Includes the tiny base64url decoder this needs.
+//! object naming an `"alg"`.
 
 use memchr::memmem;
 
@@ -10,36 +10,13 @@ fn is_b64url(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
 }
 
-fn b64url_value(c: u8) -> Option<u32> {
-    Some(u32::from(match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' => 62,
-        b'_' => 63,
-        _ => return None,
-    }))
-}
-
-/// Decodes unpadded base64url; returns `None` on any character outside the alphabet or on an
-/// impossible length. Trailing bits of a partial final group are dropped, as decoders do.
+/// Decodes unpadded base64url, the alphabet of JWT segments; `None` on any character outside
+/// it or on an impossible length (the one decoder is [`super::encoded::base64_decode`]).
 pub(crate) fn b64url_decode(s: &[u8]) -> Option<Vec<u8>> {
-    if s.len() % 4 == 1 {
+    if !s.iter().all(|&c| is_b64url(c)) {
         return None;
     }
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for &c in s {
-        acc = (acc << 6) | b64url_value(c)?;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    super::encoded::base64_decode(s)
 }
 
 /// Returns true if the decoded header is a JSON object with an `"alg"` member.

@@ -1,7 +1,7 @@
 //! UTC time buckets (hour, day, ISO week, month): the start of the bucket holding a timestamp,
 //! and its label as the contract writes it (`2026-11-23T14:00Z`, `2026-11-23`, `2026-W47`, `2026-11`).
 
-use crate::record::time::{civil_from_days, days_from_civil, MICROS};
+use crate::record::time::{civil_from_days, days_from_civil, Micros, DAY_SECS};
 use std::fmt;
 
 /// The width of a time bucket.
@@ -33,33 +33,56 @@ impl BucketKind {
         }
     }
 
-    /// Start (epoch seconds) of the bucket holding `ts` (epoch microseconds).
-    pub fn start(self, ts: i64) -> i64 {
-        let secs = ts.div_euclid(MICROS);
+    /// Start of the bucket holding `ts`, in epoch seconds: bucket keys are whole seconds,
+    /// which is all a bucket start needs and what `summary.json` and the states hold.
+    pub fn start(self, ts: Micros) -> i64 {
+        let secs = ts.secs();
         match self {
-            BucketKind::Hour => secs - secs.rem_euclid(3600),
-            BucketKind::Day => secs - secs.rem_euclid(86_400),
+            BucketKind::Hour => secs - secs.rem_euclid(HOUR_SECS),
+            BucketKind::Day => secs - secs.rem_euclid(DAY_SECS),
             BucketKind::Week => {
-                let days = secs.div_euclid(86_400);
-                (days - weekday(days)) * 86_400
+                let days = ts.day();
+                (days - weekday(days)) * DAY_SECS
             }
             BucketKind::Month => {
-                let (y, m, _) = civil_from_days(secs.div_euclid(86_400));
-                days_from_civil(y, m, 1) * 86_400
+                let (y, m, _) = civil_from_days(ts.day());
+                days_from_civil(y, m, 1) * DAY_SECS
             }
+        }
+    }
+
+    /// Start (epoch seconds) of the bucket holding the second `secs` (a bucket start of
+    /// another kind, for instance).
+    pub fn start_of_secs(self, secs: i64) -> i64 {
+        self.start(Micros::from_secs(secs))
+    }
+
+    /// Start (epoch seconds) of the bucket before the one starting at `start`.
+    pub fn previous(self, start: i64) -> i64 {
+        self.start_of_secs(start - 1)
+    }
+
+    /// The shortest length of a bucket in seconds (a month is at least 28 days), for
+    /// estimating how many buckets a time range holds.
+    pub fn min_secs(self) -> i64 {
+        match self {
+            BucketKind::Hour => HOUR_SECS,
+            BucketKind::Day => DAY_SECS,
+            BucketKind::Week => 7 * DAY_SECS,
+            BucketKind::Month => 28 * DAY_SECS,
         }
     }
 
     /// Start (epoch seconds) of the bucket after the one starting at `start`.
     pub fn next(self, start: i64) -> i64 {
         match self {
-            BucketKind::Hour => start + 3600,
-            BucketKind::Day => start + 86_400,
-            BucketKind::Week => start + 7 * 86_400,
+            BucketKind::Hour => start + HOUR_SECS,
+            BucketKind::Day => start + DAY_SECS,
+            BucketKind::Week => start + 7 * DAY_SECS,
             BucketKind::Month => {
-                let (y, m, _) = civil_from_days(start.div_euclid(86_400));
+                let (y, m, _) = civil_from_days(start.div_euclid(DAY_SECS));
                 let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                days_from_civil(y, m, 1) * 86_400
+                days_from_civil(y, m, 1) * DAY_SECS
             }
         }
     }
@@ -73,6 +96,24 @@ impl BucketKind {
 /// Monday = 0 … Sunday = 6 for a day count since 1970-01-01 (a Thursday).
 pub fn weekday(days: i64) -> i64 {
     (days + 3).rem_euclid(7)
+}
+
+/// Seconds per hour.
+pub const HOUR_SECS: i64 = 3600;
+
+/// Monday = 0 … Sunday = 6 for the UTC day holding the second `secs`.
+pub fn weekday_at(secs: i64) -> i64 {
+    weekday(secs.div_euclid(DAY_SECS))
+}
+
+/// True when the second `secs` falls on a Saturday or Sunday (UTC).
+pub fn is_weekend(secs: i64) -> bool {
+    weekday_at(secs) >= 5
+}
+
+/// The hour of the UTC day (0–23) holding the second `secs`.
+pub fn hour_of_day(secs: i64) -> u32 {
+    (secs.rem_euclid(DAY_SECS) / HOUR_SECS) as u32
 }
 
 /// ISO 8601 week-numbering year and week of the week starting on Monday `monday` (day count).
@@ -95,7 +136,7 @@ pub fn parse_iso_week(s: &str) -> Option<i64> {
     if !(1..=53).contains(&w) || iso_week(monday).0 != y {
         return None;
     }
-    Some(monday * 86_400)
+    Some(monday * DAY_SECS)
 }
 
 /// A bucket's label, formatted lazily.
@@ -107,11 +148,11 @@ pub struct BucketLabel {
 
 impl fmt::Display for BucketLabel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let days = self.start.div_euclid(86_400);
+        let days = self.start.div_euclid(DAY_SECS);
         let (y, m, d) = civil_from_days(days);
         match self.kind {
             BucketKind::Hour => {
-                let h = self.start.rem_euclid(86_400) / 3600;
+                let h = hour_of_day(self.start);
                 write!(f, "{y:04}-{m:02}-{d:02}T{h:02}:00Z")
             }
             BucketKind::Day => write!(f, "{y:04}-{m:02}-{d:02}"),
@@ -171,6 +212,6 @@ mod tests {
             "2027-01"
         );
         let w = BucketKind::Week.start(t);
-        assert_eq!(BucketKind::Week.next(w) - w, 7 * 86_400);
+        assert_eq!(BucketKind::Week.next(w) - w, 7 * DAY_SECS);
     }
 }

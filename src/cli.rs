@@ -398,7 +398,7 @@ fn parse_severity(s: &str) -> Result<crate::analysis::slo::config::Severity, Usa
         .ok_or_else(|| UsageError(format!("unknown --min-severity `{s}` (P0, P1, P2, P3)")))
 }
 
-fn parse_time(flag: &str, s: &str) -> Result<i64, UsageError> {
+fn parse_time(flag: &str, s: &str) -> Result<crate::record::time::Micros, UsageError> {
     parse_rfc3339(s).ok_or_else(|| {
         UsageError(format!(
             "{flag} `{s}` is not an RFC 3339 date or date-time (e.g. 2026-11-23 or 2026-11-23T14:00:00Z)"
@@ -692,7 +692,7 @@ impl GenArgs {
             }
         };
         let start = match &self.start {
-            Some(s) => parse_time("--start", s)? / crate::record::time::MICROS,
+            Some(s) => parse_time("--start", s)?.secs(),
             None => DEFAULT_START,
         };
         let spike = match &self.spike {

@@ -23,9 +23,9 @@ pub struct ScanOptions {
     pub format: Option<FormatKind>,
     /// `[fields]` overrides applied to every preset.
     pub fields: Vec<(Field, String)>,
-    /// Keep only records with `since <= ts < until` (epoch microseconds).
-    pub since: Option<i64>,
-    pub until: Option<i64>,
+    /// Keep only records with `since <= ts < until`.
+    pub since: Option<crate::record::time::Micros>,
+    pub until: Option<crate::record::time::Micros>,
     /// Lines longer than this are skipped and counted.
     pub max_line_bytes: usize,
     /// Target chunk size; chunk cuts depend only on this, never on the thread count.

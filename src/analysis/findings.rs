@@ -4,7 +4,7 @@
 
 use super::pii::PiiFinding;
 use crate::pii::TypeId;
-use crate::record::time::format_rfc3339;
+use crate::record::time::Micros;
 use crate::record::Location;
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
@@ -29,7 +29,7 @@ pub fn cells(f: &PiiFinding, type_name: &str) -> [String; 8] {
     [
         f.loc.line.to_string(),
         f.request_id.clone().unwrap_or_default(),
-        f.ts.map(format_rfc3339).unwrap_or_default(),
+        f.ts.map(Micros::rfc3339).unwrap_or_default(),
         f.field.clone(),
         type_name.to_string(),
         f.masked.clone(),

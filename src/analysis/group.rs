@@ -2,6 +2,7 @@
 //! keyed by the encoded key bytes, so a lookup for an existing group allocates nothing.
 
 use crate::bucket::BucketKind;
+use crate::record::time::Micros;
 use crate::record::{Dim, Record};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -93,7 +94,7 @@ impl<T: Default> Groups<T> {
     }
 
     /// The accumulator of the group holding `rec` (whose timestamp is `ts`).
-    pub fn entry(&mut self, ts: i64, rec: &Record<'_>) -> &mut T {
+    pub fn entry(&mut self, ts: Micros, rec: &Record<'_>) -> &mut T {
         let bucket = self.spec.bucket.start(ts);
         self.buf.clear();
         self.buf.extend_from_slice(&bucket.to_le_bytes());

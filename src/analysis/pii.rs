@@ -6,6 +6,7 @@ use super::findings::{self, FileIndex, FindingsState, Spill, Tally};
 use super::{Analysis, Line};
 use crate::pii::{redact_text, Baseline, Detectors, Finding, Fingerprinter, RedactMode, TypeId};
 use crate::record::json::JsonError;
+use crate::record::time::Micros;
 use crate::record::walk::{format_path_with, walk_values, Seg, StringValue, ValueKind};
 use crate::record::{unescape_into, Location, Record};
 use std::collections::BTreeMap;
@@ -88,7 +89,7 @@ impl LineScanner {
 pub struct PiiFinding {
     pub loc: Location,
     pub request_id: Option<String>,
-    pub ts: Option<i64>,
+    pub ts: Option<Micros>,
     pub field: String,
     pub type_id: TypeId,
     pub masked: String,

@@ -221,7 +221,7 @@ mod tests {
             let mut s = Sli::with_budget(spec.clone(), &budget);
             for i in 0..50 {
                 let rec = Record {
-                    ts: Some(1_795_400_000_000_000),
+                    ts: Some(crate::record::time::Micros::from_secs(1_795_400_000)),
                     status: Some(200),
                     latency_ms: Some(f64::from(part * 50 + i)),
                     ..Record::default()

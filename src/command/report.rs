@@ -892,11 +892,7 @@ fn summary_json(
         .collect();
     json!({
         "logwarden_version": env!("CARGO_PKG_VERSION"),
-        "generated_at": crate::record::time::format_rfc3339(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_micros() as i64)
-        ),
+        "generated_at": crate::record::time::Micros::now().rfc3339(),
         "inputs": scan.files,
         "formats": scan.formats.iter().map(|f| f.name()).collect::<Vec<_>>(),
         "scan": {

@@ -6,7 +6,6 @@ use crate::analysis::review::report::ReviewReport;
 use crate::analysis::review::{Masker, Review, ReviewOptions, Selection};
 use crate::analysis::Analysis;
 use crate::output::{fmt_opt, OutputFolder, Table};
-use crate::record::time::format_rfc3339;
 use crate::report::{review_html, review_md};
 use crate::scan::scan;
 use anyhow::{bail, Context};
@@ -79,8 +78,8 @@ fn outside_the_data(report: &ReviewReport) -> Option<String> {
     if to >= report.period_start && from < report.period_end {
         return None;
     }
+    use crate::analysis::review::period::day_label as day;
     use crate::bucket::BucketKind;
-    let day = |t: i64| format_rfc3339(t)[..10].to_string();
     Some(format!(
         "review: {} ({}) is outside the data, which runs from {} to {} ({} to {}); pick a week in that range",
         report.period_label,
@@ -118,7 +117,7 @@ pub fn failures_table(r: &ReviewReport, files: &[String]) -> Table {
     for c in &r.cases {
         t.push(vec![
             crate::analysis::review::period::iso_week_label(c.ts),
-            format_rfc3339(c.ts),
+            c.ts.rfc3339(),
             c.request_id.clone(),
             files.get(c.loc.file as usize).cloned().unwrap_or_default(),
             c.loc.line.to_string(),

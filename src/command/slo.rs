@@ -10,7 +10,7 @@ use crate::analysis::slo::objectives::ObjectiveRow;
 use crate::analysis::slo::{Slo, SloPlan, SloReport};
 use crate::analysis::Analysis;
 use crate::output::{fmt_f64, fmt_opt, Table};
-use crate::record::time::{format_rfc3339, MICROS};
+use crate::record::time::Micros;
 use crate::record::Dim;
 use crate::scan::scan;
 use std::sync::Arc;
@@ -80,7 +80,7 @@ fn alert_summary(report: &SloReport, to_stdout: bool) -> String {
 
 /// A time as the `from`/`to` columns write it (RFC 3339, UTC).
 fn time(secs: i64) -> String {
-    format_rfc3339(secs.saturating_mul(MICROS))
+    Micros::from_secs(secs).rfc3339()
 }
 
 /// `slo.csv`: the contract's columns, then `requests, bad, from, to, display_name, note`.

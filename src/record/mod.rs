@@ -178,8 +178,8 @@ pub struct ErrorInfo<'a> {
 /// One request, borrowed from its line: the logical fields of the contract's native record.
 #[derive(Debug, Clone, Default)]
 pub struct Record<'a> {
-    /// Request time in microseconds since the Unix epoch, UTC.
-    pub ts: Option<i64>,
+    /// Request time.
+    pub ts: Option<time::Micros>,
     pub request_id: Option<JsonStr<'a>>,
     pub status: Option<u16>,
     pub latency_ms: Option<f64>,

@@ -3,6 +3,81 @@
 
 /// Microseconds per second.
 pub const MICROS: i64 = 1_000_000;
+/// Seconds per day (UTC days have no leap seconds here, as in every log tool).
+pub const DAY_SECS: i64 = 86_400;
+
+/// An instant: microseconds since the Unix epoch, UTC. Every timestamp a record carries is one;
+/// seconds appear only where a bucket start or a label needs them ([`Micros::secs`]), and the
+/// calendar arithmetic on them lives in `bucket.rs` and this file.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(transparent)]
+pub struct Micros(pub i64);
+
+impl Micros {
+    /// The instant `secs` seconds after the epoch (saturating far outside the calendar).
+    pub const fn from_secs(secs: i64) -> Micros {
+        Micros(secs.saturating_mul(MICROS))
+    }
+
+    /// The instant `ns` nanoseconds after the epoch, rounded down to the microsecond.
+    pub const fn from_nanos(ns: i64) -> Micros {
+        Micros(ns.div_euclid(1000))
+    }
+
+    /// Nanoseconds since the epoch (saturating), for formats that count in them.
+    pub const fn nanos(self) -> i64 {
+        self.0.saturating_mul(1000)
+    }
+
+    /// Whole seconds since the epoch, rounded down (also before 1970).
+    pub const fn secs(self) -> i64 {
+        self.0.div_euclid(MICROS)
+    }
+
+    /// The UTC day (days since 1970-01-01) holding this instant.
+    pub const fn day(self) -> i64 {
+        self.secs().div_euclid(DAY_SECS)
+    }
+
+    /// Seconds since the start of this instant's UTC day.
+    pub const fn second_of_day(self) -> i64 {
+        self.secs().rem_euclid(DAY_SECS)
+    }
+
+    /// RFC 3339 UTC, with milliseconds or microseconds only when non-zero.
+    pub fn rfc3339(self) -> String {
+        format_rfc3339(self)
+    }
+
+    /// The current time (the epoch on a clock set before it).
+    pub fn now() -> Micros {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(Micros(0), |d| Micros(d.as_micros() as i64))
+    }
+
+    /// Milliseconds from `earlier` to this instant (a latency from start and end times).
+    pub fn ms_since(self, earlier: Micros) -> f64 {
+        (self.0 - earlier.0) as f64 / 1000.0
+    }
+
+    /// Days (with their fraction) from `earlier` to this instant.
+    pub fn days_since(self, earlier: Micros) -> f64 {
+        (self.0 - earlier.0) as f64 / (DAY_SECS * MICROS) as f64
+    }
+}
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -52,7 +127,7 @@ fn num(b: &[u8], range: std::ops::Range<usize>) -> Option<u32> {
 
 /// Parses an RFC 3339 date-time (`2026-11-23T14:05:09.123+02:00`, `Z`, a space instead of `T`,
 /// no offset meaning UTC) or a bare date (`2026-11-23`, midnight UTC) into epoch microseconds.
-pub fn parse_rfc3339(s: &str) -> Option<i64> {
+pub fn parse_rfc3339(s: &str) -> Option<Micros> {
     let b = s.trim().as_bytes();
     let year = num(b, 0..4)? as i64;
     if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
@@ -65,7 +140,7 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     }
     let days = days_from_civil(year, month, day);
     if b.len() == 10 {
-        return Some(days * 86_400 * MICROS);
+        return Some(Micros::from_secs(days * DAY_SECS));
     }
     if !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.get(13) != Some(&b':') {
         return None;
@@ -122,13 +197,13 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         _ => return None,
     };
     let secs =
-        days * 86_400 + hour as i64 * 3600 + minute as i64 * 60 + second as i64 - offset_secs;
-    Some(secs * MICROS + micros)
+        days * DAY_SECS + hour as i64 * 3600 + minute as i64 * 60 + second as i64 - offset_secs;
+    Some(Micros(secs * MICROS + micros))
 }
 
 /// Interprets an epoch number by magnitude: below 1e11 seconds, below 1e14 milliseconds, below
 /// 1e17 microseconds, else nanoseconds (so any date 1973–5138 reads right in every unit).
-pub fn from_epoch(v: f64) -> Option<i64> {
+pub fn from_epoch(v: f64) -> Option<Micros> {
     if !v.is_finite() {
         return None;
     }
@@ -145,13 +220,13 @@ pub fn from_epoch(v: f64) -> Option<i64> {
     if micros.abs() > 9.2e18 {
         return None;
     }
-    Some(micros.round() as i64)
+    Some(Micros(micros.round() as i64))
 }
 
 /// Parses an integer epoch exactly (no float rounding for nanosecond values).
-pub fn from_epoch_int(v: i64) -> i64 {
+pub fn from_epoch_int(v: i64) -> Micros {
     let a = v.unsigned_abs();
-    if a < 100_000_000_000 {
+    Micros(if a < 100_000_000_000 {
         v.saturating_mul(MICROS)
     } else if a < 100_000_000_000_000 {
         v.saturating_mul(1000)
@@ -159,15 +234,14 @@ pub fn from_epoch_int(v: i64) -> i64 {
         v
     } else {
         v / 1000
-    }
+    })
 }
 
 /// Formats epoch microseconds as RFC 3339 UTC with millisecond precision when non-zero.
-pub fn format_rfc3339(micros: i64) -> String {
-    let secs = micros.div_euclid(MICROS);
-    let sub = micros.rem_euclid(MICROS);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
+pub fn format_rfc3339(at: Micros) -> String {
+    let sub = at.0.rem_euclid(MICROS);
+    let days = at.day();
+    let sod = at.second_of_day();
     let (y, m, d) = civil_from_days(days);
     let base = format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
@@ -191,19 +265,22 @@ mod tests {
     #[test]
     fn rfc3339_forms() {
         let base = parse_rfc3339("2026-11-23T14:05:09Z").unwrap();
-        assert_eq!(base, 1_795_442_709 * MICROS);
+        assert_eq!(base, Micros::from_secs(1_795_442_709));
         assert_eq!(parse_rfc3339("2026-11-23T16:05:09+02:00"), Some(base));
         assert_eq!(parse_rfc3339("2026-11-23T09:05:09-0500"), Some(base));
         assert_eq!(parse_rfc3339("2026-11-23 14:05:09"), Some(base));
         assert_eq!(
             parse_rfc3339("2026-11-23t14:05:09.5z"),
-            Some(base + 500_000)
+            Some(Micros(base.0 + 500_000))
         );
         assert_eq!(
             parse_rfc3339("2026-11-23T14:05:09.123456789Z"),
-            Some(base + 123_456)
+            Some(Micros(base.0 + 123_456))
         );
-        assert_eq!(parse_rfc3339("2026-11-23"), Some(1_795_392_000 * MICROS));
+        assert_eq!(
+            parse_rfc3339("2026-11-23"),
+            Some(Micros::from_secs(1_795_392_000))
+        );
         for bad in [
             "2026-13-01",
             "2026-02-30",
@@ -220,11 +297,14 @@ mod tests {
     #[test]
     fn epoch_magnitudes() {
         let s = 1_795_442_709i64;
-        assert_eq!(from_epoch_int(s), s * MICROS);
-        assert_eq!(from_epoch_int(s * 1000), s * MICROS);
-        assert_eq!(from_epoch_int(s * 1_000_000), s * MICROS);
-        assert_eq!(from_epoch_int(s * 1_000_000_000), s * MICROS);
-        assert_eq!(from_epoch(1_795_442_709.25), Some(s * MICROS + 250_000));
+        assert_eq!(from_epoch_int(s), Micros::from_secs(s));
+        assert_eq!(from_epoch_int(s * 1000), Micros::from_secs(s));
+        assert_eq!(from_epoch_int(s * 1_000_000), Micros::from_secs(s));
+        assert_eq!(from_epoch_int(s * 1_000_000_000), Micros::from_secs(s));
+        assert_eq!(
+            from_epoch(1_795_442_709.25),
+            Some(Micros(s * MICROS + 250_000))
+        );
         assert_eq!(from_epoch(f64::NAN), None);
     }
 
@@ -235,7 +315,7 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         assert_eq!(
-            format_rfc3339(1_795_442_709 * MICROS + 123_000),
+            format_rfc3339(Micros(1_795_442_709 * MICROS + 123_000)),
             "2026-11-23T14:05:09.123Z"
         );
     }

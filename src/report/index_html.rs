@@ -8,6 +8,7 @@ use super::page;
 use super::review_html::status_color;
 use super::svg::{horizontal_bars, line_chart, stacked_bars, Chart, Series, YAxis, PALETTE};
 use crate::output::Table;
+use crate::record::time::Micros;
 
 /// Everything the overview shows, already computed by the analyses.
 #[derive(Debug, Clone, Default)]
@@ -38,8 +39,8 @@ pub struct Overview {
     pub input_clean: bool,
     /// The input files as given (paths), shown under the title.
     pub inputs: Vec<String>,
-    /// First and last timestamp of the data (µs), when any record had one.
-    pub data_range: Option<(i64, i64)>,
+    /// First and last timestamp of the data, when any record had one.
+    pub data_range: Option<(Micros, Micros)>,
     /// Which version made the page. The time it was made is in `summary.json`
     /// (`generated_at`), not here: the same input gives the same page, byte for byte,
     /// however it was sharded or merged.
@@ -73,11 +74,11 @@ fn provenance(o: &Overview) -> String {
         ));
     }
     if let Some((from, to)) = o.data_range {
-        let minute = |t: i64| {
-            let s = crate::record::time::format_rfc3339(t);
+        let minute = |t: Micros| {
+            let s = t.rfc3339();
             format!("{} {}", &s[..10], &s[11..16])
         };
-        let days = (to - from) as f64 / 86_400e6;
+        let days = to.days_since(from);
         parts.push(format!(
             "<b>Data</b> {} to {} UTC ({:.0} days)",
             minute(from),

@@ -8,7 +8,6 @@ use super::{escape_html as esc, fmt_change, fmt_count, fmt_pct, page, plural};
 use crate::analysis::review::counts::Tally;
 use crate::analysis::review::report::{ClusterSummary, ReviewReport};
 use crate::analysis::review::{Case, Reasons};
-use crate::record::time::format_rfc3339;
 use std::fmt::Write;
 
 /// Colours of the reasons, shared by charts and chips.
@@ -52,7 +51,7 @@ fn header(h: &mut String, r: &ReviewReport) {
         esc(&r.period_label)
     );
     if r.has_data {
-        let last_day = crate::analysis::review::period::day_label(r.period_end - 1);
+        let last_day = crate::analysis::review::period::last_day_label(r.period_end);
         let first_day = crate::analysis::review::period::day_label(r.period_start);
         let _ = write!(
             h,
@@ -174,15 +173,16 @@ fn cards(h: &mut String, r: &ReviewReport) {
     h.push_str("</section>");
 }
 
+/// The axis label of the day or week starting at `start` (a bucket start, epoch seconds).
 fn day_axis_label(start: i64, unit: &str, n: usize) -> String {
-    let label = crate::analysis::review::period::day_label(start);
+    use crate::bucket::BucketKind;
     if unit == "week" {
-        return crate::analysis::review::period::iso_week_label(start);
+        return BucketKind::Week.label(start).to_string();
     }
+    let label = BucketKind::Day.label(start).to_string();
     if n <= 14 {
-        let days = start.div_euclid(86_400 * crate::record::time::MICROS);
         let name = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-            [crate::bucket::weekday(days) as usize];
+            [crate::bucket::weekday_at(start) as usize];
         format!("{name} {}", &label[8..])
     } else {
         label[5..].to_string()
@@ -409,7 +409,7 @@ fn case_card(h: &mut String, c: &Case, r: &ReviewReport, files: &[String]) {
     };
     let mut meta = vec![
         format!("<a href=\"#{0}\">{0}</a>", esc(cluster)),
-        esc(&format_rfc3339(c.ts)),
+        esc(&c.ts.rfc3339()),
         format!("<code>{}</code>", esc(&c.request_id)),
     ];
     let model = [c.model.as_deref(), c.version.as_deref()]
@@ -481,8 +481,8 @@ fn footer(r: &ReviewReport) -> String {
         let _ = write!(
             f,
             "<p>Data from {} to {}.</p>",
-            esc(&format_rfc3339(a)),
-            esc(&format_rfc3339(b))
+            esc(&a.rfc3339()),
+            esc(&b.rfc3339())
         );
     }
     f

@@ -5,9 +5,8 @@ use super::markup::{to_text, Markdown};
 use super::review_tables::{clusters_view, owners_table, wow_sections};
 use super::{fmt_change, fmt_count, fmt_pct, plural};
 use crate::analysis::review::counts::Tally;
-use crate::analysis::review::period::day_label;
+use crate::analysis::review::period::{day_label, last_day_label};
 use crate::analysis::review::report::{ClusterSummary, ReviewReport};
-use crate::record::time::format_rfc3339;
 use std::fmt::Write;
 
 const CLUSTERS_SHOWN: usize = 25;
@@ -69,7 +68,7 @@ pub fn render(r: &ReviewReport, files: &[String]) -> String {
         m,
         "{} to {} (UTC) · chosen by {} · compared with {}\n",
         day_label(r.period_start),
-        day_label(r.period_end - 1),
+        last_day_label(r.period_end),
         escape_md(r.selected_by),
         escape_md(&r.previous_label)
     );
@@ -287,7 +286,7 @@ fn cases(m: &mut String, r: &ReviewReport, files: &[String]) {
                     "**{}**",
                     r.clusters.get(c.cluster).map_or("", |k| k.id.as_str())
                 ),
-                format_rfc3339(c.ts),
+                c.ts.rfc3339(),
                 format!("`{}`", c.request_id.replace('`', "'")),
             ];
             for v in [&c.model, &c.version].into_iter().flatten() {

@@ -1,7 +1,8 @@
 //! SQL functions polars SQL lacks but queries written for DuckDB, Spark or Trino use every day,
 //! registered with the SQL context: `date_trunc(unit, ts)`.
 
-use crate::record::time::{civil_from_days, days_from_civil, MICROS};
+use crate::bucket::BucketKind;
+use crate::record::time::{civil_from_days, days_from_civil, Micros, DAY_SECS, MICROS};
 use polars::prelude::*;
 use polars::sql::{FunctionOptions, FunctionRegistry};
 
@@ -66,20 +67,21 @@ impl TruncUnit {
 
     /// The start of the unit holding `t` (epoch microseconds, UTC).
     fn truncate(self, t: i64) -> i64 {
-        const DAY: i64 = 86_400 * MICROS;
+        let at = Micros(t);
         let floor = |width: i64| t - t.rem_euclid(width);
-        let days = t.div_euclid(DAY);
-        let (y, m, _) = civil_from_days(days);
+        let bucket = |kind: BucketKind| Micros::from_secs(kind.start(at)).0;
+        let day = |days: i64| Micros::from_secs(days * DAY_SECS).0;
+        let (y, m, _) = civil_from_days(at.day());
         match self {
             TruncUnit::Millisecond => floor(1000),
             TruncUnit::Second => floor(MICROS),
             TruncUnit::Minute => floor(60 * MICROS),
-            TruncUnit::Hour => floor(3600 * MICROS),
-            TruncUnit::Day => floor(DAY),
-            TruncUnit::Week => (days - crate::bucket::weekday(days)) * DAY,
-            TruncUnit::Month => days_from_civil(y, m, 1) * DAY,
-            TruncUnit::Quarter => days_from_civil(y, (m - 1) / 3 * 3 + 1, 1) * DAY,
-            TruncUnit::Year => days_from_civil(y, 1, 1) * DAY,
+            TruncUnit::Hour => bucket(BucketKind::Hour),
+            TruncUnit::Day => bucket(BucketKind::Day),
+            TruncUnit::Week => bucket(BucketKind::Week),
+            TruncUnit::Month => bucket(BucketKind::Month),
+            TruncUnit::Quarter => day(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1)),
+            TruncUnit::Year => day(days_from_civil(y, 1, 1)),
         }
     }
 }
@@ -125,7 +127,7 @@ mod tests {
     use crate::record::time::parse_rfc3339;
 
     fn at(s: &str) -> i64 {
-        parse_rfc3339(s).unwrap()
+        parse_rfc3339(s).unwrap().0
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! JSON output of query results with the number format of every logwarden table: plain
 //! decimals (never an exponent), RFC 3339 UTC timestamps, null for a non-finite float.
 
-use crate::record::time::{civil_from_days, format_rfc3339};
+use crate::record::time::{civil_from_days, Micros};
 use polars::prelude::*;
 use std::io::Write;
 
@@ -57,12 +57,12 @@ fn write_float(out: &mut Vec<u8>, x: f64) {
     }
 }
 
-fn micros(v: i64, unit: TimeUnit) -> i64 {
-    match unit {
+fn micros(v: i64, unit: TimeUnit) -> Micros {
+    Micros(match unit {
         TimeUnit::Nanoseconds => v.div_euclid(1000),
         TimeUnit::Microseconds => v,
         TimeUnit::Milliseconds => v.saturating_mul(1000),
-    }
+    })
 }
 
 /// Appends one value as JSON.
@@ -87,8 +87,8 @@ fn write_value(out: &mut Vec<u8>, v: &AnyValue<'_>) {
             let (y, m, d) = civil_from_days(i64::from(*days));
             text(out, &format!("{y:04}-{m:02}-{d:02}"));
         }
-        AnyValue::Datetime(t, unit, _) => text(out, &format_rfc3339(micros(*t, *unit))),
-        AnyValue::DatetimeOwned(t, unit, _) => text(out, &format_rfc3339(micros(*t, *unit))),
+        AnyValue::Datetime(t, unit, _) => text(out, &micros(*t, *unit).rfc3339()),
+        AnyValue::DatetimeOwned(t, unit, _) => text(out, &micros(*t, *unit).rfc3339()),
         AnyValue::List(s) | AnyValue::Array(s, _) => {
             out.push(b'[');
             for (k, item) in s.iter().enumerate() {

@@ -241,10 +241,12 @@ impl RequestsTable {
 
 /// The UTC day of each timestamp, as a polars Date column.
 fn ts_to_date(ts: &Nullable<i64>) -> Series {
-    const MICROS_PER_DAY: i64 = 86_400 * crate::record::time::MICROS;
     let mut days = Nullable::<i32>::default();
     for i in 0..ts.len() {
-        days.push(ts.get(i).map(|t| t.div_euclid(MICROS_PER_DAY) as i32));
+        days.push(
+            ts.get(i)
+                .map(|t| crate::record::time::Micros(t).day() as i32),
+        );
     }
     days.into_series(Col::Date.name()).into_date()
 }
@@ -267,7 +269,7 @@ impl Analysis for RequestsTable {
             p.rows_of_last_line = 1;
         }
         if want(Col::Ts) || want(Col::Date) {
-            p.ts.push(rec.ts);
+            p.ts.push(rec.ts.map(|t| t.0));
         }
         if want(Col::RequestId) {
             let id = rec.request_id.map(|s| s.get());

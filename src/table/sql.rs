@@ -109,8 +109,7 @@ fn zoned_datetime(text: &str) -> Option<String> {
     if !zoned {
         return None;
     }
-    let micros = crate::record::time::parse_rfc3339(text)?;
-    let utc = crate::record::time::format_rfc3339(micros);
+    let utc = crate::record::time::parse_rfc3339(text)?.rfc3339();
     Some(utc.trim_end_matches('Z').replacen('T', " ", 1))
 }
 

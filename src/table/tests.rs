@@ -1,6 +1,8 @@
 //! Unit tests of the requests-table fold: values, types, chunking independence, the PII hook.
 
 use super::*;
+use crate::bucket::HOUR_SECS;
+use crate::record::time::Micros;
 use crate::record::{ErrorInfo, JsonStr};
 
 fn rec(i: u32) -> Record<'static> {
@@ -10,7 +12,7 @@ fn rec(i: u32) -> Record<'static> {
     dims[Dim::Tenant as usize] = (!i.is_multiple_of(4)).then(|| JsonStr::plain("acme"));
     Record {
         // 2026-11-23T23:00:00Z plus i hours.
-        ts: (i != 5).then(|| 1_795_474_800_000_000 + i64::from(i) * 3_600_000_000),
+        ts: (i != 5).then(|| Micros::from_secs(1_795_474_800 + i64::from(i) * HOUR_SECS)),
         request_id: Some(JsonStr::plain(
             ["req_a", "req_b", "r\u{e9}q"][i as usize % 3],
         )),

@@ -281,7 +281,9 @@ fn quality_by_model_week_shows_the_drift() {
     for r in &reqs {
         let Some(ts) = r.ts else { continue };
         let week = logwarden::bucket::BucketKind::Week;
-        let label = week.label(week.start(ts)).to_string();
+        let label = week
+            .label(week.start(logwarden::record::time::Micros(ts)))
+            .to_string();
         groups.entry((opt(&r.model), label)).or_default().push(r);
     }
     let want: Vec<Vec<V>> = groups

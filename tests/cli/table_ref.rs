@@ -55,7 +55,8 @@ pub fn load(path: &str) -> Vec<Req> {
                     .map(from_epoch_int)
                     .or_else(|| n.as_f64().and_then(from_epoch)),
                 _ => None,
-            };
+            }
+            .map(|t| t.0);
             Req {
                 line: i as i64 + 1,
                 ts,
@@ -161,7 +162,7 @@ pub fn assert_rows(text: &str, cols: &[&str], want: &[Vec<V>]) {
                 V::F(x) => cell
                     .parse::<f64>()
                     .is_ok_and(|got| (got - x).abs() <= 1e-9 * x.abs().max(1.0)),
-                V::Ts(t) => parse_rfc3339(cell) == Some(*t),
+                V::Ts(t) => parse_rfc3339(cell).map(|c| c.0) == Some(*t),
                 V::Null => cell.is_empty(),
             };
             assert!(ok, "row {i}, column {col}: got {cell:?}, want {exp:?}");

@@ -301,13 +301,7 @@ fn fill_gaps<'a>(kind: BucketKind, total: &[(i64, &'a CostStats)]) -> Vec<(i64, 
     let (Some(first), Some(last)) = (total.first(), total.last()) else {
         return Vec::new();
     };
-    let approx_width = match kind {
-        BucketKind::Hour => 3600,
-        BucketKind::Day => 86_400,
-        BucketKind::Week => 7 * 86_400,
-        BucketKind::Month => 28 * 86_400,
-    };
-    if (last.0 - first.0) / approx_width > MAX_FILLED_BUCKETS {
+    if (last.0 - first.0) / kind.min_secs() > MAX_FILLED_BUCKETS {
         return total.to_vec();
     }
     let mut out = Vec::with_capacity(total.len());

@@ -4,7 +4,7 @@ use super::*;
 use crate::analysis::cost::testkit::{day_of, fold, MONDAY};
 use crate::record::Record;
 
-const DAY: i64 = 86_400;
+use crate::record::time::DAY_SECS as DAY;
 
 /// One model's traffic on one day: requests, cost per request, tokens in and out per request.
 #[derive(Clone, Copy)]
@@ -145,7 +145,7 @@ fn drops_are_p3_and_a_cut_last_day_is_not_a_drop() {
     // The data stops at 06:00 on its last day: that day is short, not cheap.
     let mut cut = world(27, |_, _, _| {});
     cut.extend(world(28, |_, _, _| {}).into_iter().filter(|r| {
-        let ts = r.ts.unwrap() / 1_000_000;
+        let ts = r.ts.unwrap().secs();
         (MONDAY + 27 * DAY..MONDAY + 27 * DAY + 6 * 3600).contains(&ts)
     }));
     assert!(run(&cut, "day,model").is_empty());

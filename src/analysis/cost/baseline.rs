@@ -2,7 +2,8 @@
 //! seasonal kind, complete buckets only), their median and MAD, and the robust z-score.
 
 use crate::analysis::quantile::quantile_sorted;
-use crate::bucket::{weekday, BucketKind};
+use crate::bucket::{hour_of_day, is_weekend, BucketKind};
+use crate::record::time::Micros;
 
 /// The seasonal kind of a bucket; a bucket is only ever compared with buckets of its own kind.
 ///
@@ -10,19 +11,19 @@ use crate::bucket::{weekday, BucketKind};
 /// weekends); hours into the hour of the day times weekday/weekend; weeks and months are one
 /// kind each.
 pub fn season(kind: BucketKind, start: i64) -> u32 {
-    let weekend = u32::from(weekday(start.div_euclid(86_400)) >= 5);
+    let weekend = u32::from(is_weekend(start));
     match kind {
         BucketKind::Day => weekend,
-        BucketKind::Hour => (start.rem_euclid(86_400) / 3600) as u32 * 2 + weekend,
+        BucketKind::Hour => hour_of_day(start) * 2 + weekend,
         BucketKind::Week | BucketKind::Month => 0,
     }
 }
 
-/// The time the data covers: first and last record (epoch microseconds).
+/// The time the data covers: first and last record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
-    pub first: i64,
-    pub last: i64,
+    pub first: Micros,
+    pub last: Micros,
 }
 
 impl Span {
@@ -32,9 +33,7 @@ impl Span {
     pub fn cuts(&self, kind: BucketKind, start: i64) -> bool {
         let end = kind.next(start);
         let slack = (end - start) / 20;
-        let first = self.first.div_euclid(crate::record::time::MICROS);
-        let last = self.last.div_euclid(crate::record::time::MICROS);
-        first > start + slack || last < end - slack
+        self.first.secs() > start + slack || self.last.secs() < end - slack
     }
 }
 
@@ -111,7 +110,7 @@ mod tests {
     use crate::record::time::parse_rfc3339;
 
     fn secs(s: &str) -> i64 {
-        parse_rfc3339(s).unwrap() / 1_000_000
+        parse_rfc3339(s).unwrap().secs()
     }
 
     #[test]

@@ -3,10 +3,8 @@
 
 use super::baseline::Span;
 use crate::bucket::BucketKind;
-use crate::record::time::MICROS;
+use crate::record::time::DAY_SECS as DAY;
 use std::collections::BTreeMap;
-
-const DAY: i64 = 86_400;
 
 /// Where a month stands against its budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +71,7 @@ pub fn forecast(
     let complete = |d: i64| d >= first_day && d <= last_day && !span.cuts(BucketKind::Day, d);
     let mut months: Vec<i64> = daily
         .iter()
-        .map(|(d, _)| BucketKind::Month.start(d.saturating_mul(MICROS)))
+        .map(|&(d, _)| BucketKind::Month.start_of_secs(d))
         .collect();
     months.dedup();
 
@@ -167,7 +165,7 @@ mod tests {
     use crate::record::time::parse_rfc3339;
 
     fn day(s: &str) -> i64 {
-        parse_rfc3339(s).unwrap() / MICROS
+        parse_rfc3339(s).unwrap().secs()
     }
 
     fn span(first: &str, last: &str) -> Span {

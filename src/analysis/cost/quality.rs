@@ -9,11 +9,9 @@ use super::trend::{benjamini_hochberg, mann_kendall, sen_slope};
 use super::{CostReport, QualityConfig};
 use crate::bucket::BucketKind;
 use crate::config::Owners;
-use crate::record::time::MICROS;
+use crate::record::time::DAY_SECS as DAY;
 use crate::record::Dim;
 use std::collections::BTreeMap;
-
-const DAY: i64 = 86_400;
 
 /// A quality metric of `quality_trend.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -213,12 +211,12 @@ fn series_rows(
 ) {
     let mut weeks: Vec<i64> = days
         .iter()
-        .map(|(d, _)| BucketKind::Week.start(d.saturating_mul(MICROS)))
+        .map(|&(d, _)| BucketKind::Week.start_of_secs(d))
         .collect();
     weeks.dedup();
     let window_days = cfg.weeks as i64 * 7;
     for week in weeks {
-        let week_end = week + 7 * DAY;
+        let week_end = BucketKind::Week.next(week);
         let mut weekly = QualityStats::default();
         for (_, q) in days.iter().filter(|(d, _)| (week..week_end).contains(d)) {
             weekly.combine((*q).clone());

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::analysis::cost::testkit::{fold, req, MONDAY};
+use crate::record::time::DAY_SECS;
 use crate::record::Record;
 
 /// A deterministic value in [0, 1) for (day, request).
@@ -21,7 +22,7 @@ fn world() -> Vec<Record<'static>> {
     for d in 0..28 {
         for (model, drift) in [("drifting", 1.0), ("steady", 0.0)] {
             for k in 0..60 {
-                let mut r = req(MONDAY + d * 86_400 + k * 1400, model, 0.01, 100, 10);
+                let mut r = req(MONDAY + d * DAY_SECS + k * 1400, model, 0.01, 100, 10);
                 let noise = unit(d, k) - 0.5;
                 r.confidence = Some(0.9 - drift * 0.004 * d as f64 + 0.1 * noise);
                 let p_negative = 0.1 + drift * 0.005 * d as f64;
@@ -73,7 +74,7 @@ fn a_slow_confidence_decline_is_flagged_and_a_steady_model_is_not() {
     assert_eq!((r.severity, r.owner.as_str()), (Some(Severity::P2), "ML"));
     assert_eq!(r.samples, 7 * 60);
     assert_eq!(r.window_from, MONDAY);
-    assert_eq!(r.window_to, MONDAY + 27 * 86_400);
+    assert_eq!(r.window_to, MONDAY + 27 * DAY_SECS);
 
     let neg = find(
         &rows,

@@ -4,7 +4,6 @@
 use super::stats::CostStats;
 use super::CostReport;
 use crate::analysis::group::GroupKey;
-use crate::record::time::MICROS;
 use std::collections::HashMap;
 
 /// One finished row of `cost.csv`.
@@ -42,7 +41,7 @@ pub fn cost_rows(report: &CostReport) -> Vec<CostRow> {
         .map(|(key, s)| {
             let cost = s.cost_usd();
             let total = bucket_totals.get(&key.bucket).map_or(0.0, |t| t.value());
-            let previous_start = kind.start((key.bucket - 1).saturating_mul(MICROS));
+            let previous_start = kind.previous(key.bucket);
             let change = index
                 .get(&(previous_start, key.dims.as_slice()))
                 .map(|p| p.cost_usd())

@@ -3,7 +3,7 @@
 use super::{CostAnalysis, CostReport};
 use crate::analysis::group::GroupSpec;
 use crate::analysis::{Analysis, Line};
-use crate::record::time::MICROS;
+use crate::record::time::Micros;
 use crate::record::{CostSource, Dim, JsonStr, Location, Record};
 
 /// Epoch seconds of 2026-11-02T00:00:00Z, a Monday.
@@ -18,7 +18,7 @@ pub fn req(
     tokens_out: u64,
 ) -> Record<'static> {
     let mut r = Record {
-        ts: Some(secs * MICROS),
+        ts: Some(Micros::from_secs(secs)),
         status: Some(200),
         tokens_in: Some(tokens_in),
         tokens_out: Some(tokens_out),

@@ -24,6 +24,7 @@ use super::{Analysis, Line};
 use crate::analysis::reasons::FailureRules;
 pub use crate::analysis::reasons::Reasons;
 use crate::config::Owners;
+use crate::record::time::Micros;
 use crate::record::{Dim, Location, Record};
 use category::Signals;
 use counts::PeriodCounts;
@@ -45,8 +46,8 @@ pub struct ReviewOptions {
 /// One case of the period under review. Every text field is masked and cut already.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Case {
-    /// Request time, epoch microseconds.
-    pub ts: i64,
+    /// Request time.
+    pub ts: Micros,
     pub loc: Location,
     pub request_id: String,
     pub reasons: Reasons,
@@ -94,8 +95,8 @@ pub struct Review {
     normalizer: Normalizer,
     /// Latest period seen (only tracked when the period is chosen from the data).
     latest: Option<i64>,
-    min_ts: Option<i64>,
-    max_ts: Option<i64>,
+    min_ts: Option<Micros>,
+    max_ts: Option<Micros>,
     without_ts: u64,
 }
 
@@ -203,7 +204,7 @@ impl Review {
         &mut self,
         rec: &Record<'a>,
         line: &Line<'_>,
-        ts: i64,
+        ts: Micros,
         period: i64,
         reasons: Reasons,
         failed: bool,

@@ -1,14 +1,14 @@
 //! The review period: the ISO week (or `--since/--until` range) under review and the equal
 //! periods before it, as indices on a grid, plus the rule that picks the default week.
 
-use crate::bucket::{BucketKind, BucketLabel};
-use crate::record::time::{format_rfc3339, MICROS};
+use crate::bucket::{BucketKind, BucketLabel, HOUR_SECS};
+use crate::record::time::{Micros, DAY_SECS, MICROS};
 
-const HOUR: i64 = 3600 * MICROS;
-const DAY: i64 = 24 * HOUR;
-const WEEK: i64 = 7 * DAY;
+/// Lengths on the grid, in microseconds: a `--since/--until` period may be any length.
+const HOUR: i64 = HOUR_SECS * MICROS;
+const WEEK: i64 = 7 * DAY_SECS * MICROS;
 /// 1970-01-05, the first Monday after the epoch: the origin of the ISO-week grid.
-const FIRST_MONDAY: i64 = 4 * DAY;
+const FIRST_MONDAY: Micros = Micros::from_secs(4 * DAY_SECS);
 
 /// Periods in the trend chart, the selected one included.
 pub const TREND_PERIODS: i64 = 8;
@@ -20,29 +20,30 @@ pub const HISTORY_PERIODS: i64 = 4;
 pub enum Selection {
     /// The last complete ISO week in the data (see [`Grid::last_complete`]).
     LatestWeek,
-    /// The ISO week starting on this Monday (epoch microseconds).
-    Week(i64),
-    /// `since <= ts < until` (epoch microseconds).
-    Range { since: i64, until: i64 },
+    /// The ISO week starting on this Monday.
+    Week(Micros),
+    /// `since <= ts < until`.
+    Range { since: Micros, until: Micros },
 }
 
 impl Selection {
-    /// Builds the selection from `--week` (Monday, epoch seconds), `--since` and `--until`
-    /// (epoch microseconds). One bound alone makes a one-week range from it.
+    /// Builds the selection from `--week` (Monday, epoch seconds, as a bucket start),
+    /// `--since` and `--until`. One bound alone makes a one-week range from it.
     pub fn from_flags(
         week: Option<i64>,
-        since: Option<i64>,
-        until: Option<i64>,
+        since: Option<Micros>,
+        until: Option<Micros>,
     ) -> Result<Selection, String> {
         match (week, since, until) {
             (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
                 Err("review: give either --week or --since/--until, not both".into())
             }
-            (Some(monday), None, None) => Ok(Selection::Week(monday.saturating_mul(MICROS))),
+            (Some(monday), None, None) => Ok(Selection::Week(Micros::from_secs(monday))),
             (None, None, None) => Ok(Selection::LatestWeek),
             (None, since, until) => {
-                let since = since.unwrap_or_else(|| until.unwrap_or(0).saturating_sub(WEEK));
-                let until = until.unwrap_or_else(|| since.saturating_add(WEEK));
+                let since = since
+                    .unwrap_or_else(|| Micros(until.unwrap_or_default().0.saturating_sub(WEEK)));
+                let until = until.unwrap_or_else(|| Micros(since.0.saturating_add(WEEK)));
                 if since >= until {
                     return Err("review: --since must be before --until".into());
                 }
@@ -64,7 +65,7 @@ impl Selection {
             },
             Selection::Range { since, until } => Grid {
                 origin: since,
-                len: until - since,
+                len: until.0 - since.0,
             },
         }
     }
@@ -87,32 +88,33 @@ impl Selection {
     }
 }
 
-/// Equal, adjacent periods: period `p` covers `[origin + p·len, origin + (p+1)·len)`.
+/// Equal, adjacent periods: period `p` covers `[origin + p·len, origin + (p+1)·len)`, `len`
+/// in microseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Grid {
-    origin: i64,
+    origin: Micros,
     len: i64,
 }
 
 impl Grid {
-    /// The index of the period holding `ts` (epoch microseconds).
-    pub fn index(&self, ts: i64) -> i64 {
-        (ts as i128 - self.origin as i128).div_euclid(self.len as i128) as i64
+    /// The index of the period holding `ts`.
+    pub fn index(&self, ts: Micros) -> i64 {
+        (ts.0 as i128 - self.origin.0 as i128).div_euclid(self.len as i128) as i64
     }
 
-    /// Start of period `p` (epoch microseconds).
-    pub fn start(&self, p: i64) -> i64 {
-        self.origin.saturating_add(p.saturating_mul(self.len))
+    /// Start of period `p`.
+    pub fn start(&self, p: i64) -> Micros {
+        Micros(self.origin.0.saturating_add(p.saturating_mul(self.len)))
     }
 
     /// End (exclusive) of period `p`.
-    pub fn end(&self, p: i64) -> i64 {
+    pub fn end(&self, p: i64) -> Micros {
         self.start(p.saturating_add(1))
     }
 
     /// True when the periods are ISO weeks.
     pub fn is_weekly(&self) -> bool {
-        self.len == WEEK && (self.origin - FIRST_MONDAY).rem_euclid(WEEK) == 0
+        self.len == WEEK && (self.origin.0 - FIRST_MONDAY.0).rem_euclid(WEEK) == 0
     }
 
     /// The default period: the last ISO week that is complete in the data, i.e. the last week
@@ -121,9 +123,9 @@ impl Grid {
     /// latest timestamp, which is itself incomplete), that last, partial week.
     ///
     /// Returns the period index and whether it is complete.
-    pub fn last_complete(&self, min_ts: i64, max_ts: i64) -> (i64, bool) {
+    pub fn last_complete(&self, min_ts: Micros, max_ts: Micros) -> (i64, bool) {
         let last = self.index(max_ts);
-        if max_ts >= self.end(last) - HOUR {
+        if max_ts.0 >= self.end(last).0 - HOUR {
             (last, true)
         } else if min_ts < self.start(last) {
             (last - 1, true)
@@ -152,36 +154,33 @@ impl Grid {
     }
 }
 
-fn week_label(ts: i64) -> BucketLabel {
+fn week_label(ts: Micros) -> BucketLabel {
     BucketKind::Week.label(BucketKind::Week.start(ts))
 }
 
 /// `2026-11-23` for a timestamp (UTC day).
-pub fn day_label(ts: i64) -> String {
+pub fn day_label(ts: Micros) -> String {
     BucketKind::Day.label(BucketKind::Day.start(ts)).to_string()
 }
 
+/// The UTC day of the last instant before `end` (the last day of a period ending there).
+pub fn last_day_label(end: Micros) -> String {
+    day_label(Micros(end.0 - 1))
+}
+
 /// The ISO week label (`2026-W47`) of a timestamp.
-pub fn iso_week_label(ts: i64) -> String {
+pub fn iso_week_label(ts: Micros) -> String {
     week_label(ts).to_string()
 }
 
 /// A date when the time is midnight, else the full RFC 3339 time.
-fn short_time(ts: i64) -> String {
-    if ts.rem_euclid(DAY) == 0 {
+fn short_time(ts: Micros) -> String {
+    if ts == Micros::from_secs(BucketKind::Day.start(ts)) {
         day_label(ts)
     } else {
-        format_rfc3339(ts)
+        ts.rfc3339()
     }
 }
-
-/// Start of the UTC day holding `ts` (epoch microseconds).
-pub fn day_start(ts: i64) -> i64 {
-    ts - ts.rem_euclid(DAY)
-}
-
-/// One day in microseconds.
-pub const ONE_DAY: i64 = DAY;
 
 #[cfg(test)]
 mod tests {
@@ -189,7 +188,7 @@ mod tests {
     use crate::bucket::parse_iso_week;
     use crate::record::time::parse_rfc3339;
 
-    fn t(s: &str) -> i64 {
+    fn t(s: &str) -> Micros {
         parse_rfc3339(s).unwrap()
     }
 
@@ -235,7 +234,7 @@ mod tests {
             }
         );
         assert!(Selection::from_flags(None, Some(t("2026-11-02")), Some(t("2026-11-01"))).is_err());
-        assert!(Selection::from_flags(Some(0), Some(0), None).is_err());
+        assert!(Selection::from_flags(Some(0), Some(Micros(0)), None).is_err());
     }
 
     #[test]

@@ -4,10 +4,12 @@
 use super::boilerplate::Boilerplate;
 use super::cluster::{cluster, Assigner, ClusterSum};
 use super::counts::{PeriodCounts, Tally};
-use super::period::{day_label, day_start, iso_week_label, ONE_DAY, TREND_PERIODS};
+use super::period::TREND_PERIODS;
 use super::text::{Doc, Vocabulary};
 use super::vector::{term_counts, Idf, SparseVec};
 use super::{Case, Category, Reasons, Review};
+use crate::bucket::BucketKind;
+use crate::record::time::{Micros, DAY_SECS};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -87,7 +89,7 @@ pub struct TrendPoint {
 /// Cases of one day (or week, for long periods) of the period, split so the parts add up.
 #[derive(Debug, Clone, Default)]
 pub struct DayPoint {
-    /// Start of the day (or week), epoch microseconds.
+    /// Start of the day (or week): a bucket start, in epoch seconds.
     pub start: i64,
     pub label: String,
     pub low_confidence_only: u64,
@@ -146,8 +148,8 @@ pub struct OwnerSummary {
 pub struct ReviewReport {
     /// `2026-W47`, or `START..END` for a `--since/--until` range; empty without data.
     pub period_label: String,
-    pub period_start: i64,
-    pub period_end: i64,
+    pub period_start: Micros,
+    pub period_end: Micros,
     /// Label of the period compared against.
     pub previous_label: String,
     pub selected_by: &'static str,
@@ -158,8 +160,8 @@ pub struct ReviewReport {
     pub include_errors: bool,
     pub min_confidence: f64,
     pub negative_below: f64,
-    pub data_from: Option<i64>,
-    pub data_to: Option<i64>,
+    pub data_from: Option<Micros>,
+    pub data_to: Option<Micros>,
     pub without_ts: u64,
     pub current: Tally,
     pub previous: Tally,
@@ -681,31 +683,28 @@ fn cluster_status(size: u64, history: [u64; 4], had_data: [bool; 4]) -> ClusterS
 }
 
 /// Cases per day of the period (per ISO week when it is longer than 92 days).
-fn day_points(cases: &[Case], start: i64, end: i64) -> (Vec<DayPoint>, &'static str) {
-    let weekly = (end - start) / ONE_DAY > MAX_DAILY_POINTS;
-    let step = if weekly { 7 * ONE_DAY } else { ONE_DAY };
-    let first = if weekly {
-        crate::bucket::BucketKind::Week.start(start) * crate::record::time::MICROS
+fn day_points(cases: &[Case], start: Micros, end: Micros) -> (Vec<DayPoint>, &'static str) {
+    let weekly = (end.0 - start.0) / Micros::from_secs(DAY_SECS).0 > MAX_DAILY_POINTS;
+    let kind = if weekly {
+        BucketKind::Week
     } else {
-        day_start(start)
+        BucketKind::Day
     };
-    let n = ((end - first + step - 1) / step).clamp(0, 10_000) as usize;
-    let mut days: Vec<DayPoint> = (0..n)
-        .map(|i| {
-            let t = first + i as i64 * step;
-            DayPoint {
-                start: t,
-                label: if weekly {
-                    iso_week_label(t)
-                } else {
-                    day_label(t)
-                },
-                ..DayPoint::default()
-            }
-        })
-        .collect();
+    // Days and weeks have one length, so a case's point is found by division.
+    let step = kind.min_secs();
+    let first = kind.start(start);
+    let mut days: Vec<DayPoint> = Vec::new();
+    let mut t = first;
+    while Micros::from_secs(t) < end && days.len() < 10_000 {
+        days.push(DayPoint {
+            start: t,
+            label: kind.label(t).to_string(),
+            ..DayPoint::default()
+        });
+        t = kind.next(t);
+    }
     for c in cases {
-        let Some(d) = days.get_mut(((c.ts - first) / step) as usize) else {
+        let Some(d) = days.get_mut(((kind.start(c.ts) - first) / step) as usize) else {
             continue;
         };
         let low = c.reasons.contains(Reasons::LOW_CONFIDENCE);
@@ -720,7 +719,7 @@ fn day_points(cases: &[Case], start: i64, end: i64) -> (Vec<DayPoint>, &'static 
             d.negative_feedback_only += 1;
         }
     }
-    (days, if weekly { "week" } else { "day" })
+    (days, kind.name())
 }
 
 /// Week-over-week rows: for all traffic, each model and each release, the count of each
@@ -793,7 +792,7 @@ fn wow_rows(
 
 /// Severity order for a person reading cases: negative feedback with a comment first, then
 /// lower confidence, then time.
-fn severity_key(c: &Case) -> (bool, bool, i64, i64) {
+fn severity_key(c: &Case) -> (bool, bool, i64, Micros) {
     let commented = c.reasons.contains(Reasons::NEGATIVE_FEEDBACK) && !c.comment.is_empty();
     let conf = c.confidence.map_or(i64::MAX, |x| (x * 1e6) as i64);
     (

@@ -5,7 +5,7 @@ use super::*;
 use crate::analysis::Line;
 use crate::pii::PiiConfig;
 use crate::record::format::{Format, FormatKind};
-use crate::record::time::parse_rfc3339;
+use crate::record::time::{parse_rfc3339, Micros, DAY_SECS};
 
 fn options(selection: Selection, include_errors: bool) -> Arc<ReviewOptions> {
     Arc::new(ReviewOptions {
@@ -92,7 +92,7 @@ fn which_requests_are_cases() {
         line("2026-11-23T00:00:00Z", "after", r#","confidence":0.2"#),
     ];
     let week = crate::bucket::parse_iso_week("2026-W47").unwrap();
-    let opts = options(Selection::Week(week * 1_000_000), false);
+    let opts = options(Selection::Week(Micros::from_secs(week)), false);
     let r = fold(&opts, &lines, &[]);
     assert_eq!(ids(&r), ["low", "neg", "offset", "both"]);
     let reasons: Vec<String> = r
@@ -115,7 +115,7 @@ fn which_requests_are_cases() {
     assert_eq!(r.previous.cases, 1);
 
     let with_errors = fold(
-        &options(Selection::Week(week * 1_000_000), true),
+        &options(Selection::Week(Micros::from_secs(week)), true),
         &lines,
         &[],
     );
@@ -215,8 +215,8 @@ fn letters(mut n: usize) -> String {
 
 /// `MM-DD` of day `n` after 2026-09-06 (a Sunday), so day 1 is a Monday.
 fn date(n: usize) -> String {
-    let ts = parse_rfc3339("2026-09-06T00:00:00Z").unwrap() + n as i64 * period::ONE_DAY;
-    period::day_label(ts)[5..].to_string()
+    let sunday = parse_rfc3339("2026-09-06T00:00:00Z").unwrap().secs();
+    period::day_label(Micros::from_secs(sunday + n as i64 * DAY_SECS))[5..].to_string()
 }
 
 #[test]
@@ -310,7 +310,7 @@ fn excerpts_and_ids_are_masked() {
     )];
     let week = crate::bucket::parse_iso_week("2026-W47").unwrap();
     let r = fold(
-        &options(Selection::Week(week * 1_000_000), false),
+        &options(Selection::Week(Micros::from_secs(week)), false),
         &lines,
         &[],
     );

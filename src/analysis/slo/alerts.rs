@@ -8,7 +8,6 @@ use super::{SLOT_MINUTES, SLOT_SECS};
 use crate::analysis::quantile::quantile_sorted;
 use crate::bucket::BucketKind;
 use crate::config::{Alerts, Owners};
-use crate::record::time::MICROS;
 
 pub use crate::analysis::alert::{Alert, Source};
 
@@ -111,7 +110,7 @@ pub fn threshold_alerts(s: &Series, cfg: &Alerts, owners: &Owners, p95_index: us
 fn buckets(s: &Series, kind: BucketKind) -> Vec<(i64, Totals)> {
     let mut out: Vec<(i64, Totals)> = Vec::new();
     for (slot, c) in s.slots.iter().zip(&s.counts) {
-        let start = kind.start(slot * SLOT_SECS * MICROS);
+        let start = kind.start_of_secs(slot * SLOT_SECS);
         match out.last_mut() {
             Some((st, t)) if *st == start => t.add(c),
             _ => {
@@ -198,7 +197,7 @@ fn p95_alert(
 /// The label of the hour holding `secs` (epoch seconds), as the `bucket` column writes it.
 pub fn hour_bucket(secs: i64) -> String {
     let hour = BucketKind::Hour;
-    hour.label(hour.start(secs * MICROS)).to_string()
+    hour.label(hour.start_of_secs(secs)).to_string()
 }
 
 /// Total outages: 60 minutes with at least `min_requests` requests and not one success.

@@ -7,6 +7,7 @@ use super::stats::{compare_proportions, mann_whitney, TestResult};
 use super::stratified::{cochran_mantel_haenszel, van_elteren, Table2x2};
 use crate::analysis::group::GroupKey;
 use crate::analysis::quantile::quantile_sorted;
+use crate::record::time::Micros;
 use crate::record::{Dim, Record};
 use std::collections::BTreeMap;
 
@@ -19,12 +20,12 @@ pub struct VariantStats {
     pub errors_5xx: u64,
     /// Latencies as f32 (7 significant digits), for the rank test and percentiles.
     pub latencies: Vec<f32>,
-    /// Earliest timestamp seen (epoch µs).
-    pub first_ts: Option<i64>,
+    /// Earliest timestamp seen.
+    pub first_ts: Option<Micros>,
 }
 
 impl VariantStats {
-    pub fn add(&mut self, rec: &Record<'_>, ts: i64) {
+    pub fn add(&mut self, rec: &Record<'_>, ts: Micros) {
         self.requests += 1;
         let class = rec.status_class();
         self.success += u64::from(class.is_success());
@@ -126,9 +127,9 @@ pub fn compare(
         h.values()
             .filter_map(|s| s.first_ts)
             .min()
-            .unwrap_or(i64::MAX)
+            .unwrap_or(Micros(i64::MAX))
     };
-    let mut order: Vec<(i64, String)> = variants
+    let mut order: Vec<(Micros, String)> = variants
         .iter()
         .map(|(name, h)| (first_seen(h), name.clone()))
         .collect();
@@ -470,7 +471,7 @@ mod tests {
                     errors_4xx: 0,
                     errors_5xx: failed,
                     latencies: latencies(h as u64 * 1000 + name.len() as u64, per_hour, mult),
-                    first_ts: Some(h * 3600 * 1_000_000),
+                    first_ts: Some(Micros::from_secs(h * 3600)),
                 };
                 let key = GroupKey {
                     bucket: h * 3600,

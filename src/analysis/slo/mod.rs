@@ -21,7 +21,7 @@ use super::group::{GroupSpec, Groups};
 use super::{Analysis, Line};
 use crate::bucket::BucketKind;
 use crate::config::{Alerts, Config, Owners};
-use crate::record::time::MICROS;
+use crate::record::time::{Micros, DAY_SECS};
 use crate::record::{Dim, Record};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -29,26 +29,18 @@ use std::sync::Arc;
 /// Width of the finest counters: every window and burn rate is computed from these.
 pub const SLOT_MINUTES: u32 = 5;
 pub const SLOT_SECS: i64 = SLOT_MINUTES as i64 * 60;
-pub const SLOTS_PER_DAY: usize = 86_400 / SLOT_SECS as usize;
+pub const SLOTS_PER_DAY: usize = (DAY_SECS / SLOT_SECS) as usize;
 /// Distinct latency thresholds counted per slot (objectives plus the p95 alert).
 pub const MAX_LATENCY_THRESHOLDS: usize = 8;
 
-/// The first and last timestamp of the data (epoch µs).
+/// The first and last timestamp of the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DataSpan {
-    pub first_ts: i64,
-    pub last_ts: i64,
+    pub first_ts: Micros,
+    pub last_ts: Micros,
 }
 
 impl DataSpan {
-    pub fn first_secs(&self) -> i64 {
-        self.first_ts.div_euclid(MICROS)
-    }
-
-    pub fn last_secs(&self) -> i64 {
-        self.last_ts.div_euclid(MICROS)
-    }
-
     fn widen(span: &mut Option<DataSpan>, other: DataSpan) {
         *span = Some(match *span {
             None => other,
@@ -177,7 +169,7 @@ impl Analysis for Slo {
             },
         );
         let obs = Observation::of(rec, &self.plan.thresholds);
-        let slot = (ts.div_euclid(MICROS).rem_euclid(86_400) / SLOT_SECS) as usize;
+        let slot = (ts.second_of_day() / SLOT_SECS) as usize;
         for (groups, &(scope, keep)) in self.timelines.iter_mut().zip(&self.plan.tracked) {
             if let Scope::Dim(d) = scope {
                 if rec.dim(d).is_none() {
@@ -242,7 +234,7 @@ impl Analysis for Slo {
         };
         let a = &plan.alerts;
         let burn_context = burn::BurnContext {
-            data_first_slot: span.first_secs().div_euclid(SLOT_SECS),
+            data_first_slot: span.first_ts.secs().div_euclid(SLOT_SECS),
             thresholds: &plan.thresholds,
             min_requests: a.min_requests,
             significance: a.significance,
@@ -306,7 +298,7 @@ mod tests {
     /// Three days of traffic on models `a` and `b`, 40 requests per 5 minutes; model `b`
     /// fails completely from 10:00 to 11:30 on the second day.
     fn records() -> Vec<Record<'static>> {
-        let day = 86_400;
+        let day = DAY_SECS;
         let start = 20_000 * day;
         let mut out = Vec::new();
         for slot in 0..(3 * 288) {
@@ -322,7 +314,7 @@ mod tests {
                     200
                 };
                 let mut rec = Record {
-                    ts: Some(secs * MICROS),
+                    ts: Some(Micros::from_secs(secs)),
                     status: Some(status),
                     latency_ms: Some(f64::from(100 + (i * 37 + slot as u32) % 900)),
                     cost_usd: 0.001,

@@ -5,7 +5,6 @@ use super::config::{Objective, ObjectiveKind, TimeWindow};
 use super::timeline::{Series, Totals};
 use super::{DataSpan, SLOTS_PER_DAY, SLOT_SECS};
 use crate::bucket::BucketKind;
-use crate::record::time::MICROS;
 
 /// One row of `slo.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,10 +44,10 @@ pub struct WindowInstance {
 
 /// The windows of kind `w` that the data touches, in time order.
 pub fn window_instances(w: TimeWindow, span: &DataSpan) -> Vec<WindowInstance> {
-    let (first, last) = (span.first_secs(), span.last_secs());
+    let last = span.last_ts.secs();
     let calendar = |kind: BucketKind| {
         let mut out = Vec::new();
-        let mut start = kind.start(first * MICROS);
+        let mut start = kind.start(span.first_ts);
         while start <= last {
             let next = kind.next(start);
             out.push(WindowInstance {
@@ -117,8 +116,8 @@ pub fn evaluate(
 
 /// The fraction of window `w` that lies within the data's time span.
 fn coverage(w: &WindowInstance, span: &DataSpan) -> f64 {
-    let data_from = span.first_secs().div_euclid(SLOT_SECS);
-    let data_to = span.last_secs().div_euclid(SLOT_SECS) + 1;
+    let data_from = span.first_ts.secs().div_euclid(SLOT_SECS);
+    let data_to = span.last_ts.secs().div_euclid(SLOT_SECS) + 1;
     let lo = w.from_slot.max(data_from);
     let hi = w.to_slot.min(data_to);
     ((hi - lo).max(0) as f64 / (w.to_slot - w.from_slot) as f64).clamp(0.0, 1.0)
@@ -212,6 +211,7 @@ mod tests {
     use super::*;
     use crate::analysis::slo::config::Scope;
     use crate::analysis::slo::timeline::SlotCounts;
+    use crate::record::time::{Micros, DAY_SECS};
 
     fn objective(kind: ObjectiveKind, window: TimeWindow) -> Objective {
         Objective {
@@ -280,11 +280,11 @@ mod tests {
     #[test]
     fn windows_and_cost_pace() {
         // Data from 2026-11-16 to 2026-12-03 12:00.
-        let day = 86_400;
+        let day = DAY_SECS;
         let first = crate::record::time::days_from_civil(2026, 11, 16) * day;
         let span = DataSpan {
-            first_ts: first * MICROS,
-            last_ts: (first + 17 * day + day / 2) * MICROS,
+            first_ts: Micros::from_secs(first),
+            last_ts: Micros::from_secs(first + 17 * day + day / 2),
         };
         let months = window_instances(TimeWindow::Month, &span);
         assert_eq!(
@@ -306,8 +306,8 @@ mod tests {
         let o = objective(ObjectiveKind::Cost { budget_usd: 150.0 }, TimeWindow::Month);
         let nov = crate::record::time::days_from_civil(2026, 11, 1) * day;
         let span = DataSpan {
-            first_ts: nov * MICROS,
-            last_ts: (nov + 15 * day - 1) * MICROS,
+            first_ts: Micros::from_secs(nov),
+            last_ts: Micros::from_secs(nov + 15 * day - 1),
         };
         let series = Series {
             scope: Scope::All,

@@ -4,6 +4,7 @@
 
 use super::config::Scope;
 use super::{MAX_LATENCY_THRESHOLDS, SLOTS_PER_DAY, SLOT_SECS};
+use crate::bucket::HOUR_SECS;
 use crate::record::Record;
 use std::collections::BTreeMap;
 
@@ -203,7 +204,8 @@ impl Series {
             }
             for (h, lat) in page.hours.into_iter().enumerate() {
                 if !lat.is_empty() {
-                    s.hour_latencies.insert(day_start + h as i64 * 3600, lat);
+                    s.hour_latencies
+                        .insert(day_start + h as i64 * HOUR_SECS, lat);
                 }
             }
         }
@@ -238,6 +240,7 @@ impl Series {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::time::DAY_SECS;
 
     fn obs(status: u16, latency: f64) -> Observation {
         let rec = Record {
@@ -259,7 +262,7 @@ mod tests {
         later.add(3, &obs(404, 150.0), true);
         later.add(287, &obs(200, 10.0), true);
         page.combine(later);
-        let s = Series::from_pages(Scope::All, None, vec![(86_400, page)]);
+        let s = Series::from_pages(Scope::All, None, vec![(DAY_SECS, page)]);
         assert_eq!(s.slots, vec![288 + 3, 288 + 287]);
         let t = s.sum(0, i64::MAX);
         assert_eq!(
@@ -277,7 +280,7 @@ mod tests {
         assert_eq!(t.cost_usd, 2.5);
         assert_eq!(s.sum(288 + 4, i64::MAX).requests, 1);
         // The 429 was not kept (keep_latency false); hours 0 and 23 hold the rest.
-        assert_eq!(s.hour_latencies[&86_400].len(), 3);
-        assert_eq!(s.hour_latencies[&(86_400 + 23 * 3600)], vec![10.0]);
+        assert_eq!(s.hour_latencies[&DAY_SECS].len(), 3);
+        assert_eq!(s.hour_latencies[&(DAY_SECS + 23 * HOUR_SECS)], vec![10.0]);
     }
 }

@@ -168,7 +168,7 @@ mod tests {
         Format::new(FormatKind::AzureOpenai, &[])
             .records(line.as_bytes(), |r| {
                 out = Some((
-                    r.ts,
+                    r.ts.map(|t| t.0),
                     r.dim(Dim::Model)
                         .map(|m| m.get().into_owned())
                         .unwrap_or_default(),

@@ -7,7 +7,7 @@
 
 use super::value::{parse_line, time};
 use super::{Format, FormatKind, LineError, PresetSpec};
-use crate::record::time::parse_rfc3339;
+use crate::record::time::{parse_rfc3339, Micros};
 use crate::record::Record;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -106,7 +106,7 @@ fn split_prefixed(line: &[u8]) -> Option<(&str, &str)> {
 /// One unwrapped event: its message text and its time (epoch microseconds).
 struct Event<'v> {
     message: Cow<'v, str>,
-    ts: Option<i64>,
+    ts: Option<Micros>,
 }
 
 /// Reads the records of every event of one line with the preset each message fits. An event
@@ -212,7 +212,7 @@ mod tests {
             .records(line.as_bytes(), |r| {
                 out.push((
                     r.dim(Dim::Model).unwrap().get().into_owned(),
-                    r.ts,
+                    r.ts.map(|t| t.0),
                     r.status,
                     r.tokens_in,
                 ))
@@ -258,7 +258,7 @@ mod tests {
         let line = format!(r#"{{"@timestamp":"2026-11-23 14:00:05.000","@message":"{inner}"}}"#);
         let mut got = Vec::new();
         Format::new(FormatKind::Cloudwatch, &[])
-            .records(line.as_bytes(), |r| got.push((r.ts, r.status)))
+            .records(line.as_bytes(), |r| got.push((r.ts.map(|t| t.0), r.status)))
             .unwrap();
         assert_eq!(got, vec![(Some(1_795_442_405_000_000), Some(408))]);
     }

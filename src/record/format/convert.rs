@@ -3,7 +3,7 @@
 
 use super::{Field, LineError, SLOTS};
 use crate::record::json::{Kind, RawValue};
-use crate::record::time::{from_epoch, from_epoch_int, parse_rfc3339};
+use crate::record::time::{from_epoch, from_epoch_int, parse_rfc3339, Micros};
 use crate::record::{unescape, CostSource, Dim, ErrorInfo, JsonStr, Record};
 
 /// A captured value, unless it is absent or JSON `null`.
@@ -43,7 +43,7 @@ pub(super) fn as_text<'a>(v: RawValue<'a>, field: &'static str) -> Result<JsonSt
 }
 
 /// A timestamp: RFC 3339 string, epoch number, or a string holding an epoch number.
-pub fn as_ts(v: RawValue<'_>, field: &'static str) -> Result<i64, LineError> {
+pub fn as_ts(v: RawValue<'_>, field: &'static str) -> Result<Micros, LineError> {
     match v.kind {
         Kind::Number => match v.text.parse::<i64>() {
             Ok(i) => Ok(from_epoch_int(i)),
@@ -216,7 +216,7 @@ fn finish_times<'a, const N: usize>(
         }
         if let Some(b) = end {
             if rec.latency_ms.is_none() && b >= a {
-                rec.latency_ms = Some((b - a) as f64 / 1000.0);
+                rec.latency_ms = Some(b.ms_since(a));
             }
         }
     }

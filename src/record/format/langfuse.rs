@@ -326,7 +326,7 @@ mod tests {
                     r.dim(Dim::Model)
                         .map(|m| m.get().into_owned())
                         .unwrap_or_default(),
-                    r.ts,
+                    r.ts.map(|t| t.0),
                     r.status,
                     r.latency_ms,
                     r.tokens_in,

@@ -240,7 +240,7 @@ mod tests {
             r#"{"id":"chatcmpl-1","trace_id":"t","call_type":"acompletion","stream":false,"response_cost":0.00125,"status":"success","custom_llm_provider":"openai","total_tokens":130,"prompt_tokens":100,"completion_tokens":30,"startTime":1795442400.25,"endTime":1795442401.5,"model":"gpt-4o","model_group":"gpt-4o","api_base":"https://api.openai.com/v1","metadata":{"user_api_key_team_id":"team-a","user_api_key_user_id":"u-key","user_api_key_end_user_id":null},"end_user":"","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Refund \"policy\"?"}],"response":{"id":"chatcmpl-1","choices":[{"index":0,"message":{"role":"assistant","content":"30 days."}}]},"error_str":null,"error_information":{"error_code":"","error_class":"","error_message":""}}"#,
         )
         .unwrap();
-        assert_eq!(r.ts, Some(1_795_442_400_250_000));
+        assert_eq!(r.ts.map(|t| t.0), Some(1_795_442_400_250_000));
         assert_eq!(r.latency_ms, Some(1250.0));
         assert_eq!(r.status, Some(200));
         assert_eq!(r.error, None);
@@ -283,7 +283,7 @@ mod tests {
             r#"{"model":"bedrock/anthropic.claude-3-haiku-20240307-v1:0","litellm_call_id":"c-1","call_type":"completion","start_time":"2026-11-23 14:00:00.250000","end_time":"2026-11-23 14:00:01.000000","response_cost":0.0004,"usage":{"prompt_tokens":40,"completion_tokens":12,"total_tokens":52},"log_event_type":"successful_api_call"}"#,
         )
         .unwrap();
-        assert_eq!(r.ts, Some(1_795_442_400_250_000));
+        assert_eq!(r.ts.map(|t| t.0), Some(1_795_442_400_250_000));
         assert_eq!(r.latency_ms, Some(750.0));
         assert_eq!((r.tokens_in, r.tokens_out), (Some(40), Some(12)));
         assert_eq!(r.cost_usd, 0.0004);

@@ -10,6 +10,7 @@
 use super::value::{at, first, first_number, first_text, has_keys, parse_line, span_ms, time};
 use super::{Field, LineError, PresetSpec};
 use crate::record::json::{last_member, Kind, RawValue};
+use crate::record::time::Micros;
 use crate::record::{CostSource, Dim, ErrorInfo, JsonStr, Record};
 use serde_json::Value;
 
@@ -135,7 +136,7 @@ fn span_record(span: &Value) -> Result<Record<'_>, LineError> {
     let start = nanos(span, &["start_time_unix_nano", "start_time"])?;
     let end = nanos(span, &["end_time_unix_nano", "end_time"])?;
     let mut rec = Record {
-        ts: start.map(|ns| ns.div_euclid(1000)),
+        ts: start.map(Micros::from_nanos),
         latency_ms: match (start, end) {
             (Some(a), Some(b)) if b >= a => Some((b - a) as f64 / 1e6),
             _ => None,
@@ -251,7 +252,7 @@ mod tests {
                     r.dim(Dim::Model)
                         .map(|m| m.get().into_owned())
                         .unwrap_or_default(),
-                    r.ts,
+                    r.ts.map(|t| t.0),
                     r.status,
                     r.latency_ms,
                     r.tokens_in,

@@ -143,14 +143,14 @@ mod tests {
         let chat = parse(
             r#"{"id":"batch_req_1","custom_id":"r-1","response":{"status_code":200,"request_id":"req_1","body":{"id":"chatcmpl-1","object":"chat.completion","created":1795442400,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"}}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}},"error":null}"#,
         );
-        assert_eq!(chat.ts, Some(1_795_442_400_000_000));
+        assert_eq!(chat.ts.map(|t| t.0), Some(1_795_442_400_000_000));
         assert_eq!((chat.tokens_in, chat.tokens_out), (Some(12), Some(3)));
         assert_eq!(chat.response.unwrap().get(), "Hi");
         assert_eq!(chat.status, Some(200));
         let resp = parse(
             r#"{"custom_id":"r-2","error":null,"id":"batch_req_2","response":{"body":{"created_at":1795442460,"id":"resp_1","model":"gpt-4.1-mini-2025-04-14","object":"response","output":[{"type":"reasoning","id":"rs_1","summary":[]},{"type":"message","id":"msg_1","status":"completed","role":"assistant","content":[{"type":"output_text","text":"Paris.","annotations":[]}]}],"status":"completed","usage":{"input_tokens":20,"input_tokens_details":{"cached_tokens":0},"output_tokens":9,"output_tokens_details":{"reasoning_tokens":4},"total_tokens":29}},"request_id":"req_2","status_code":200}}"#,
         );
-        assert_eq!(resp.ts, Some(1_795_442_460_000_000));
+        assert_eq!(resp.ts.map(|t| t.0), Some(1_795_442_460_000_000));
         assert_eq!((resp.tokens_in, resp.tokens_out), (Some(20), Some(9)));
         assert_eq!(resp.response.unwrap().get(), "Paris.");
         assert_eq!(

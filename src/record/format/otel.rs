@@ -11,7 +11,7 @@
 use super::convert::error_class_status;
 use super::value::parse_line;
 use super::{Field, LineError, PresetSpec};
-use crate::record::time::parse_rfc3339;
+use crate::record::time::{parse_rfc3339, Micros};
 use crate::record::{CostSource, Dim, ErrorInfo, JsonStr, Record};
 use serde_json::Value;
 
@@ -185,7 +185,7 @@ fn console_span(span: &Value) -> Result<SpanView<'_>, LineError> {
         match span.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => parse_rfc3339(s)
-                .map(|us| Some(us.saturating_mul(1000)))
+                .map(|t| Some(t.nanos()))
                 .ok_or(LineError::WrongType(key)),
             Some(_) => Err(LineError::WrongType(key)),
         }
@@ -414,7 +414,7 @@ fn span_record<'v>(
     let attrs = &span.attrs;
     let resource = &*span.resource;
     let mut rec = Record {
-        ts: span.start_ns.map(|ns| ns.div_euclid(1000)),
+        ts: span.start_ns.map(Micros::from_nanos),
         ..Record::default()
     };
     if let (Some(a), Some(b)) = (span.start_ns, span.end_ns) {
@@ -648,7 +648,7 @@ mod tests {
         f.records(BATCH.as_bytes(), |r| {
             if first.is_none() {
                 first = Some((
-                    r.ts,
+                    r.ts.map(|t| t.0),
                     r.dim(Dim::Version).unwrap().get().into_owned(),
                     r.dim(Dim::Endpoint).unwrap().get().into_owned(),
                     r.cost_source,
@@ -738,7 +738,7 @@ mod tests {
             got.push((
                 r.dim(Dim::Tenant).map(|t| t.get().into_owned()),
                 r.dim(Dim::Model).map(|t| t.get().into_owned()),
-                r.ts,
+                r.ts.map(|t| t.0),
             ))
         })
         .unwrap();

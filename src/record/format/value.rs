@@ -3,7 +3,7 @@
 
 use super::{split_path, Field, LineError};
 use crate::record::json::{scan_object, PathTrie};
-use crate::record::time::{from_epoch, from_epoch_int, parse_rfc3339};
+use crate::record::time::{from_epoch, from_epoch_int, parse_rfc3339, Micros};
 use crate::record::{CostSource, Dim, JsonStr, Record};
 use serde_json::Value;
 
@@ -74,7 +74,7 @@ pub(super) fn first_count(v: &Value, paths: &[&str]) -> Option<u64> {
 
 /// A time: an RFC 3339 string, or an epoch number (or numeric string) read by magnitude.
 /// `Err` for a value that is present but is no time at all.
-pub(super) fn time(v: Option<&Value>, field: &'static str) -> Result<Option<i64>, LineError> {
+pub(super) fn time(v: Option<&Value>, field: &'static str) -> Result<Option<Micros>, LineError> {
     let Some(v) = v else { return Ok(None) };
     let parsed = match v {
         Value::Number(n) => match n.as_i64() {
@@ -95,9 +95,9 @@ pub(super) fn time(v: Option<&Value>, field: &'static str) -> Result<Option<i64>
 }
 
 /// Latency between two times (microseconds), when the end is not before the start.
-pub(super) fn span_ms(start: Option<i64>, end: Option<i64>) -> Option<f64> {
+pub(super) fn span_ms(start: Option<Micros>, end: Option<Micros>) -> Option<f64> {
     match (start, end) {
-        (Some(a), Some(b)) if b >= a => Some((b - a) as f64 / 1000.0),
+        (Some(a), Some(b)) if b >= a => Some(b.ms_since(a)),
         _ => None,
     }
 }
@@ -182,11 +182,11 @@ mod tests {
         assert_eq!(count(at(&v, "a.b[1].c")), Some(5));
         assert_eq!(
             time(at(&v, "t"), "ts").unwrap(),
-            Some(1_795_442_400_123_456)
+            Some(Micros(1_795_442_400_123_456))
         );
         assert_eq!(
             time(Some(&json!(1795442400)), "ts").unwrap(),
-            Some(1_795_442_400_000_000)
+            Some(Micros::from_secs(1_795_442_400))
         );
         assert_eq!(
             time(Some(&json!("soon")), "ts"),

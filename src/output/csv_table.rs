@@ -27,6 +27,23 @@ impl Kind {
     }
 }
 
+/// How a page shows a column's cells beyond what their kind says; CSV and Markdown write the
+/// plain text whatever the look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Look {
+    #[default]
+    Plain,
+    /// An identifier set as code that also names its row, so an in-page link (`#C1a2b3c`)
+    /// reaches it.
+    Anchor,
+    /// A badge coloured by its value (`new`, `growing`, …).
+    Badge,
+    /// Emphasised.
+    Strong,
+    /// Long text, set smaller.
+    Excerpt,
+}
+
 /// One value of a table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -94,11 +111,12 @@ impl From<&str> for Cell {
     }
 }
 
-/// A column: its name (the CSV header) and what it holds.
+/// A column: its name (the CSV header), what it holds and how pages show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     pub name: String,
     pub kind: Kind,
+    pub look: Look,
 }
 
 /// One column of a table definition: its name, its kind and how to read its value from a row
@@ -107,7 +125,16 @@ pub struct Column {
 pub struct Def<'a, T> {
     pub name: &'a str,
     pub kind: Kind,
+    pub look: Look,
     pub get: Box<dyn Fn(&T) -> Cell + 'a>,
+}
+
+impl<T> Def<'_, T> {
+    /// The same column shown with `look` on pages.
+    pub fn look(mut self, look: Look) -> Self {
+        self.look = look;
+        self
+    }
 }
 
 /// A column definition: `def("size", Kind::Integer, |c: &Cluster| Cell::count(c.size))`.
@@ -115,6 +142,7 @@ pub fn def<'a, T>(name: &'a str, kind: Kind, get: impl Fn(&T) -> Cell + 'a) -> D
     Def {
         name,
         kind,
+        look: Look::Plain,
         get: Box::new(get),
     }
 }
@@ -132,6 +160,7 @@ impl Table {
         Table::typed(columns.into_iter().map(|name| Column {
             name: name.into(),
             kind: Kind::Text,
+            look: Look::Plain,
         }))
     }
 
@@ -148,6 +177,7 @@ impl Table {
         let mut t = Table::typed(defs.iter().map(|d| Column {
             name: d.name.to_string(),
             kind: d.kind,
+            look: d.look,
         }));
         for item in items {
             t.rows.push(defs.iter().map(|d| (d.get)(item)).collect());
@@ -207,6 +237,7 @@ impl Table {
         let mut t = Table::typed(index.iter().zip(picks).map(|(&i, (_, title))| Column {
             name: title.to_string(),
             kind: self.columns[i].kind,
+            look: self.columns[i].look,
         }));
         for cells in &self.rows {
             if keep(&RowRef { table: self, cells }) {
@@ -223,6 +254,26 @@ impl Table {
             for r in &mut self.rows {
                 r[i] = f(&r[i]);
             }
+        }
+        self
+    }
+
+    /// The same table with the columns `first` and `second` shown as one text column titled
+    /// `title` in the place of `first`, each cell their plain texts joined by `sep` (a page's
+    /// `Category · owner`).
+    ///
+    /// # Panics
+    /// When either column is missing.
+    pub fn join_columns(mut self, first: &str, second: &str, title: &str, sep: &str) -> Table {
+        let (Some(a), Some(b)) = (self.column(first), self.column(second)) else {
+            panic!("no columns `{first}` and `{second}` to join");
+        };
+        self.columns[a].name = title.to_string();
+        self.columns[a].kind = Kind::Text;
+        self.columns.remove(b);
+        for r in &mut self.rows {
+            r[a] = Cell::Text(format!("{}{sep}{}", r[a].plain(), r[b].plain()));
+            r.remove(b);
         }
         self
     }

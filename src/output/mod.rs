@@ -8,7 +8,9 @@ pub mod folder;
 pub mod lock;
 pub mod sarif;
 
-pub use csv_table::{def, fmt_f64, fmt_opt, round_to, Cell, Column, Def, Exporter, Kind, Table};
+pub use csv_table::{
+    def, fmt_f64, fmt_opt, round_to, Cell, Column, Def, Exporter, Kind, Look, Table,
+};
 pub use folder::OutputFolder;
 pub use lock::OutputLock;
 

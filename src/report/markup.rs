@@ -3,7 +3,7 @@
 //! `src/export/markup.rs`, where every markup is a small impl and the export is shared).
 
 use super::{escape_html, fmt_change, fmt_count, fmt_pct, fmt_rate_change};
-use crate::output::{Cell, Exporter, Kind, Table};
+use crate::output::{Cell, Exporter, Kind, Look, Table};
 use crate::report::review_md::escape_md;
 
 /// How a column's cells line up.
@@ -29,6 +29,8 @@ pub struct Formatted {
     pub trend: Trend,
     /// Where the cell links to, for markups with links.
     pub link: Option<String>,
+    /// How its column is shown, for markups that can show it.
+    pub look: Look,
 }
 
 /// A table markup: how to write the header, one row and the end.
@@ -99,6 +101,7 @@ impl<T: MarkupExporter> Exporter for T {
                         Cell::Link { href, .. } => Some(href.clone()),
                         _ => None,
                     },
+                    look: c.look,
                 })
                 .collect();
             out.push_str(&self.row(&cells));
@@ -134,11 +137,14 @@ impl MarkupExporter for Markdown {
     }
 }
 
-/// An HTML table in the page stylesheet's terms (`class="n"` right-aligns a number).
+/// An HTML table in the page stylesheet's terms (`class="n"` right-aligns a number, `x` sets
+/// an excerpt smaller, `badge b-VALUE` colours a status); a row with an anchor cell takes its
+/// text as the row's `id`.
 pub struct Html;
 
-fn class(a: Align, t: Trend) -> &'static str {
+fn class(a: Align, t: Trend, look: Look) -> &'static str {
     match (a, t) {
+        (Align::Left, _) if look == Look::Excerpt => " class=\"x\"",
         (Align::Left, _) => "",
         (Align::Right, Trend::Flat) => " class=\"n\"",
         (Align::Right, Trend::Up) => " class=\"n up\"",
@@ -152,7 +158,7 @@ impl MarkupExporter for Html {
         for (name, a) in header {
             h.push_str(&format!(
                 "<th{}>{}</th>",
-                class(*a, Trend::Flat),
+                class(*a, Trend::Flat, Look::Plain),
                 escape_html(name)
             ));
         }
@@ -161,14 +167,26 @@ impl MarkupExporter for Html {
     }
 
     fn row(&self, cells: &[Formatted]) -> String {
-        let mut h = String::from("<tr>");
+        let mut h = match cells.iter().find(|c| c.look == Look::Anchor) {
+            Some(c) => format!("<tr id=\"{}\">", escape_html(&c.text)),
+            None => String::from("<tr>"),
+        };
         for c in cells {
             let text = escape_html(&c.text);
             let inner = match &c.link {
                 Some(href) => format!("<a href=\"{}\">{text}</a>", escape_html(href)),
                 None => text,
             };
-            h.push_str(&format!("<td{}>{inner}</td>", class(c.align, c.trend)));
+            let inner = match c.look {
+                Look::Plain | Look::Excerpt => inner,
+                Look::Anchor => format!("<code>{inner}</code>"),
+                Look::Badge => format!("<span class=\"badge b-{inner}\">{inner}</span>"),
+                Look::Strong => format!("<b>{inner}</b>"),
+            };
+            h.push_str(&format!(
+                "<td{}>{inner}</td>",
+                class(c.align, c.trend, c.look)
+            ));
         }
         h.push_str("</tr>");
         h
@@ -187,7 +205,7 @@ pub fn to_text(exporter: &impl Exporter, table: &Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::{def, Cell, Kind, Table};
+    use crate::output::{def, Cell, Kind, Look, Table};
 
     fn table() -> Table {
         let rows = [("a|b", 1234u64, 1000u64, Some(0.25)), ("<c>", 5, 0, None)];
@@ -229,6 +247,38 @@ mod tests {
         assert_eq!(
             to_text(&Html, &t),
             "<table><thead><tr><th>Name</th><th class=\"n\">Cases</th><th class=\"n\">Change</th><th class=\"n\">Rate</th></tr></thead><tbody><tr><td>a|b</td><td class=\"n\">1,234</td><td class=\"n\">+234 (+23%)</td><td class=\"n\">25.0%</td></tr><tr><td>&lt;c&gt;</td><td class=\"n\">5</td><td class=\"n\">+5</td><td class=\"n\">–</td></tr></tbody></table>"
+        );
+        // Looks change the page only.
+        let looks = Table::build(
+            &[
+                def("id", Kind::Text, |r: &(&str, &str, u64, &str)| r.0.into()).look(Look::Anchor),
+                def("status", Kind::Text, |r: &(&str, &str, u64, &str)| {
+                    r.1.into()
+                })
+                .look(Look::Badge),
+                def("n", Kind::Integer, |r: &(&str, &str, u64, &str)| {
+                    Cell::count(r.2)
+                })
+                .look(Look::Strong),
+                def("text", Kind::Text, |r: &(&str, &str, u64, &str)| r.3.into())
+                    .look(Look::Excerpt),
+            ],
+            &[("C1<", "new", 1200, "a & b")],
+        );
+        assert_eq!(
+            to_text(&Html, &looks),
+            "<table><thead><tr><th>id</th><th>status</th><th class=\"n\">n</th><th>text</th></tr></thead><tbody><tr id=\"C1&lt;\"><td><code>C1&lt;</code></td><td><span class=\"badge b-new\">new</span></td><td class=\"n\"><b>1,200</b></td><td class=\"x\">a &amp; b</td></tr></tbody></table>"
+        );
+        assert_eq!(
+            to_text(&Markdown, &looks),
+            "| id | status | n | text |\n|---|---|---:|---|\n| C1&lt; | new | 1,200 | a & b |\n"
+        );
+        let joined = looks
+            .clone()
+            .join_columns("status", "text", "status · text", " · ");
+        assert_eq!(
+            String::from_utf8(joined.to_csv()).unwrap(),
+            "id,status · text,n\nC1<,new · a & b,1200\n"
         );
         // The same table as CSV keeps plain values.
         assert_eq!(

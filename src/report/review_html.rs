@@ -2,11 +2,13 @@
 //! charts, owners, clusters, week over week and the cases to read first, all text masked.
 
 use super::markup::{to_text, Html};
-use super::review_tables::{owner_slug, owners_table, wow_sections};
+use super::review_tables::{
+    clusters_page_view, owner_slug, owners_table, resolved_view, wow_sections,
+};
 use super::svg::{self, Chart, Series};
 use super::{escape_html as esc, fmt_change, fmt_count, fmt_pct, page, plural};
 use crate::analysis::review::counts::Tally;
-use crate::analysis::review::report::{ClusterSummary, ReviewReport};
+use crate::analysis::review::report::ReviewReport;
 use crate::analysis::review::{Case, Reasons};
 use std::fmt::Write;
 
@@ -307,34 +309,11 @@ fn clusters(h: &mut String, r: &ReviewReport) {
         .take(4)
         .map(|p| p.axis.clone())
         .collect();
-    h.push_str("<section><h2>Clusters</h2><table><thead><tr><th>Cluster</th><th>Label</th><th>Status</th><th class=\"n\">Cases</th>");
-    for l in &prev {
-        let _ = write!(h, "<th class=\"n\">{}</th>", esc(l));
-    }
-    h.push_str("<th>Category · owner</th><th>Model · release</th><th>Representative (masked)</th></tr></thead><tbody>");
-    for c in r.current_clusters().take(CLUSTERS_SHOWN) {
-        let _ = write!(
-            h,
-            "<tr id=\"{id}\"><td><code>{id}</code></td><td>{}</td><td><span class=\"badge b-{st}\">{st}</span></td><td class=\"n\"><b>{}</b></td>",
-            esc(&c.label),
-            fmt_count(c.size),
-            id = esc(&c.id),
-            st = c.status.name()
-        );
-        for n in c.history.iter().take(prev.len()) {
-            let _ = write!(h, "<td class=\"n\">{}</td>", fmt_count(*n));
-        }
-        let _ = write!(
-            h,
-            "<td>{} · {}</td><td>{} · {}</td><td class=\"x\">{}</td></tr>",
-            c.top_category.name(),
-            esc(&c.owner),
-            esc(&c.top_model),
-            esc(&c.top_version),
-            esc(&c.representative)
-        );
-    }
-    h.push_str("</tbody></table>");
+    h.push_str("<section><h2>Clusters</h2>");
+    h.push_str(&to_text(
+        &Html,
+        &clusters_page_view(r, &prev, CLUSTERS_SHOWN),
+    ));
     let current = r.current_clusters().count();
     if current > CLUSTERS_SHOWN {
         let _ = write!(
@@ -343,24 +322,14 @@ fn clusters(h: &mut String, r: &ReviewReport) {
             fmt_count((current - CLUSTERS_SHOWN) as u64)
         );
     }
-    let resolved: Vec<&ClusterSummary> = r.resolved_clusters().take(CLUSTERS_SHOWN).collect();
-    if !resolved.is_empty() {
+    let resolved = resolved_view(r, CLUSTERS_SHOWN);
+    if !resolved.rows().is_empty() {
         let _ = write!(
             h,
-            "<h3>Resolved</h3><p class=\"muted small\">Clusters of {} with no similar case this period.</p><table><thead><tr><th>Cluster</th><th>Label</th><th class=\"n\">Cases in {}</th></tr></thead><tbody>",
-            esc(&r.previous_label),
+            "<h3>Resolved</h3><p class=\"muted small\">Clusters of {} with no similar case this period.</p>",
             esc(&r.previous_label)
         );
-        for c in resolved {
-            let _ = write!(
-                h,
-                "<tr id=\"{id}\"><td><code>{id}</code></td><td>{}</td><td class=\"n\">{}</td></tr>",
-                esc(&c.label),
-                fmt_count(c.history[0]),
-                id = esc(&c.id)
-            );
-        }
-        h.push_str("</tbody></table>");
+        h.push_str(&to_text(&Html, &resolved));
     }
     h.push_str("</section>");
 }

@@ -2,11 +2,11 @@
 //! wikis, tickets and terminals. Same content as the HTML page, all text masked.
 
 use super::markup::{to_text, Markdown};
-use super::review_tables::{clusters_view, owners_table, wow_sections};
+use super::review_tables::{clusters_view, owners_table, resolved_view, wow_sections};
 use super::{fmt_change, fmt_count, fmt_pct, plural};
 use crate::analysis::review::counts::Tally;
 use crate::analysis::review::period::{day_label, last_day_label};
-use crate::analysis::review::report::{ClusterSummary, ReviewReport};
+use crate::analysis::review::report::ReviewReport;
 use std::fmt::Write;
 
 const CLUSTERS_SHOWN: usize = 25;
@@ -226,23 +226,14 @@ fn clusters(m: &mut String, r: &ReviewReport) {
             current - CLUSTERS_SHOWN
         );
     }
-    let resolved: Vec<&ClusterSummary> = r.resolved_clusters().take(CLUSTERS_SHOWN).collect();
-    if !resolved.is_empty() {
+    let resolved = resolved_view(r, CLUSTERS_SHOWN);
+    if !resolved.rows().is_empty() {
         let _ = writeln!(
             m,
-            "\n### Resolved\n\nClusters of {} with no similar case this period.\n\n| Cluster | Label | Cases in {} |\n|---|---|---:|",
-            escape_md(&r.previous_label),
+            "\n### Resolved\n\nClusters of {} with no similar case this period.\n",
             escape_md(&r.previous_label)
         );
-        for c in resolved {
-            let _ = writeln!(
-                m,
-                "| {} | {} | {} |",
-                c.id,
-                escape_md(&c.label),
-                c.history[0]
-            );
-        }
+        m.push_str(&to_text(&Markdown, &resolved));
     }
     m.push('\n');
 }

@@ -3,7 +3,7 @@
 //! `review.html` through views of the same table), and owners (on both pages).
 
 use crate::analysis::review::report::{ClusterSummary, OwnerSummary, ReviewReport, WowRow};
-use crate::output::{def, Cell, Kind, Table};
+use crate::output::{def, Cell, Kind, Look, Table};
 
 /// `review_wow.csv`: each metric for all traffic, each model and each release, in the period
 /// and the one before, with rates as fractions of the scope's requests.
@@ -102,20 +102,24 @@ pub fn clusters_table(r: &ReviewReport) -> Table {
         &[
             def("cluster", Kind::Text, |c: &ClusterSummary| {
                 c.id.as_str().into()
-            }),
+            })
+            .look(Look::Anchor),
             def("size", Kind::Integer, |c: &ClusterSummary| {
                 Cell::count(c.size)
-            }),
+            })
+            .look(Look::Strong),
             def("size_w1", Kind::Integer, history(0)),
             def("size_w2", Kind::Integer, history(1)),
             def("size_w3", Kind::Integer, history(2)),
             def("size_w4", Kind::Integer, history(3)),
             def("status", Kind::Text, |c: &ClusterSummary| {
                 c.status.name().into()
-            }),
+            })
+            .look(Look::Badge),
             def("representative", Kind::Text, |c: &ClusterSummary| {
                 c.representative.as_str().into()
-            }),
+            })
+            .look(Look::Excerpt),
             def("top_model", Kind::Text, |c: &ClusterSummary| {
                 c.top_model.as_str().into()
             }),
@@ -160,6 +164,29 @@ pub fn clusters_view(r: &ReviewReport, prev: &[String], shown: usize) -> Table {
     ]);
     clusters_table(r)
         .view(&picks, |c| c.text("status") != "resolved")
+        .head(shown)
+}
+
+/// [`clusters_view`] as `review.html` shows it: category and owner in one column, model and
+/// release in another.
+pub fn clusters_page_view(r: &ReviewReport, prev: &[String], shown: usize) -> Table {
+    clusters_view(r, prev, shown)
+        .join_columns("Category", "Owner", "Category · owner", " · ")
+        .join_columns("Model", "Release", "Model · release", " · ")
+}
+
+/// The clusters of the previous period with no case now, at most `shown`, with their size then.
+pub fn resolved_view(r: &ReviewReport, shown: usize) -> Table {
+    let then = format!("Cases in {}", r.previous_label);
+    clusters_table(r)
+        .view(
+            &[
+                ("cluster", "Cluster"),
+                ("label", "Label"),
+                ("size_w1", then.as_str()),
+            ],
+            |c| c.text("status") == "resolved",
+        )
         .head(shown)
 }
 

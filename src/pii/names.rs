@@ -108,7 +108,8 @@ foundation\ninstitute\ninc\nltd\nllc\ncorp\ncompany\ngroup\nmuseum\nlibrary\nsta
 building\ntower\nsquare\ncounty\nvalley\nriver\nlake\nmountain\nbeach\nisland\nbay\ntunnel\n\
 award\nprize\nmedal\nlaw\neffect\ntheorem\nsyndrome\ndisease\nprize\nfund\ntrust\nlabs\n\
 technologies\nsystems\nhotel\nrestaurant\nstore\nshop\nmall\nplaza\nbank\nfoods\nmotors\n\
-line\nmemorial\nmonument\ncathedral\nchurch\npalace\ncastle\nreview\njournal\ntimes\npost\n";
+line\nmemorial\nmonument\ncathedral\nchurch\npalace\ncastle\nreview\njournal\ntimes\npost\n\
+town\ncity\nvillage\nheights\nsprings\nfalls\nharbor\nharbour\nport\n";
 
 /// Words after a strong cue (`Dear …`) that address a role, not a person.
 const GENERIC: &str = "sir\nmadam\nteam\ncustomer\ncolleague\ncolleagues\nfriend\nfriends\nall\n\
@@ -1002,6 +1003,11 @@ fn decide(
             }
         }
         Cue::Weak | Cue::After => {
+            // `from Kings Cross to Camden Town`: a place after a preposition of place that is
+            // also a weak cue (`to`, `from`, `with`) is a place.
+            if first.place && after_locative(text, first.start) {
+                return None;
+            }
             if words.len() == 1 {
                 (first.given && !first.ambiguous && !first.place).then_some(span)
             } else {
@@ -1317,6 +1323,9 @@ mod tests {
             "The Victoria Line and the Jubilee Line are closed",
             "The Lincoln Memorial is in Washington",
             "Harvard Business Review published the study",
+            // A place after a preposition of place that is also a weak cue.
+            "a cab from Victoria Station to Camden Town",
+            "we moved to Chester Smithson Heights last year",
         ] {
             let got = people(text);
             assert!(got.is_empty(), "{text:?}: {got:?}");

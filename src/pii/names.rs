@@ -823,10 +823,13 @@ fn cue_before(before: &str) -> Cue {
     cue_of(before).0
 }
 
+/// A cue phrase, its kind, and whether it introduces nothing but a person.
+type CuePhrase = (&'static str, Cue, bool);
+
 /// Every cue phrase with its kind (`true`: it introduces a person, see
 /// [`INTRODUCES_PERSON`]), in buckets by its last byte: a candidate's context is compared
 /// with the few phrases that end like it.
-static CUE_INDEX: LazyLock<Vec<Vec<(&'static str, Cue, bool)>>> = LazyLock::new(|| {
+static CUE_INDEX: LazyLock<Vec<Vec<CuePhrase>>> = LazyLock::new(|| {
     let mut index = vec![Vec::new(); 256];
     let lists: [(&[&'static str], Cue, bool); 4] = [
         (STRONG, Cue::Strong, false),
@@ -981,10 +984,9 @@ fn decide(
     let span = (first.start, last.end);
     // `Grant Park`, `Lincoln Center`; but a surname that is also such a word after a cue
     // that introduces a person is the surname (`"full_name": "Soo-ah Park"`).
-    if words.len() >= 2
-        && last.institution
-        && !(cue == Cue::Strong && last.surname && !first.place && !first.ambiguous)
-    {
+    let surname_after_strong_cue =
+        cue == Cue::Strong && last.surname && !first.place && !first.ambiguous;
+    if words.len() >= 2 && last.institution && !surname_after_strong_cue {
         return None;
     }
     if first.generic {

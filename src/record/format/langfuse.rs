@@ -305,37 +305,11 @@ fn observation<'v>(o: &'v Value, trace: Option<&'v Value>) -> Result<Record<'v>,
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Format, FormatKind};
-    use crate::record::Dim;
-
-    type Row = (
-        String,
-        Option<i64>,
-        Option<u16>,
-        Option<f64>,
-        Option<u64>,
-        Option<u64>,
-        f64,
-    );
+    use super::super::testing::Row;
+    use super::super::FormatKind;
 
     fn rows(line: &str) -> Vec<Row> {
-        let mut out = Vec::new();
-        Format::new(FormatKind::Langfuse, &[])
-            .records(line.as_bytes(), |r| {
-                out.push((
-                    r.dim(Dim::Model)
-                        .map(|m| m.get().into_owned())
-                        .unwrap_or_default(),
-                    r.ts.map(|t| t.0),
-                    r.status,
-                    r.latency_ms,
-                    r.tokens_in,
-                    r.tokens_out,
-                    r.cost_usd,
-                ))
-            })
-            .unwrap();
-        out
+        super::super::testing::rows(FormatKind::Langfuse, line)
     }
 
     #[test]

@@ -554,6 +554,45 @@ pub fn sample_value(line: &[u8]) -> Option<Value> {
     cloudwatch::prefixed_event(line)
 }
 
+/// What the preset readers' unit tests compare: the fields a record of each trace format fills.
+#[cfg(test)]
+pub(super) mod testing {
+    use super::{Format, FormatKind};
+    use crate::record::Dim;
+
+    /// Model, time (µs), status, latency, tokens in, tokens out and cost of one record.
+    pub type Row = (
+        String,
+        Option<i64>,
+        Option<u16>,
+        Option<f64>,
+        Option<u64>,
+        Option<u64>,
+        f64,
+    );
+
+    /// The [`Row`]s `line` gives when read as `kind`.
+    pub fn rows(kind: FormatKind, line: &str) -> Vec<Row> {
+        let mut out = Vec::new();
+        Format::new(kind, &[])
+            .records(line.as_bytes(), |r| {
+                out.push((
+                    r.dim(Dim::Model)
+                        .map(|m| m.get().into_owned())
+                        .unwrap_or_default(),
+                    r.ts.map(|t| t.0),
+                    r.status,
+                    r.latency_ms,
+                    r.tokens_in,
+                    r.tokens_out,
+                    r.cost_usd,
+                ))
+            })
+            .unwrap();
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

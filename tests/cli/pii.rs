@@ -1,6 +1,7 @@
 //! `logwarden pii` and `logwarden redact`: exact findings on a fixture, ground truth on
 //! generated logs, no raw value in any output, and redact-then-audit finds nothing; secrets
-//! (providers, URLs, assignments, encoded values) found and placeholders not.
+//! (providers, URLs, assignments, encoded values) found and placeholders not; PERSON
+//! precision and recall floors on the hand-written development files.
 
 use crate::util::{csv_rows, Env};
 use std::collections::BTreeSet;
@@ -697,5 +698,100 @@ fn names_found_only_by_a_cue_never_appear_in_review_outputs() {
             }
         }
         assert!(written > 1000);
+    }
+}
+
+/// The hand-written PERSON development files (`benches/data/pii_names_dev*.txt`, the format
+/// of `benches/pii_vs_presidio.py --heldout`) as JSONL, with the labelled names per line and
+/// field.
+fn labelled_names(file: &str) -> (String, Vec<(usize, String, String)>) {
+    let path = crate::util::manifest_dir().join("benches/data").join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut jsonl = String::new();
+    let mut names = Vec::new();
+    let mut line = 0;
+    for raw in text.lines() {
+        if raw.trim().is_empty() || raw.starts_with('#') {
+            continue;
+        }
+        line += 1;
+        let mut rec = serde_json::json!({"ts": "2026-11-30T12:00:00Z", "request_id": format!("h{line}"), "model": "gpt-4o"});
+        for part in raw.split(" || ") {
+            let (field, mut rest) = ["prompt", "response", "feedback.comment"]
+                .iter()
+                .find_map(|f| part.strip_prefix(&format!("{f}: ")).map(|r| (*f, r)))
+                .unwrap_or(("prompt", part));
+            let mut plain = String::new();
+            while let Some(s) = rest.find("[[PERSON:") {
+                plain.push_str(&rest[..s]);
+                let e = rest[s..].find("]]").unwrap() + s;
+                let name = &rest[s + 9..e];
+                names.push((line, field.to_string(), name.to_string()));
+                plain.push_str(name);
+                rest = &rest[e + 2..];
+            }
+            plain.push_str(rest);
+            let plain = plain.replace("\\n", "\n");
+            if field == "feedback.comment" {
+                rec["feedback"] = serde_json::json!({ "comment": plain });
+            } else {
+                rec[field] = serde_json::Value::String(plain);
+            }
+        }
+        jsonl.push_str(&rec.to_string());
+        jsonl.push('\n');
+    }
+    (jsonl, names)
+}
+
+#[test]
+fn person_recall_and_precision_on_the_hand_written_development_files() {
+    // Floors a little under the figures in BENCHMARKS.md ("PERSON recall on hand-written
+    // text"): a change that loses names or adds false ones on these lines fails here.
+    for (file, min_precision, min_recall) in [
+        ("pii_names_dev.txt", 0.98, 0.95),
+        ("pii_names_dev2.txt", 0.98, 0.90),
+    ] {
+        let env = Env::new();
+        let (jsonl, names) = labelled_names(file);
+        env.write("dev.jsonl", &jsonl);
+        let run = env.run(&["pii", "dev.jsonl", "-o", "out", "-q", "-j", "1"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let mut want: std::collections::HashMap<(usize, String), usize> = Default::default();
+        for (line, field, _) in &names {
+            *want.entry((*line, field.clone())).or_default() += 1;
+        }
+        let mut got: std::collections::HashMap<(usize, String), usize> = Default::default();
+        for r in csv_rows(&env.read("out/pii_findings.csv")) {
+            if r["pii_type"] == "PERSON" {
+                *got.entry((r["line"].parse().unwrap(), r["field"].clone()))
+                    .or_default() += 1;
+            }
+        }
+        let (mut tp, mut fp) = (0usize, 0usize);
+        for (k, n) in &got {
+            let m = (*n).min(want.get(k).copied().unwrap_or(0));
+            tp += m;
+            fp += n - m;
+        }
+        let precision = tp as f64 / (tp + fp).max(1) as f64;
+        let recall = tp as f64 / names.len() as f64;
+        assert!(
+            precision >= min_precision && recall >= min_recall,
+            "{file}: precision {precision:.3}, recall {recall:.3}"
+        );
+        // Where every name of a field was found, none of them reaches the redacted copy.
+        let red = env.run(&["redact", "dev.jsonl", "-o", "red.jsonl", "-q"]);
+        assert_eq!(red.code, 0, "{}", red.stderr);
+        let redacted: Vec<String> = env.read("red.jsonl").lines().map(String::from).collect();
+        for (line, field, name) in &names {
+            let key = (*line, field.clone());
+            if got.get(&key).copied().unwrap_or(0) >= want[&key] {
+                assert!(
+                    !redacted[line - 1].contains(name.as_str()),
+                    "{file} line {line}: a found name is left in the redacted copy"
+                );
+            }
+        }
     }
 }

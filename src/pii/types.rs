@@ -543,7 +543,7 @@ pub const BUILTIN: &[TypeDef] = &[
         Find::Scanners(&[Scanner::Names]),
         Masker::Name,
         Normalizer::Words,
-        "A given name and surname from the US Census and international gazetteers (`Jane Doe`, `Ludwig van Beethoven`), or a name after a cue (`my name is`, `Dear`, `Mr.`/`Dr.`, `regards,`, `cc:`, JSON keys `name`/`first_name`/`customer`/`patient`…); not common words alone (`Will`, `May`), AI model or product names (`Claude Sonnet`), places, log levels or code identifiers.",
+        "A given name and surname from the US Census, SSA and international gazetteers (`Jane Doe`, `Ludwig van Beethoven`), or a name after a cue (`my name is`, `Dear`, `Mr.`/`Dr.`, `regards,`, `cc:`, `my colleague`, `our CTO`, `Attendees:`, JSON keys `name`/`first_name`/`customer`/`patient`…) or before a verb of people (`X said`, `X asked`); not common words alone (`Will`, `May`), AI model or product names (`Claude Sonnet`), places, log levels or code identifiers.",
     ),
     pii(
         "ADDRESS",

@@ -62,6 +62,8 @@ mod byte_string {
     use serde::{Deserializer, Serializer};
     use std::borrow::Cow;
 
+    // serde's `with` hands over the field as it is typed.
+    #[allow(clippy::ptr_arg)]
     pub fn serialize<S: Serializer>(v: &Cow<'_, [u8]>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_bytes(v)
     }

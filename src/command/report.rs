@@ -11,7 +11,7 @@ use crate::analysis::alert::{AlertList, Source};
 use crate::analysis::all::{AllAnalyses, AllReports};
 use crate::analysis::group::GroupSpec;
 use crate::analysis::latency::SampleBudget;
-use crate::analysis::pii::{DataClass, PiiAudit, PiiContext};
+use crate::analysis::pii::{DataClass, PiiContext};
 use crate::analysis::review::{Masker, ReviewOptions, Selection};
 use crate::analysis::slo::config::Severity;
 use crate::analysis::slo::SloPlan;
@@ -22,8 +22,9 @@ use crate::record::Dim;
 use crate::report::index_html::{render as render_index, Overview};
 use crate::report::{review_html, review_md};
 use crate::scan::{scan, ScanSummary};
+use crate::state::incremental::{self, Folding};
 use crate::state::loading::Loading;
-use crate::state::{self, Header, ReportBodyRef};
+use crate::state::{self, Header};
 use anyhow::bail;
 use anyhow::Context;
 use serde_json::json;
@@ -106,9 +107,8 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     finish(req, &plan, &pii_ctx, acc, summary, Some(&found), None)
 }
 
-/// `report --state DIR`: each input file's folded state is reused, resumed after its old end,
-/// or made by a scan of the file alone; the per-file states are merged in input order (as
-/// `merge` merges shards) and finished; the new state is written after the outputs.
+/// `report --state DIR`: the inputs folded from the kept per-file states (`state::incremental`),
+/// finished as a full scan's; the new state is written after the outputs.
 fn run_incremental<'d>(
     req: &ReportRequest,
     dir: &std::path::Path,
@@ -116,26 +116,7 @@ fn run_incremental<'d>(
     pii_ctx: &'d PiiContext<'d>,
     found: &Discovery,
 ) -> anyhow::Result<Outcome> {
-    use crate::state::incremental::{self as inc, FileEntry, Handling, Identity, Index};
     let common = &req.common;
-    let sources = &found.sources;
-    let started = std::time::Instant::now();
-    let header = header(req)?;
-    // The state's lock, held for the whole run: runs on one state take turns, and what a
-    // killed run left in the state's work area (its appended bytes, its unfinished state
-    // file) is removed. The directory is made private before anything is written in it.
-    inc::make_private_dir(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    let lock = crate::output::OutputLock::acquire(&dir.join(inc::STATE_FILE), common.quiet)?;
-    let (old, kept) = match inc::load(dir, &header) {
-        Ok(Some(index)) => (index, true),
-        Ok(None) => (Index::default(), false),
-        Err(line) => {
-            if !common.quiet {
-                eprintln!("logwarden: {line}; ignoring it, the state is rebuilt");
-            }
-            (Index::default(), false)
-        }
-    };
     // One file scanned alone, into the body of a one-file state.
     let scan_one = |source: &crate::input::Source,
                     opts: &crate::scan::ScanOptions|
@@ -144,247 +125,31 @@ fn run_incremental<'d>(
         let (mut acc, summary) = scan(std::slice::from_ref(source), opts, || {
             AllAnalyses::new(&req.by, pii_ctx, &plan.slo, &plan.review, &budgets)
         })?;
-        body_bytes(pii_ctx, &mut acc, &summary)
+        state::encode_body(pii_ctx, &mut acc, &summary)
     };
-    let mut entries: Vec<FileEntry> = Vec::with_capacity(sources.len());
-    let mut counts = [0u64; 3];
-    let (mut scanned, mut skipped) = (0u64, 0u64);
-    for source in sources {
-        let Some(path) = source.path.as_deref() else {
-            // Standard input has no identity: scanned every time, never kept.
-            entries.push(FileEntry {
-                name: source.name.clone(),
-                compressed: true,
-                id: Identity {
-                    dev: 0,
-                    ino: 0,
-                    size: 0,
-                    mtime_ns: 0,
-                    len: 0,
-                    head: [0; 32],
-                    tail: [0; 32],
-                    newlines: 0,
-                    complete: false,
-                },
-                body: scan_one(source, &common.scan)?,
-            });
-            counts[2] += 1;
-            continue;
-        };
-        let name_err = |e: std::io::Error| anyhow::anyhow!("{}: {e}", source.name);
-        let compressed = source.is_stream();
-        let (handling, id, body) = if compressed {
-            let quick = crate::state::incremental::plain_identity(path).map_err(name_err)?;
-            let same_file = old.files.iter().find(|e| {
-                e.compressed
-                    && (e.id.dev, e.id.ino, e.id.size, e.id.mtime_ns)
-                        == (quick.dev, quick.ino, quick.size, quick.mtime_ns)
-            });
-            let id = match same_file {
-                Some(e) => e.id.clone(),
-                None => {
-                    inc::stream_identity(path, crate::input::open_stream(source).map_err(name_err)?)
-                        .map_err(name_err)?
-                }
-            };
-            match old.files.iter().find(|e| inc::same_content(&e.id, &id)) {
-                Some(e) => (Handling::Reused, id, e.body.clone()),
-                None => (Handling::Rescanned, id, scan_one(source, &common.scan)?),
-            }
-        } else {
-            let mut id = inc::plain_identity(path).map_err(name_err)?;
-            // A plain file's content is known by its edges, its length and its time (a rename
-            // keeps the time); a compressed one's was read whole.
-            let known = old.files.iter().find(|e| {
-                inc::same_content(&e.id, &id) && (e.compressed || e.id.mtime_ns == id.mtime_ns)
-            });
-            if let Some(e) = known {
-                id.newlines = e.id.newlines;
-                (Handling::Reused, id, e.body.clone())
-            } else if let Some(e) = old
-                .files
-                .iter()
-                .filter(|e| !e.compressed)
-                .find(|e| inc::grew_from(path, &id, &e.id).unwrap_or(false))
-            {
-                let body = resume(req, plan, pii_ctx, &lock, source, e, &id, &scan_one)?;
-                id.newlines =
-                    e.id.newlines + inc::count_newlines(path, e.id.len).map_err(name_err)?;
-                scanned += id.len - e.id.len;
-                skipped += e.id.len;
-                (Handling::Resumed, id, body)
-            } else {
-                id.newlines = inc::count_newlines(path, 0).map_err(name_err)?;
-                (Handling::Rescanned, id, scan_one(source, &common.scan)?)
-            }
-        };
-        match handling {
-            Handling::Reused => {
-                counts[0] += 1;
-                skipped += id.size;
-            }
-            Handling::Resumed => counts[1] += 1,
-            Handling::Rescanned => {
-                counts[2] += 1;
-                scanned += id.size;
-            }
-        }
-        entries.push(FileEntry {
-            name: source.name.clone(),
-            compressed,
-            id,
-            body,
-        });
-    }
-    // The per-file states, decoded in parallel a few at a time (so only those few are held
-    // decoded at once) and merged in input order.
-    let mut acc = plan.fresh(&req.by, pii_ctx);
-    let mut summary = ScanSummary::default();
-    let batch = rayon::current_num_threads().max(1) * 2;
-    for (b, group) in entries.chunks(batch).enumerate() {
-        use rayon::prelude::*;
-        let bodies = group
-            .par_iter()
-            .enumerate()
-            .map(|(j, e)| decode_body(&e.name, &e.body, &plan.loading(b * batch + j, 0)?))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        for (e, body) in group.iter().zip(bodies) {
-            let mut scan_part = body.scan;
-            scan_part.files = vec![e.name.clone()];
-            acc.merge(loaded(
-                body.sli,
-                body.daily,
-                body.pii,
-                body.slo,
-                body.cost,
-                body.review,
-                pii_ctx,
-            ));
-            summary.append(scan_part);
-        }
-    }
-    summary.scans = 1;
-    summary.elapsed = started.elapsed();
-    let note = serde_json::json!({
-        "state_dir": dir.display().to_string(),
-        "files_reused": counts[0],
-        "files_resumed": counts[1],
-        "files_rescanned": counts[2],
-        "bytes_scanned": scanned,
-        "bytes_skipped": skipped,
-    });
-    let outcome = finish(req, plan, pii_ctx, acc, summary, Some(found), Some(note))?;
+    let fresh = || plan.fresh(&req.by, pii_ctx);
+    let folding = Folding {
+        pii_ctx,
+        scan_one: &scan_one,
+        fresh: &fresh,
+        loading: plan.loading(0, 0)?,
+        budgets: [plan.budgets[0].max(), plan.budgets[1].max()],
+        scan: &common.scan,
+        quiet: common.quiet,
+    };
+    let folded = incremental::fold(dir, &header(req)?, &found.sources, &folding)?;
+    let outcome = finish(
+        req,
+        plan,
+        pii_ctx,
+        folded.acc,
+        folded.summary,
+        Some(found),
+        Some(folded.note),
+    )?;
     // After the outputs: a run stopped before this leaves the previous state whole.
-    let index = Index {
-        files: entries
-            .into_iter()
-            .filter(|e| e.id.size > 0 || e.id.ino > 0)
-            .collect(),
-    };
-    // A run that found every file as it was, where it was, leaves the state as it is.
-    let unchanged = kept
-        && index.files.len() == old.files.len()
-        && index.files.iter().zip(&old.files).all(|(a, b)| {
-            (&a.name, a.compressed, &a.id, &a.body) == (&b.name, b.compressed, &b.id, &b.body)
-        });
-    if !unchanged {
-        inc::save(dir, &header, &index)?;
-    }
-    drop(lock);
+    folded.pending.save()?;
     Ok(outcome)
-}
-
-/// The state of a file that grew: its old state, then a scan of the bytes after its old end
-/// (read with the file's format, its lines numbered on from the old ones).
-#[allow(clippy::too_many_arguments)]
-fn resume<'d>(
-    req: &ReportRequest,
-    plan: &Plan,
-    pii_ctx: &'d PiiContext<'d>,
-    lock: &crate::output::OutputLock,
-    source: &crate::input::Source,
-    old: &crate::state::incremental::FileEntry,
-    now: &crate::state::incremental::Identity,
-    scan_one: &dyn Fn(&crate::input::Source, &crate::scan::ScanOptions) -> anyhow::Result<Vec<u8>>,
-) -> anyhow::Result<Vec<u8>> {
-    use std::io::{Read, Seek, SeekFrom};
-    let path = source.path.as_deref().context("a plain file")?;
-    let base = decode_body(&source.name, &old.body, &plan.loading(0, 0)?)?;
-    // The appended bytes, copied to a temporary file in the state's work area (inside the
-    // private state directory; a killed run's copy is removed by the next run's lock) and
-    // scanned as the same file.
-    let tmp = TempPath(lock.fresh_path(crate::output::lock::Kind::Tmp));
-    {
-        let mut f = std::fs::File::open(path)?;
-        f.seek(SeekFrom::Start(old.id.len))?;
-        let mut out = std::fs::File::create(&tmp.0)?;
-        std::io::copy(&mut f.take(now.len - old.id.len), &mut out)?;
-    }
-    let part_source = crate::input::Source {
-        name: source.name.clone(),
-        path: Some(tmp.0.clone()),
-        encoding: source.encoding,
-        special: false,
-    };
-    let mut opts = req.common.scan.clone();
-    opts.format = Some(base.scan.formats.first().copied().unwrap_or_default());
-    let part = scan_one(&part_source, &opts)?;
-    let part = decode_body(&source.name, &part, &plan.loading(0, old.id.newlines)?)?;
-    let mut acc = plan.fresh(&req.by, pii_ctx);
-    let mut summary = base.scan;
-    acc.merge(loaded(
-        base.sli,
-        base.daily,
-        base.pii,
-        base.slo,
-        base.cost,
-        base.review,
-        pii_ctx,
-    ));
-    acc.merge(loaded(
-        part.sli,
-        part.daily,
-        part.pii,
-        part.slo,
-        part.cost,
-        part.review,
-        pii_ctx,
-    ));
-    summary.absorb_tail(part.scan);
-    body_bytes(pii_ctx, &mut acc, &summary)
-}
-
-/// A temporary file in `dir`, removed when dropped.
-struct TempPath(PathBuf);
-
-impl Drop for TempPath {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// The body of a state (no header) of an accumulator.
-fn body_bytes<'d>(
-    pii_ctx: &'d PiiContext<'d>,
-    acc: &mut AllAnalyses<'d>,
-    summary: &ScanSummary,
-) -> anyhow::Result<Vec<u8>> {
-    let pii = std::mem::replace(&mut acc.pii, PiiAudit::new(pii_ctx))
-        .into_state()
-        .context("findings")?;
-    let body = ReportBodyRef {
-        scan: summary,
-        sli: &acc.sli,
-        daily: &acc.daily,
-        pii: &pii,
-        slo: &acc.slo,
-        cost: &acc.cost,
-        review: &acc.review,
-    };
-    let bytes =
-        postcard::to_stdvec(&body).map_err(|e| anyhow::anyhow!("encoding the state: {e}"))?;
-    acc.pii = PiiAudit::from_state(pii_ctx, pii);
-    Ok(bytes)
 }
 
 /// The header of the run's states: `Header::report`, its configuration hash also covering the
@@ -403,13 +168,6 @@ fn header(req: &ReportRequest) -> anyhow::Result<Header> {
         h.config_hash = d.finalize().iter().map(|b| format!("{b:02x}")).collect();
     }
     Ok(h)
-}
-
-/// Decodes a state body (no header) with `loading`.
-fn decode_body(name: &str, bytes: &[u8], loading: &Loading) -> anyhow::Result<state::ReportBody> {
-    loading
-        .scope(|| postcard::from_bytes(bytes))
-        .map_err(|e| anyhow::anyhow!("{name}: the kept state is damaged: {e}"))
 }
 
 /// `logwarden merge`: loads the states named by the inputs, in order, merges them as the scan
@@ -431,41 +189,12 @@ pub fn merge(req: &ReportRequest) -> anyhow::Result<Outcome> {
         let loading = plan.loading(summary.files.len(), 0)?;
         let body = state::decode_report(name, &bytes, &want, &loading)?;
         drop(bytes);
-        acc.merge(loaded(
-            body.sli,
-            body.daily,
-            body.pii,
-            body.slo,
-            body.cost,
-            body.review,
-            &pii_ctx,
-        ));
-        summary.append(body.scan);
+        let (part, scan) = body.into_analyses(&pii_ctx);
+        acc.merge(part);
+        summary.append(scan);
     }
     summary.elapsed = started.elapsed();
     finish(req, &plan, &pii_ctx, acc, summary, None, None)
-}
-
-/// The accumulator of a loaded state, ready to be merged after the ones before it.
-fn loaded<'d>(
-    mut sli: crate::analysis::sli::Sli,
-    mut daily: crate::analysis::sli::Sli,
-    pii: crate::analysis::findings::FindingsState,
-    slo: crate::analysis::slo::Slo,
-    cost: crate::analysis::cost::CostAnalysis,
-    review: crate::analysis::review::Review,
-    pii_ctx: &'d PiiContext<'d>,
-) -> AllAnalyses<'d> {
-    sli.charge_on_merge();
-    daily.charge_on_merge();
-    AllAnalyses {
-        sli,
-        daily,
-        pii: PiiAudit::from_state(pii_ctx, pii),
-        slo,
-        cost,
-        review,
-    }
 }
 
 /// Encodes the folded state of a run (the findings are settled into masked rows, then put
@@ -479,7 +208,7 @@ fn encode_state<'d>(
     let mut bytes = state::MAGIC.to_vec();
     bytes = postcard::to_extend(&header(req)?, bytes)
         .map_err(|e| anyhow::anyhow!("encoding the state: {e}"))?;
-    bytes.extend(body_bytes(pii_ctx, acc, summary)?);
+    bytes.extend(state::encode_body(pii_ctx, acc, summary)?);
     Ok(bytes)
 }
 
@@ -499,7 +228,7 @@ fn finish<'d>(
         Some(path) => Some((path, encode_state(req, pii_ctx, &mut acc, &summary)?)),
         None => None,
     };
-    let reports = acc.finish();
+    let reports = finish_all(acc);
     common.note_approximate(reports.sli.approximate || reports.daily.approximate);
     if !common.quiet {
         eprintln!("logwarden: {}", super::pii::paragraph(&reports.pii));
@@ -564,6 +293,36 @@ fn finish<'d>(
     })
 }
 
+/// Finishes every analysis of the accumulator, side by side (each finish is independent of the
+/// others; the review's clustering and the SLO windows take longest).
+fn finish_all(acc: AllAnalyses<'_>) -> AllReports {
+    let AllAnalyses {
+        sli,
+        daily,
+        pii,
+        slo,
+        cost,
+        review,
+    } = acc;
+    let ((review, slo), ((sli, daily), (pii, cost))) = rayon::join(
+        || rayon::join(|| review.finish(), || slo.finish()),
+        || {
+            rayon::join(
+                || rayon::join(|| sli.finish(), || daily.finish()),
+                || rayon::join(|| pii.finish(), || cost.finish()),
+            )
+        },
+    );
+    AllReports {
+        sli,
+        daily,
+        pii,
+        slo,
+        cost,
+        review,
+    }
+}
+
 /// Writes every file of the report as the folder `dir`, swapped in whole.
 #[allow(clippy::too_many_arguments)]
 fn write_files(
@@ -578,26 +337,32 @@ fn write_files(
     incremental: Option<serde_json::Value>,
 ) -> anyhow::Result<()> {
     let mut set = OutputFolder::begin(dir, common.quiet)?;
-    // The findings are streamed (they may be spilled to disk), not built as a table.
-    add_findings(&mut set, "pii_findings.csv", &reports.pii, &summary.files)?;
-    add_sarif(
-        &mut set,
-        "pii_findings.sarif",
-        &plan.setup,
-        &reports.pii,
-        &summary.files,
-    )?;
+    // The findings are streamed (they may be spilled to disk, read through one file handle:
+    // one reader at a time), not built as a table; the review pages are rendered meanwhile.
+    let (findings, pages) = rayon::join(
+        || -> anyhow::Result<()> {
+            add_findings(&mut set, "pii_findings.csv", &reports.pii, &summary.files)?;
+            add_sarif(
+                &mut set,
+                "pii_findings.sarif",
+                &plan.setup,
+                &reports.pii,
+                &summary.files,
+            )
+        },
+        || {
+            rayon::join(
+                || review_md::render(&reports.review, &summary.files),
+                || review_html::render(&reports.review, &summary.files),
+            )
+        },
+    );
+    findings?;
     for (name, t) in tables {
         set.add(name, &t.to_csv())?;
     }
-    set.add(
-        "review.md",
-        review_md::render(&reports.review, &summary.files).as_bytes(),
-    )?;
-    set.add(
-        "review.html",
-        review_html::render(&reports.review, &summary.files).as_bytes(),
-    )?;
+    set.add("review.md", pages.0.as_bytes())?;
+    set.add("review.html", pages.1.as_bytes())?;
     let mut files: Vec<&str> = Vec::new();
     for (n, _) in tables {
         if *n == "pii_summary.csv" {

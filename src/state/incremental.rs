@@ -5,252 +5,197 @@
 //! a file that grew with the same bytes before its old end (ending in a complete line) is read
 //! from there only; any other file is scanned again; a file gone from the inputs drops out.
 //! The per-file states merge in input order exactly as shards do (`merge`), so the outputs equal
-//! a full scan's. The state is written after the outputs, atomically, in a directory of mode
-//! 0700.
+//! a full scan's. The merged state of all the files is kept too (the *prefix*): a run whose
+//! first files are exactly those (the nightly run over yesterday's files and one more) starts
+//! from it and merges only the rest. The state is written after the outputs, atomically, in a
+//! directory of mode 0700.
 
-use super::{Header, FORMAT_VERSION, MAGIC};
+use super::identity::{self as id, Identity};
+use super::loading::Loading;
+use super::{Header, ReportBody, FORMAT_VERSION, MAGIC};
+use crate::analysis::all::AllAnalyses;
+use crate::analysis::pii::PiiContext;
+use crate::analysis::Analysis;
+use crate::input::Source;
+use crate::output::OutputLock;
+use crate::scan::{ScanOptions, ScanSummary};
+use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 /// The state file inside `--state DIR`.
 pub const STATE_FILE: &str = "report.state";
 
-/// Bytes hashed at each end of a file.
-pub const EDGE: u64 = 64 << 10;
-
-/// What identifies a file's content, cheaply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Identity {
-    /// Device and inode (0 where unknown), size on disk and modification time (ns): a
-    /// compressed file whose four are unchanged is not decompressed again.
-    pub dev: u64,
-    pub ino: u64,
-    pub size: u64,
-    pub mtime_ns: i64,
-    /// Length of the content (decompressed).
-    pub len: u64,
-    /// SHA-256 of the first `EDGE` bytes of the content, and of the last `EDGE` bytes.
-    pub head: [u8; 32],
-    pub tail: [u8; 32],
-    /// Newlines in the content; the next line number is this plus one.
-    pub newlines: u64,
-    /// The content ends with a newline (so it may be resumed after its end).
-    pub complete: bool,
-}
-
 /// One input file of the previous run: where it was, what it held, and its folded state (the
 /// body of a one-file `report` state, without header).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct FileEntry {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileEntry<'a> {
     pub name: String,
     pub compressed: bool,
     pub id: Identity,
-    #[serde(with = "byte_string")]
-    pub body: Vec<u8>,
+    /// SHA-256 of `body`, computed once when the body is made: what the prefix is keyed by.
+    pub digest: [u8; 32],
+    #[serde(with = "byte_string", borrow)]
+    pub body: Cow<'a, [u8]>,
 }
 
-/// A `Vec<u8>` as one byte string: in postcard its length then its bytes, the same wire form
-/// as a sequence of `u8` (so states written either way read alike), but copied in one piece
-/// instead of byte by byte (the bodies are most of a state's bytes).
+impl FileEntry<'_> {
+    /// An entry whose body was just made.
+    pub fn new(name: String, compressed: bool, id: Identity, body: Vec<u8>) -> FileEntry<'static> {
+        FileEntry {
+            name,
+            compressed,
+            id,
+            digest: Sha256::digest(&body).into(),
+            body: Cow::Owned(body),
+        }
+    }
+}
+
+/// A body as one byte string: in postcard its length then its bytes, the same wire form as a
+/// sequence of `u8`, read in one piece and borrowed from the state's bytes (the bodies are most
+/// of a state's bytes, and a run reads few of them).
 mod byte_string {
     use serde::de::{Error, SeqAccess, Visitor};
     use serde::{Deserializer, Serializer};
+    use std::borrow::Cow;
 
-    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    // serde's `with` hands over the field as it is typed.
+    #[allow(clippy::ptr_arg)]
+    pub fn serialize<S: Serializer>(v: &Cow<'_, [u8]>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_bytes(v)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    pub fn deserialize<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Cow<'a, [u8]>, D::Error> {
         struct Bytes;
         impl<'de> Visitor<'de> for Bytes {
-            type Value = Vec<u8>;
+            type Value = Cow<'de, [u8]>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a byte string")
             }
-            fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
-                Ok(v.to_vec())
+            fn visit_borrowed_bytes<E: Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
             }
-            fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
-                Ok(v)
+            fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_vec()))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
+            fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
                 while let Some(b) = seq.next_element()? {
                     out.push(b);
                 }
-                Ok(out)
+                Ok(Cow::Owned(out))
             }
         }
-        d.deserialize_byte_buf(Bytes)
+        d.deserialize_bytes(Bytes)
     }
 }
 
-/// The state of `--state DIR`.
+/// The merged state of the first `files` entries of the index, in their order: the body of a
+/// `report` state (its scan summary names those files), with the key it is valid for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Prefix<'a> {
+    pub files: u32,
+    /// `prefix_key` of those entries.
+    pub key: [u8; 32],
+    #[serde(with = "byte_string", borrow)]
+    pub body: Cow<'a, [u8]>,
+}
+
+/// The state of `--state DIR` (its bodies borrowed from the state file's bytes when read).
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Index {
-    pub files: Vec<FileEntry>,
+pub struct Index<'a> {
+    #[serde(borrow)]
+    pub files: Vec<FileEntry<'a>>,
+    #[serde(borrow)]
+    pub prefix: Option<Prefix<'a>>,
+}
+
+/// What a prefix of entries merged into: their names and body digests in order, and the
+/// latency budgets of the run (a merged state past its budget holds histograms, which a run
+/// with a larger `--max-memory` must not reuse).
+pub fn prefix_key(entries: &[FileEntry<'_>], budgets: &[u64]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"prefix");
+    for b in budgets {
+        h.update(b.to_le_bytes());
+    }
+    h.update((entries.len() as u64).to_le_bytes());
+    for e in entries {
+        h.update((e.name.len() as u64).to_le_bytes());
+        h.update(e.name.as_bytes());
+        h.update(e.digest);
+    }
+    h.finalize().into()
 }
 
 /// How a file of this run was handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Handling {
     Reused,
-    Resumed,
+    /// Read on after its old length.
+    Resumed(u64),
     Rescanned,
 }
 
-/// Hash of a byte range of an open file.
-fn hash_range(f: &mut std::fs::File, start: u64, end: u64) -> std::io::Result<[u8; 32]> {
-    f.seek(SeekFrom::Start(start))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut left = end.saturating_sub(start);
-    while left > 0 {
-        let want = left.min(buf.len() as u64) as usize;
-        let n = f.read(&mut buf[..want])?;
-        if n == 0 {
-            return Err(std::io::Error::other("the file shrank while it was read"));
-        }
-        h.update(&buf[..n]);
-        left -= n as u64;
-    }
-    Ok(h.finalize().into())
+/// The bytes of a kept state file: mapped, or read where it cannot be mapped.
+pub enum StateBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
 }
 
-/// Device, inode, size and modification time of a file.
-fn stat(path: &Path) -> std::io::Result<(u64, u64, u64, i64)> {
-    let m = std::fs::metadata(path)?;
-    #[cfg(unix)]
-    let (dev, ino) = {
-        use std::os::unix::fs::MetadataExt;
-        (m.dev(), m.ino())
-    };
-    #[cfg(not(unix))]
-    let (dev, ino) = (0, 0);
-    let mtime = m
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i64);
-    Ok((dev, ino, m.len(), mtime))
-}
-
-/// The identity of a plain file (newlines counted only when `count` asks: a file to be
-/// scanned; a reused file takes them from its entry).
-pub fn plain_identity(path: &Path) -> std::io::Result<Identity> {
-    let (dev, ino, size, mtime_ns) = stat(path)?;
-    let mut f = std::fs::File::open(path)?;
-    let head = hash_range(&mut f, 0, size.min(EDGE))?;
-    let tail = hash_range(&mut f, size.saturating_sub(EDGE), size)?;
-    let complete = size > 0 && {
-        let mut last = [0u8; 1];
-        f.seek(SeekFrom::Start(size - 1))?;
-        f.read_exact(&mut last)?;
-        last[0] == b'\n'
-    };
-    Ok(Identity {
-        dev,
-        ino,
-        size,
-        mtime_ns,
-        len: size,
-        head,
-        tail,
-        newlines: 0,
-        complete,
-    })
-}
-
-/// Counts the newlines of a byte range of a file.
-pub fn count_newlines(path: &Path, start: u64) -> std::io::Result<u64> {
-    let mut f = std::fs::File::open(path)?;
-    f.seek(SeekFrom::Start(start))?;
-    let mut buf = vec![0u8; 1 << 20];
-    let mut n = 0u64;
-    loop {
-        let got = f.read(&mut buf)?;
-        if got == 0 {
-            return Ok(n);
-        }
-        n += memchr::memchr_iter(b'\n', &buf[..got]).count() as u64;
-    }
-}
-
-/// The identity of a compressed file's content, read through `reader` (decompressing).
-pub fn stream_identity(path: &Path, mut reader: impl Read) -> std::io::Result<Identity> {
-    let (dev, ino, size, mtime_ns) = stat(path)?;
-    let mut head = Sha256::new();
-    let mut ring: std::collections::VecDeque<u8> = std::collections::VecDeque::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let (mut len, mut newlines, mut last) = (0u64, 0u64, 0u8);
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        let chunk = &buf[..n];
-        if len < EDGE {
-            head.update(&chunk[..chunk.len().min((EDGE - len) as usize)]);
-        }
-        len += n as u64;
-        newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
-        last = chunk[n - 1];
-        let keep = &chunk[n.saturating_sub(EDGE as usize)..];
-        ring.extend(keep);
-        while ring.len() > EDGE as usize {
-            ring.pop_front();
+impl std::ops::Deref for StateBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            StateBytes::Mapped(m) => m,
+            StateBytes::Read(v) => v,
         }
     }
-    let (a, b) = ring.as_slices();
-    let mut tail = Sha256::new();
-    tail.update(a);
-    tail.update(b);
-    Ok(Identity {
-        dev,
-        ino,
-        size,
-        mtime_ns,
-        len,
-        head: head.finalize().into(),
-        tail: tail.finalize().into(),
-        newlines,
-        complete: last == b'\n',
-    })
 }
 
-/// True when two identities describe the same content.
-pub fn same_content(a: &Identity, b: &Identity) -> bool {
-    a.len == b.len && a.head == b.head && a.tail == b.tail && a.complete == b.complete
-}
-
-/// For a plain file now described by `now` at `path`: true when it holds `old`'s content
-/// followed by more (so it can be read from `old.len` on).
-pub fn grew_from(path: &Path, now: &Identity, old: &Identity) -> std::io::Result<bool> {
-    if !old.complete || now.len <= old.len {
-        return Ok(false);
-    }
-    let mut f = std::fs::File::open(path)?;
-    Ok(hash_range(&mut f, 0, old.len.min(EDGE))? == old.head
-        && hash_range(&mut f, old.len.saturating_sub(EDGE), old.len)? == old.tail)
-}
-
-/// Reads `DIR/report.state`: `Ok(None)` when there is none; `Err(line)` (for one stderr line)
-/// when it is unusable, so the run rebuilds it.
-pub fn load(dir: &Path, want: &Header) -> Result<Option<Index>, String> {
+/// Reads `DIR/report.state`: `Ok(None)` when there is none, `Err(line)` (for one stderr line)
+/// when it cannot be read. The file is mapped, not read: a run uses a few of its bodies.
+pub fn read_state(dir: &Path) -> Result<Option<StateBytes>, String> {
     let path = dir.join(STATE_FILE);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    let name = path.display().to_string();
-    let (header, body) = super::read_header(&name, &bytes).map_err(|e| e.to_string())?;
+    // SAFETY: the state file is only ever replaced whole (a new file renamed over it, see
+    // `save`), never written in place, and only by a run holding the state's lock, which this
+    // run holds while the map lives; a replaced file's map keeps the old inode's bytes.
+    match unsafe { memmap2::Mmap::map(&file) } {
+        Ok(m) => Ok(Some(StateBytes::Mapped(m))),
+        Err(_) => std::fs::read(&path)
+            .map(|b| Some(StateBytes::Read(b)))
+            .map_err(|e| format!("{}: {e}", path.display())),
+    }
+}
+
+/// Reads the index of a state file's bytes (its bodies borrowed, not decoded), checked
+/// against `want`: `Err(line)` (for one stderr line) when it is unusable, so the run rebuilds
+/// it.
+pub fn parse<'a>(dir: &Path, bytes: &'a [u8], want: &Header) -> Result<Index<'a>, String> {
+    let name = dir.join(STATE_FILE).display().to_string();
+    let (header, body) = super::read_header(&name, bytes).map_err(|e| e.to_string())?;
     super::check(&name, &header, want).map_err(|e| e.to_string())?;
-    postcard::from_bytes(body)
-        .map(Some)
-        .map_err(|e| format!("{name}: the state is damaged: {e}"))
+    postcard::from_bytes(body).map_err(|e| format!("{name}: the state is damaged: {e}"))
+}
+
+/// The bytes of a state file holding `index`.
+pub fn encode(header: &Header, index: &Index<'_>) -> anyhow::Result<Vec<u8>> {
+    debug_assert_eq!(header.format, FORMAT_VERSION);
+    let mut bytes = MAGIC.to_vec();
+    bytes = postcard::to_extend(header, bytes)?;
+    bytes = postcard::to_extend(index, bytes)?;
+    Ok(bytes)
 }
 
 /// Creates `dir` (and its parents) if needed, mode 0700 from its creation on, and sets an
@@ -270,29 +215,356 @@ pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
-/// Writes `DIR/report.state` atomically (a temporary file renamed over it), `DIR` mode 0700.
-pub fn save(dir: &Path, header: &Header, index: &Index) -> anyhow::Result<()> {
+/// Writes the bytes of a state as `DIR/report.state`, atomically (a temporary file renamed
+/// over it), `DIR` mode 0700.
+pub fn save(dir: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     make_private_dir(dir)?;
-    debug_assert_eq!(header.format, FORMAT_VERSION);
-    let mut bytes = MAGIC.to_vec();
-    bytes = postcard::to_extend(header, bytes)?;
-    bytes = postcard::to_extend(index, bytes)?;
     let mut f = crate::output::AtomicFile::create(&dir.join(STATE_FILE))?;
-    f.write_all(&bytes)?;
+    f.write_all(bytes)?;
     f.commit()?;
     Ok(())
+}
+
+/// What an incremental run needs from the command that folds.
+pub struct Folding<'a, 'd> {
+    pub pii_ctx: &'d PiiContext<'d>,
+    /// Scans one file alone, with these options, into the body of a one-file state.
+    pub scan_one: &'a dyn Fn(&Source, &ScanOptions) -> anyhow::Result<Vec<u8>>,
+    /// A fresh accumulator of the run.
+    pub fresh: &'a dyn Fn() -> AllAnalyses<'d>,
+    /// The decode context of the run (its bases are set per state).
+    pub loading: Loading,
+    /// The sample budgets of the run's latencies (part of the prefix key).
+    pub budgets: [u64; 2],
+    pub scan: &'a ScanOptions,
+    pub quiet: bool,
+}
+
+impl Folding<'_, '_> {
+    /// The decode context of a state whose first file is input `file_base`, its lines
+    /// numbered on from `line_base`.
+    fn loading(&self, file_base: usize, line_base: u64) -> anyhow::Result<Loading> {
+        Ok(Loading {
+            file_base: u32::try_from(file_base).context("too many input files")?,
+            line_base,
+            ..self.loading.clone()
+        })
+    }
+}
+
+/// The inputs folded: the merged accumulator and scan summary, ready to be finished, the
+/// `incremental` note of `summary.json`, and the new state, to be saved after the outputs.
+pub struct Folded<'d> {
+    pub acc: AllAnalyses<'d>,
+    pub summary: ScanSummary,
+    pub note: serde_json::Value,
+    pub pending: Pending,
+}
+
+/// The state of this run, written by `save` once the outputs are in place (a run stopped
+/// before leaves the previous state whole). Holds the state's lock until then.
+pub struct Pending {
+    dir: PathBuf,
+    /// The new state file's bytes; `None` when the run found the state as it was.
+    bytes: Option<Vec<u8>>,
+    lock: OutputLock,
+}
+
+impl Pending {
+    /// Writes the new state (unless unchanged) and releases the lock.
+    pub fn save(self) -> anyhow::Result<()> {
+        if let Some(bytes) = &self.bytes {
+            save(&self.dir, bytes)?;
+        }
+        drop(self.lock);
+        Ok(())
+    }
+}
+
+/// `report --state DIR`: each input file's folded state is reused, resumed after its old end,
+/// or made by a scan of the file alone; the per-file states are merged in input order (as
+/// `merge` merges shards), starting from the kept prefix when the first files are its files.
+pub fn fold<'d>(
+    dir: &Path,
+    header: &Header,
+    sources: &[Source],
+    f: &Folding<'_, 'd>,
+) -> anyhow::Result<Folded<'d>> {
+    let started = std::time::Instant::now();
+    // The state's lock, held for the whole run: runs on one state take turns, and what a
+    // killed run left in the state's work area (its appended bytes, its unfinished state
+    // file) is removed. The directory is made private before anything is written in it.
+    make_private_dir(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let lock = OutputLock::acquire(&dir.join(STATE_FILE), f.quiet)?;
+    let mapped = read_state(dir);
+    let read = match &mapped {
+        Ok(Some(bytes)) => parse(dir, bytes, header).map(Some),
+        Ok(None) => Ok(None),
+        Err(line) => Err(line.clone()),
+    };
+    let (old, kept) = match read {
+        Ok(Some(index)) => (index, true),
+        Ok(None) => (Index::default(), false),
+        Err(line) => {
+            if !f.quiet {
+                eprintln!("logwarden: {line}; ignoring it, the state is rebuilt");
+            }
+            (Index::default(), false)
+        }
+    };
+    let mut entries: Vec<FileEntry<'_>> = Vec::with_capacity(sources.len());
+    let mut counts = [0u64; 3];
+    let (mut scanned, mut skipped) = (0u64, 0u64);
+    for source in sources {
+        let (handling, entry) = entry_of(source, &old, f, &lock)?;
+        match handling {
+            Handling::Reused => {
+                counts[0] += 1;
+                skipped += entry.id.size;
+            }
+            Handling::Resumed(before) => {
+                counts[1] += 1;
+                scanned += entry.id.len - before;
+                skipped += before;
+            }
+            Handling::Rescanned => {
+                counts[2] += 1;
+                scanned += entry.id.size;
+            }
+        }
+        entries.push(entry);
+    }
+    // Standard input has no identity: scanned every time, never kept (nor a prefix with it).
+    let all_kept = sources.iter().all(|s| s.path.is_some());
+    let key = prefix_key(&entries, &f.budgets);
+    let prefix = old.prefix.as_ref().filter(|p| {
+        kept && all_kept
+            && (p.files as usize) <= entries.len()
+            && p.key == prefix_key(&entries[..p.files as usize], &f.budgets)
+    });
+    // A run that found every file as it was, where it was, leaves the state as it is.
+    let unchanged = kept
+        && all_kept
+        && prefix.is_some_and(|p| p.key == key)
+        && entries.len() == old.files.len()
+        && entries.iter().zip(&old.files).all(|(a, b)| {
+            (&a.name, a.compressed, &a.id, &a.digest) == (&b.name, b.compressed, &b.id, &b.digest)
+        });
+    let mut acc = (f.fresh)();
+    let mut summary = ScanSummary::default();
+    let from = match prefix {
+        Some(p) => {
+            let body = super::decode_body("the kept prefix", &p.body, &f.loading(0, 0)?)?;
+            let (part, scan) = body.into_analyses(f.pii_ctx);
+            acc.merge(part);
+            summary.append(scan);
+            p.files as usize
+        }
+        None => 0,
+    };
+    // The other per-file states, decoded in parallel a few at a time (so only those few are
+    // held decoded at once) and merged in input order.
+    let batch = rayon::current_num_threads().max(1) * 2;
+    let rest = &entries[from..];
+    let loading = &f.loading;
+    for (b, group) in rest.chunks(batch).enumerate() {
+        use rayon::prelude::*;
+        let bodies = group
+            .par_iter()
+            .enumerate()
+            .map(|(j, e)| {
+                let base = u32::try_from(from + b * batch + j).context("too many input files")?;
+                let loading = Loading {
+                    file_base: base,
+                    ..loading.clone()
+                };
+                super::decode_body(&e.name, &e.body, &loading)
+            })
+            .collect::<anyhow::Result<Vec<ReportBody>>>()?;
+        for (e, body) in group.iter().zip(bodies) {
+            let (part, mut scan) = body.into_analyses(f.pii_ctx);
+            scan.files = vec![e.name.clone()];
+            acc.merge(part);
+            summary.append(scan);
+        }
+    }
+    // The merged state of every file, kept for the next run (before the reports are
+    // finished from the same accumulator).
+    let bytes = if unchanged {
+        None
+    } else {
+        let prefix = (all_kept && !entries.is_empty())
+            .then(|| super::encode_body(f.pii_ctx, &mut acc, &summary))
+            .transpose()?
+            .map(|body| Prefix {
+                files: entries.len() as u32,
+                key,
+                body: Cow::Owned(body),
+            });
+        let index = Index {
+            files: entries
+                .into_iter()
+                .filter(|e| e.id.size > 0 || e.id.ino > 0)
+                .collect(),
+            prefix,
+        };
+        Some(encode(header, &index)?)
+    };
+    summary.scans = 1;
+    summary.elapsed = started.elapsed();
+    let note = serde_json::json!({
+        "state_dir": dir.display().to_string(),
+        "files_reused": counts[0],
+        "files_resumed": counts[1],
+        "files_rescanned": counts[2],
+        "bytes_scanned": scanned,
+        "bytes_skipped": skipped,
+        "prefix_files": from,
+    });
+    Ok(Folded {
+        acc,
+        summary,
+        note,
+        pending: Pending {
+            dir: dir.to_path_buf(),
+            bytes,
+            lock,
+        },
+    })
+}
+
+/// How one input file is handled, and its entry: its kept state reused, resumed, or a scan.
+fn entry_of<'a>(
+    source: &Source,
+    old: &Index<'a>,
+    f: &Folding<'_, '_>,
+    lock: &OutputLock,
+) -> anyhow::Result<(Handling, FileEntry<'a>)> {
+    let new = |id: Identity, body: Vec<u8>| {
+        FileEntry::new(source.name.clone(), source.is_stream(), id, body)
+    };
+    let reused = |id: Identity, e: &FileEntry<'a>| FileEntry {
+        name: source.name.clone(),
+        compressed: source.is_stream(),
+        id,
+        digest: e.digest,
+        body: e.body.clone(),
+    };
+    let Some(path) = source.path.as_deref() else {
+        // Standard input has no identity: scanned every time.
+        let body = (f.scan_one)(source, f.scan)?;
+        return Ok((Handling::Rescanned, new(Identity::none(), body)));
+    };
+    let name_err = |e: std::io::Error| anyhow::anyhow!("{}: {e}", source.name);
+    if source.is_stream() {
+        let quick = id::plain_identity(path).map_err(name_err)?;
+        let same_file = old.files.iter().find(|e| {
+            e.compressed
+                && (e.id.dev, e.id.ino, e.id.size, e.id.mtime_ns)
+                    == (quick.dev, quick.ino, quick.size, quick.mtime_ns)
+        });
+        let now = match same_file {
+            Some(e) => e.id.clone(),
+            None => id::stream_identity(path, crate::input::open_stream(source).map_err(name_err)?)
+                .map_err(name_err)?,
+        };
+        return Ok(
+            match old.files.iter().find(|e| id::same_content(&e.id, &now)) {
+                Some(e) => (Handling::Reused, reused(now, e)),
+                None => {
+                    let body = (f.scan_one)(source, f.scan)?;
+                    (Handling::Rescanned, new(now, body))
+                }
+            },
+        );
+    }
+    let mut now = id::plain_identity(path).map_err(name_err)?;
+    // A plain file's content is known by its edges, its length and its time (a rename keeps
+    // the time); a compressed one's was read whole.
+    let known = old
+        .files
+        .iter()
+        .find(|e| id::same_content(&e.id, &now) && (e.compressed || e.id.mtime_ns == now.mtime_ns));
+    if let Some(e) = known {
+        now.newlines = e.id.newlines;
+        return Ok((Handling::Reused, reused(now, e)));
+    }
+    let grown = old
+        .files
+        .iter()
+        .filter(|e| !e.compressed)
+        .find(|e| id::grew_from(path, &now, &e.id).unwrap_or(false));
+    if let Some(e) = grown {
+        let body = resume(source, e, &now, f, lock)?;
+        now.newlines = e.id.newlines + id::count_newlines(path, e.id.len).map_err(name_err)?;
+        return Ok((Handling::Resumed(e.id.len), new(now, body)));
+    }
+    now.newlines = id::count_newlines(path, 0).map_err(name_err)?;
+    let body = (f.scan_one)(source, f.scan)?;
+    Ok((Handling::Rescanned, new(now, body)))
+}
+
+/// The state of a file that grew: its old state, then a scan of the bytes after its old end
+/// (read with the file's format, its lines numbered on from the old ones).
+fn resume(
+    source: &Source,
+    old: &FileEntry<'_>,
+    now: &Identity,
+    f: &Folding<'_, '_>,
+    lock: &OutputLock,
+) -> anyhow::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let path = source.path.as_deref().context("a plain file")?;
+    let base = super::decode_body(&source.name, &old.body, &f.loading(0, 0)?)?;
+    // The appended bytes, copied to a temporary file in the state's work area (inside the
+    // private state directory; a killed run's copy is removed by the next run's lock) and
+    // scanned as the same file.
+    let tmp = TempPath(lock.fresh_path(crate::output::lock::Kind::Tmp));
+    {
+        let mut from = std::fs::File::open(path)?;
+        from.seek(SeekFrom::Start(old.id.len))?;
+        let mut out = std::fs::File::create(&tmp.0)?;
+        std::io::copy(&mut from.take(now.len - old.id.len), &mut out)?;
+    }
+    let part_source = Source {
+        name: source.name.clone(),
+        path: Some(tmp.0.clone()),
+        encoding: source.encoding,
+        special: false,
+    };
+    let mut opts = f.scan.clone();
+    opts.format = Some(base.scan.formats.first().copied().unwrap_or_default());
+    let part = (f.scan_one)(&part_source, &opts)?;
+    let part = super::decode_body(&source.name, &part, &f.loading(0, old.id.newlines)?)?;
+    // Merged into a fresh accumulator, which holds the run's latency budgets.
+    let mut acc = (f.fresh)();
+    let (head, mut summary) = base.into_analyses(f.pii_ctx);
+    let (tail, tail_scan) = part.into_analyses(f.pii_ctx);
+    acc.merge(head);
+    acc.merge(tail);
+    summary.absorb_tail(tail_scan);
+    super::encode_body(f.pii_ctx, &mut acc, &summary)
+}
+
+/// A temporary file, removed when dropped.
+struct TempPath(PathBuf);
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn entry(body: Vec<u8>) -> FileEntry {
-        FileEntry {
-            name: "a.jsonl".into(),
-            compressed: false,
-            id: Identity {
+    fn entry(body: Vec<u8>) -> FileEntry<'static> {
+        FileEntry::new(
+            "a.jsonl".into(),
+            false,
+            Identity {
                 dev: 1,
                 ino: 2,
                 size: 3,
@@ -304,7 +576,7 @@ mod tests {
                 complete: true,
             },
             body,
-        }
+        )
     }
 
     /// The body as a byte string has the wire form of a sequence of `u8`: states written
@@ -316,7 +588,8 @@ mod tests {
             name: &'a str,
             compressed: bool,
             id: &'a Identity,
-            body: &'a Vec<u8>,
+            digest: [u8; 32],
+            body: &'a [u8],
         }
         for body in [
             vec![],
@@ -329,6 +602,7 @@ mod tests {
                 name: &e.name,
                 compressed: e.compressed,
                 id: &e.id,
+                digest: e.digest,
                 body: &e.body,
             };
             assert_eq!(bytes, postcard::to_stdvec(&seq).unwrap());
@@ -338,5 +612,30 @@ mod tests {
             // Cut short: an error, never a panic.
             assert!(postcard::from_bytes::<FileEntry>(&bytes[..bytes.len() - 1]).is_err());
         }
+    }
+
+    /// The prefix key changes with any name, body, order or budget, and with the count.
+    #[test]
+    fn the_prefix_key_covers_names_bodies_order_and_budgets() {
+        let named = |name: &str, body: &[u8]| FileEntry {
+            name: name.into(),
+            ..entry(body.to_vec())
+        };
+        let a = named("a.jsonl", b"one");
+        let b = named("b.jsonl", b"two");
+        let base = prefix_key(&[a.clone(), b.clone()], &[10, 10]);
+        assert_eq!(base, prefix_key(&[a.clone(), b.clone()], &[10, 10]));
+        let others = [
+            prefix_key(&[b.clone(), a.clone()], &[10, 10]),
+            prefix_key(&[a.clone(), named("c.jsonl", b"two")], &[10, 10]),
+            prefix_key(&[a.clone(), named("b.jsonl", b"three")], &[10, 10]),
+            prefix_key(&[a.clone(), b.clone()], &[10, 11]),
+            prefix_key(std::slice::from_ref(&a), &[10, 10]),
+        ];
+        for (i, k) in others.iter().enumerate() {
+            assert_ne!(*k, base, "variant {i}");
+        }
+        // A reused entry keeps the digest of its body.
+        assert_eq!(a.digest, <[u8; 32]>::from(Sha256::digest(b"one")));
     }
 }

@@ -10,12 +10,15 @@
 //! as the outputs show them. States load in input order: the file indices of a state are
 //! shifted past those of the states before it (`loading`), so merged locations stay exact.
 
+pub mod identity;
 pub mod incremental;
 pub mod loading;
 
+use crate::analysis::all::AllAnalyses;
 use crate::analysis::cost::CostAnalysis;
 use crate::analysis::findings::FindingsState;
 use crate::analysis::group::GroupSpec;
+use crate::analysis::pii::{PiiAudit, PiiContext};
 use crate::analysis::review::Review;
 use crate::analysis::sli::Sli;
 use crate::analysis::slo::Slo;
@@ -30,7 +33,8 @@ use std::path::Path;
 pub const MAGIC: &[u8; 8] = b"LWSTATE\x00";
 
 /// The version of the state layout; a state of another version is rejected, never misread.
-pub const FORMAT_VERSION: u32 = 1;
+/// (2: the `--state` index keeps a digest per file and the merged prefix.)
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What a state says about itself, checked before its body is read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +130,66 @@ pub struct ReportBody {
     pub slo: Slo,
     pub cost: CostAnalysis,
     pub review: Review,
+}
+
+impl ReportBody {
+    /// The accumulator of a loaded state, ready to be merged after the ones before it (into
+    /// an accumulator of the run, which holds the run's latency budgets), and its scan summary.
+    pub fn into_analyses<'d>(self, pii_ctx: &'d PiiContext<'d>) -> (AllAnalyses<'d>, ScanSummary) {
+        let ReportBody {
+            scan,
+            mut sli,
+            mut daily,
+            pii,
+            slo,
+            cost,
+            review,
+        } = self;
+        sli.charge_on_merge();
+        daily.charge_on_merge();
+        let acc = AllAnalyses {
+            sli,
+            daily,
+            pii: PiiAudit::from_state(pii_ctx, pii),
+            slo,
+            cost,
+            review,
+        };
+        (acc, scan)
+    }
+}
+
+/// The body of a state (no header) of an accumulator: the findings are settled into masked
+/// rows, then put back, so the reports can still be finished from the same accumulator.
+pub fn encode_body<'d>(
+    pii_ctx: &'d PiiContext<'d>,
+    acc: &mut AllAnalyses<'d>,
+    summary: &ScanSummary,
+) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context;
+    let pii = std::mem::replace(&mut acc.pii, PiiAudit::new(pii_ctx))
+        .into_state()
+        .context("findings")?;
+    let body = ReportBodyRef {
+        scan: summary,
+        sli: &acc.sli,
+        daily: &acc.daily,
+        pii: &pii,
+        slo: &acc.slo,
+        cost: &acc.cost,
+        review: &acc.review,
+    };
+    let bytes =
+        postcard::to_stdvec(&body).map_err(|e| anyhow::anyhow!("encoding the state: {e}"))?;
+    acc.pii = PiiAudit::from_state(pii_ctx, pii);
+    Ok(bytes)
+}
+
+/// Decodes a state body (no header, of a state this run kept) with `loading`.
+pub fn decode_body(name: &str, bytes: &[u8], loading: &Loading) -> anyhow::Result<ReportBody> {
+    loading
+        .scope(|| postcard::from_bytes(bytes))
+        .map_err(|e| anyhow::anyhow!("{name}: the kept state is damaged: {e}"))
 }
 
 /// Encodes a state: magic, header, body.

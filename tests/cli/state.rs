@@ -509,6 +509,74 @@ fn handled(inc: &serde_json::Value) -> [u64; 3] {
     ]
 }
 
+/// The kept merged state of the previous run's files (the prefix) is used only when the run's
+/// first files are exactly those files, by name, state and order, with the same `--max-memory`;
+/// every night, used or not, the outputs equal a fresh full scan's.
+#[test]
+fn the_kept_prefix_is_used_only_for_the_same_leading_files() {
+    let env = Env::new();
+    let lines = generated_lines(&env, "3000");
+    let day = |r: std::ops::Range<usize>| joined(&lines, r);
+    let prefix = |inc: &serde_json::Value| inc["prefix_files"].as_u64().unwrap();
+    env.write("logs/d1.jsonl", day(0..600));
+    env.write("logs/d2.jsonl", day(600..1200));
+    let inc = incremental_equals_full(&env, "first night");
+    assert_eq!((handled(&inc), prefix(&inc)), ([0, 0, 2], 0), "{inc}");
+    // One more file: yesterday's two come merged.
+    env.write("logs/d3.jsonl", day(1200..1800));
+    let inc = incremental_equals_full(&env, "one more file");
+    assert_eq!((handled(&inc), prefix(&inc)), ([2, 0, 1], 2), "{inc}");
+    // Nothing new: all three merged, the state file untouched.
+    let before = std::fs::read(env.path("st/report.state")).unwrap();
+    let inc = incremental_equals_full(&env, "nothing new");
+    assert_eq!((handled(&inc), prefix(&inc)), ([3, 0, 0], 3), "{inc}");
+    assert_eq!(std::fs::read(env.path("st/report.state")).unwrap(), before);
+    // Another --max-memory (latencies may be kept as histograms): not used; then used again.
+    let small = ["--max-memory", "8K"];
+    let inc_args = [
+        &["report", "logs", "-o", "inc", "-q", "--state", "st"][..],
+        &small,
+    ]
+    .concat();
+    ok(&env, &inc_args);
+    ok(
+        &env,
+        &[&["report", "logs", "-o", "full", "-q"][..], &small].concat(),
+    );
+    assert_eq!(outputs(&env, "inc"), outputs(&env, "full"), "--max-memory");
+    let s: serde_json::Value = serde_json::from_str(&env.read("inc/summary.json")).unwrap();
+    assert_eq!(prefix(&s["incremental"]), 0, "{s}");
+    assert_eq!(s["scan"]["approximate_percentiles"], true, "{s}");
+    ok(&env, &inc_args);
+    let s: serde_json::Value = serde_json::from_str(&env.read("inc/summary.json")).unwrap();
+    assert_eq!(prefix(&s["incremental"]), 3, "{s}");
+    let inc = incremental_equals_full(&env, "default memory again");
+    assert_eq!(prefix(&inc), 0, "{inc}");
+    // A leading file renamed (its name is in the reports): not used.
+    std::fs::rename(env.path("logs/d1.jsonl"), env.path("logs/d0.jsonl")).unwrap();
+    let inc = incremental_equals_full(&env, "renamed");
+    assert_eq!((handled(&inc), prefix(&inc)), ([3, 0, 0], 0), "{inc}");
+    // A file in the middle rewritten: not used.
+    let inc = incremental_equals_full(&env, "again");
+    assert_eq!(prefix(&inc), 3, "{inc}");
+    env.write("logs/d2.jsonl", day(1800..2300));
+    let inc = incremental_equals_full(&env, "middle rewritten");
+    assert_eq!((handled(&inc), prefix(&inc)), ([2, 0, 1], 0), "{inc}");
+    // The last file grown: the prefix held its old state, so it is not used.
+    env.write("logs/d3.jsonl", day(1200..2000));
+    let inc = incremental_equals_full(&env, "last grown");
+    assert_eq!((handled(&inc), prefix(&inc)), ([2, 1, 0], 0), "{inc}");
+    // The oldest file dropped (a rolling window of days), a new one added: not used.
+    std::fs::remove_file(env.path("logs/d0.jsonl")).unwrap();
+    env.write("logs/d4.jsonl", day(2300..3000));
+    let inc = incremental_equals_full(&env, "window moved");
+    assert_eq!((handled(&inc), prefix(&inc)), ([2, 0, 1], 0), "{inc}");
+    // A new file sorting first: the others are no longer the leading files.
+    env.write("logs/a.jsonl", day(0..300));
+    let inc = incremental_equals_full(&env, "new first file");
+    assert_eq!((handled(&inc), prefix(&inc)), ([3, 0, 1], 0), "{inc}");
+}
+
 /// logrotate's ways, night after night: `requests.jsonl` renamed to `requests.jsonl.1` and a
 /// new `requests.jsonl` started; the next night `.1` compressed to `requests.jsonl.2.gz`
 /// (`delaycompress`); then `copytruncate` (a dated copy, the live file emptied and written

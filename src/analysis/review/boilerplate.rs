@@ -9,7 +9,10 @@
 //! cases say nothing else, or say the same other thing.
 
 use super::text::{segment_hash, Doc};
-use std::collections::{HashMap, HashSet};
+// foldhash (hashbrown's default hasher): the maps here are keyed by token ids and segment
+// hashes and looked up for every token of every case; SipHash was a quarter of the review's
+// time. Only lookups and counts read these maps, never their order.
+use foldhash::{HashMap, HashSet};
 
 /// Fewest cases a segment must occur in to be learned as boilerplate.
 pub const MIN_CASES: usize = 5;
@@ -34,7 +37,7 @@ pub struct Boilerplate {
 impl Boilerplate {
     /// Learns the boilerplate of a collection of documents.
     pub fn learn(docs: &[&Doc]) -> Boilerplate {
-        let mut token_df: HashMap<u32, u32> = HashMap::new();
+        let mut token_df: HashMap<u32, u32> = HashMap::default();
         for d in docs {
             let mut t: Vec<u32> = d.tokens().to_vec();
             t.sort_unstable();
@@ -44,7 +47,7 @@ impl Boilerplate {
             }
         }
         let mut b = Boilerplate {
-            segments: HashSet::new(),
+            segments: HashSet::default(),
             df: token_df,
         };
         // Distinct segment keys of each document.
@@ -57,9 +60,9 @@ impl Boilerplate {
                 h
             })
             .collect();
-        let mut df: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut df: HashMap<u32, Vec<u32>> = HashMap::default();
         {
-            let mut count: HashMap<u32, u32> = HashMap::new();
+            let mut count: HashMap<u32, u32> = HashMap::default();
             for h in &hashes {
                 for &s in h {
                     *count.entry(s).or_default() += 1;
@@ -76,10 +79,10 @@ impl Boilerplate {
         let mut candidates: Vec<(u32, Vec<u32>)> =
             df.into_iter().filter(|(_, d)| d.len() > 1).collect();
         candidates.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-        let mut found: HashSet<u32> = HashSet::new();
+        let mut found: HashSet<u32> = HashSet::default();
         for (seg, holders) in candidates {
             let mut other = 0usize;
-            let mut rests: HashSet<u32> = HashSet::new();
+            let mut rests: HashSet<u32> = HashSet::default();
             for &d in &holders {
                 let rest: Vec<u32> = hashes[d as usize]
                     .iter()

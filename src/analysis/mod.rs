@@ -54,9 +54,9 @@ pub trait Analysis: Send + Sized {
 
 /// Declares a struct of analyses that is itself one analysis: each field sees every record and
 /// line, merges with the same field of the other accumulator and finishes into the same-named
-/// field of the output struct. The list of analyses is written once, here, and `observe`,
-/// `merge` and `finish` follow from it (as BurntSushi's `rust-stats` `Commute` impls let xsv's
-/// `stats` merge field by field).
+/// field of the output struct (all finished side by side). The list of analyses is written
+/// once, here, and `observe`, `merge` and `finish` follow from it (as BurntSushi's
+/// `rust-stats` `Commute` impls let xsv's `stats` merge field by field).
 ///
 /// ```ignore
 /// composite_analysis! {
@@ -113,8 +113,20 @@ macro_rules! composite_analysis {
                 $( self.$field.merge(other.$field); )+
             }
 
+            /// Finishes every analysis side by side: each finish is independent of the others
+            /// and deterministic, so the reports do not depend on the threads.
             fn finish(self) -> $out {
-                $out { $( $field: self.$field.finish(), )+ }
+                let Self { $( $field, )+ } = self;
+                $( let mut $field = (Some($field), None); )+
+                rayon::scope(|s| {
+                    $(
+                        let slot = &mut $field;
+                        s.spawn(move |_| {
+                            slot.1 = slot.0.take().map($crate::analysis::Analysis::finish);
+                        });
+                    )+
+                });
+                $out { $( $field: $field.1.expect("every finish ran in the scope"), )+ }
             }
         }
     };

@@ -228,7 +228,7 @@ fn finish<'d>(
         Some(path) => Some((path, encode_state(req, pii_ctx, &mut acc, &summary)?)),
         None => None,
     };
-    let reports = finish_all(acc);
+    let reports = acc.finish();
     common.note_approximate(reports.sli.approximate || reports.daily.approximate);
     if !common.quiet {
         eprintln!("logwarden: {}", super::pii::paragraph(&reports.pii));
@@ -291,36 +291,6 @@ fn finish<'d>(
         findings: reports.pii.count() > 0,
         alerts: alert_list.fires(req.min_severity),
     })
-}
-
-/// Finishes every analysis of the accumulator, side by side (each finish is independent of the
-/// others; the review's clustering and the SLO windows take longest).
-fn finish_all(acc: AllAnalyses<'_>) -> AllReports {
-    let AllAnalyses {
-        sli,
-        daily,
-        pii,
-        slo,
-        cost,
-        review,
-    } = acc;
-    let ((review, slo), ((sli, daily), (pii, cost))) = rayon::join(
-        || rayon::join(|| review.finish(), || slo.finish()),
-        || {
-            rayon::join(
-                || rayon::join(|| sli.finish(), || daily.finish()),
-                || rayon::join(|| pii.finish(), || cost.finish()),
-            )
-        },
-    );
-    AllReports {
-        sli,
-        daily,
-        pii,
-        slo,
-        cost,
-        review,
-    }
 }
 
 /// Writes every file of the report as the folder `dir`, swapped in whole.

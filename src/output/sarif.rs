@@ -5,7 +5,9 @@
 use crate::analysis::findings::COLUMNS;
 use crate::analysis::pii::PiiReport;
 use crate::pii::{Class, TypeInfo, BUILTIN};
+use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// The schema URI written into the file.
@@ -74,46 +76,132 @@ pub fn file_uri(path: &str) -> String {
     out
 }
 
-/// One result from a row of `pii_findings.csv` (cells in `COLUMNS` order).
-fn result(row: &csv::ByteRecord, types: &[TypeInfo]) -> Value {
-    let cell = |name: &str| {
-        let i = COLUMNS.iter().position(|c| *c == name).unwrap_or(0);
-        String::from_utf8_lossy(row.get(i).unwrap_or_default()).into_owned()
-    };
-    let pii_type = cell("pii_type");
+/// One SARIF result, serialized in this field order (the order the file has always had).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    level: &'static str,
+    message: Message,
+    locations: [Location<'a>; 1],
+    partial_fingerprints: Fingerprints<'a>,
+    properties: Properties<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: Physical,
+    logical_locations: [Logical<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical {
+    artifact_location: Artifact,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct Artifact {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Logical<'a> {
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+/// The keys are [`VALUE_FINGERPRINT`] and [`MASKED_VALUE`] (a test keeps them equal).
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "valueFingerprint/v1")]
+    value: &'a str,
+    #[serde(rename = "maskedValue/v1")]
+    masked: &'a str,
+}
+
+/// The finding's request id, time and detector, each only when known.
+#[derive(Serialize)]
+struct Properties<'a> {
+    #[serde(skip_serializing_if = "str::is_empty")]
+    request_id: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    ts: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    detector: &'a str,
+}
+
+/// The cell of `row` (in `COLUMNS` order) under column `name`.
+fn cell<'r>(row: &'r csv::ByteRecord, name: &str) -> Cow<'r, str> {
+    let i = COLUMNS.iter().position(|c| *c == name).unwrap_or(0);
+    String::from_utf8_lossy(row.get(i).unwrap_or_default())
+}
+
+/// Writes the result of one row of `pii_findings.csv` (cells in `COLUMNS` order).
+fn write_result<W: Write>(
+    out: &mut W,
+    row: &csv::ByteRecord,
+    types: &[TypeInfo],
+) -> io::Result<()> {
+    let pii_type = cell(row, "pii_type");
     let index = types.iter().position(|t| t.name == pii_type);
     let class = index.map_or(Class::Secret, |i| types[i].class);
-    let field = cell("field");
-    let masked = cell("masked");
-    let line: u64 = cell("line").parse().unwrap_or(1).max(1);
-    let mut properties = serde_json::Map::new();
-    for key in ["request_id", "ts", "detector"] {
-        let v = cell(key);
-        if !v.is_empty() {
-            properties.insert(key.to_string(), Value::String(v));
-        }
-    }
-    let mut r = json!({
-        "ruleId": pii_type,
-        "level": level(class),
-        "message": { "text": format!("{pii_type} in `{field}`: {masked}") },
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": { "uri": file_uri(&cell("file")) },
-                "region": { "startLine": line },
-            },
-            "logicalLocations": [{ "fullyQualifiedName": field, "kind": "member" }],
-        }],
-        "partialFingerprints": {
-            VALUE_FINGERPRINT: cell("fingerprint"),
-            MASKED_VALUE: masked,
+    let field = cell(row, "field");
+    let masked = cell(row, "masked");
+    let (request_id, ts, detector) = (
+        cell(row, "request_id"),
+        cell(row, "ts"),
+        cell(row, "detector"),
+    );
+    let fingerprint = cell(row, "fingerprint");
+    let result = SarifResult {
+        rule_id: &pii_type,
+        level: level(class),
+        message: Message {
+            text: format!("{pii_type} in `{field}`: {masked}"),
         },
-        "properties": properties,
-    });
-    if let Some(i) = index {
-        r["ruleIndex"] = json!(i);
-    }
-    r
+        locations: [Location {
+            physical_location: Physical {
+                artifact_location: Artifact {
+                    uri: file_uri(&cell(row, "file")),
+                },
+                region: Region {
+                    start_line: cell(row, "line").parse().unwrap_or(1).max(1),
+                },
+            },
+            logical_locations: [Logical {
+                fully_qualified_name: &field,
+                kind: "member",
+            }],
+        }],
+        partial_fingerprints: Fingerprints {
+            value: &fingerprint,
+            masked: &masked,
+        },
+        properties: Properties {
+            request_id: &request_id,
+            ts: &ts,
+            detector: &detector,
+        },
+        rule_index: index,
+    };
+    serde_json::to_writer(out, &result).map_err(io::Error::from)
 }
 
 /// Writes the SARIF log of `report` to `out`, streaming the results (the findings may have
@@ -150,7 +238,7 @@ pub fn write<W: Write>(
     report.for_each_row(files, &mut |row| {
         out.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
-        serde_json::to_writer(&mut out, &result(row, types))?;
+        write_result(&mut out, row, types)?;
         Ok(())
     })?;
     out.write_all(b"\n]}]}\n")?;
@@ -160,6 +248,18 @@ pub fn write<W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprint_keys_are_the_published_ones() {
+        let f = Fingerprints {
+            value: "v",
+            masked: "m",
+        };
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            format!("{{\"{VALUE_FINGERPRINT}\":\"v\",\"{MASKED_VALUE}\":\"m\"}}")
+        );
+    }
 
     #[test]
     fn uris_are_encoded() {

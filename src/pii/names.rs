@@ -137,35 +137,17 @@ const TITLES: &[&str] = &[
 ];
 
 /// Strong cues (lowercase, matched at the end of the text before a candidate, ignoring
-/// spaces, quotes and colons): whatever capitalized name follows is a person.
+/// spaces, quotes and colons): whatever capitalized name follows is a person. The phrases of
+/// [`INTRODUCES_PERSON`] are strong cues too and are not repeated here.
 const STRONG: &[&str] = &[
-    "my name is",
-    "name is",
-    "name's",
-    "dear",
-    "signed",
-    "regards",
-    "sincerely",
     "cheers",
     "best",
     "\"name",
-    "\"first_name",
-    "\"last_name",
-    "\"full_name",
-    "\"firstname",
-    "\"lastname",
-    "\"fullname",
-    "\"given_name",
-    "\"family_name",
-    "\"surname",
     "\"display_name",
     "\"customer",
-    "\"customer_name",
     "\"patient",
-    "\"patient_name",
     "\"author",
     "\"contact",
-    "\"contact_name",
     "\"recipient",
     "\"sender",
     "\"employee",
@@ -187,16 +169,13 @@ const STRONG: &[&str] = &[
     "dr.",
     "prof",
     "prof.",
-    "ich heiße",
-    "je m'appelle",
-    "me llamo",
-    "mi chiamo",
 ];
 
 /// The strong cues that introduce a person and nothing else: after them two or more
 /// title-case words are a name even when the gazetteers know neither (`My name is Oluwaseun
-/// Adeyemi`, `Regards, Henrik Lindqvist`). JSON keys, `best` and `cheers` are left out: they
-/// also introduce product, service and section names (`"name": "Order Service"`).
+/// Adeyemi`, `Regards, Henrik Lindqvist`). Generic JSON keys (`"name`, `"contact`), `best` and
+/// `cheers` are left out: they also introduce product, service and section names (`"name":
+/// "Order Service"`).
 const INTRODUCES_PERSON: &[&str] = &[
     "my name is",
     "name is",

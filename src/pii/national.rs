@@ -70,6 +70,7 @@ pub(crate) fn keywords(id: TypeId) -> &'static [&'static str] {
             "tin",
         ],
         US_ITIN => &["itin"],
+        super::SSN => &["ssn", "social security", "soc sec", "ss#"],
         US_ABA_ROUTING => &["routing", "aba", "rtn", "transit number"],
         US_NPI => &["npi", "national provider"],
         KR_RRN => &["rrn", "resident registration", "주민등록번호"],
@@ -338,6 +339,12 @@ fn classify(c: &Cand<'_>, en: &Enabled) -> Option<(TypeId, &'static str)> {
                     if c.lens.len() == 1 && c.context(US_ITIN) {
                         return Some((US_ITIN, "itin-ranges+context"));
                     }
+                }
+                if c.lens.len() == 1
+                    && ctx(super::SSN)
+                    && super::ssn::rules_ok(&c.c[..3], &c.c[3..5], &c.c[5..])
+                {
+                    return Some((super::SSN, "ssn-rules+context"));
                 }
                 if plain_or(&[3, 3, 3]) {
                     if ctx(US_ABA_ROUTING) && check::us_aba(c.c) {

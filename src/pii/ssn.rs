@@ -1,5 +1,6 @@
 //! US_SSN detection: `AAA-GG-SSSS`, `AAA GG SSSS` or `AAA.GG.SSSS` with the SSA's structural rules. Bare
-//! nine-digit runs are not reported: order numbers and IDs look exactly the same.
+//! nine-digit runs are reported only after an SSN keyword (`national.rs`, the keyword walk):
+//! order numbers and IDs look exactly the same.
 
 use super::text::{byte, digits_right_ok, exact_digits};
 
@@ -16,11 +17,7 @@ pub(super) fn match_at(text: &str, p: usize) -> Option<usize> {
     {
         return None;
     }
-    let area = &b[p..p + 3];
-    if area == b"000" || area == b"666" || area[0] == b'9' {
-        return None;
-    }
-    if &b[p + 4..p + 6] == b"00" || &b[p + 7..p + 11] == b"0000" {
+    if !rules_ok(&b[p..p + 3], &b[p + 4..p + 6], &b[p + 7..p + 11]) {
         return None;
     }
     let end = p + 11;
@@ -37,6 +34,12 @@ pub(super) fn match_at(text: &str, p: usize) -> Option<usize> {
         }
     }
     Some(end)
+}
+
+/// The SSA's structural rules on the three groups' ASCII digits: the area is not 000, 666 or
+/// 9xx (ITINs and sample numbers), the group not 00 and the serial not 0000.
+pub(super) fn rules_ok(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
+    area != b"000" && area != b"666" && area[0] != b'9' && group != b"00" && serial != b"0000"
 }
 
 #[cfg(test)]
@@ -76,6 +79,34 @@ mod tests {
                 let t = ctx.replace("{}", s);
                 assert_eq!(ssns(&t), [s], "{t:?}");
             }
+        }
+    }
+
+    #[test]
+    fn bare_nine_digits_only_after_an_ssn_keyword() {
+        for t in [
+            "my SSN is 452340095, thanks",
+            "social security number: 076771610",
+            "SSN=212097694",
+            "{\"ssn\": \"219099999\"}",
+            "Soc Sec 078051120.",
+        ] {
+            assert_eq!(ssns(t).len(), 1, "{t:?}");
+        }
+        for t in [
+            "order 452340095 shipped",
+            "my SSN is 000340095",
+            "my SSN is 666340095",
+            "my SSN is 912340095",
+            "SSN 452000095",
+            "SSN 452340000",
+            "SSN 4523400951",
+            "SSN 45234009",
+            "ssnx 452340095",
+            "SSN\n452340095",
+            "SSN ab452340095",
+        ] {
+            assert!(ssns(t).is_empty(), "{t:?} -> {:?}", ssns(t));
         }
     }
 

@@ -437,7 +437,7 @@ pub const BUILTIN: &[TypeDef] = &[
         Find::Scanners(&[Scanner::Digits]),
         Masker::LastFourDigits,
         Normalizer::Digits,
-        "`AAA-GG-SSSS`; area not 000, 666 or 9xx, group and serial not zero.",
+        "`AAA-GG-SSSS`, or nine bare digits after `SSN`/`social security`; area not 000, 666 or 9xx, group and serial not zero.",
     ),
     pii(
         "IBAN_CODE",

@@ -120,7 +120,7 @@ fn digit_shapes(
         };
         if let Some(e) = nanp {
             push(out, p, e, PHONE, "phone-nanp");
-        } else if (2..=5).contains(&run)
+        } else if ((2..=5).contains(&run) || (run == 6 && b[p] == b'0'))
             && is_sep_byte(byte(b, p + run))
             && byte(b, p + run + 1).is_ascii_digit()
         {

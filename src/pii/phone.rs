@@ -333,8 +333,10 @@ pub(super) fn match_national(
         j += r;
         g.close(j, r, b' ');
     } else {
+        // A first group of up to five digits, or six with the trunk `0` glued on (India's
+        // own national format: `074104 16797`).
         let r = digit_run(b, p);
-        if r > 5 {
+        if r > 5 && !(r == 6 && b[p] == b'0') {
             return None;
         }
         g.push_digits(b, p, r);
@@ -514,6 +516,22 @@ const PHONE_WORDS: &[&str] = &[
     "gsm",
     "tlf",
     "tfno",
+    // Verbs that take a number: `call me on`, `dial`, `llámame al`, `appelez-moi au`.
+    "call",
+    "dial",
+    "llamar",
+    "llámame",
+    "llamame",
+    "anrufen",
+    "appeler",
+    "appelez",
+    "appelle",
+    "chiamare",
+    "chiamami",
+    "bellen",
+    "bel",
+    "ligar",
+    "ligue",
 ];
 
 /// Phone words of scripts written without spaces, found anywhere in the word before a number.
@@ -525,7 +543,7 @@ const PHONE_FILLERS: &[&str] = &[
     "no", "nr", "nº", "n", "num", "number", "numbers", "numero", "número", "numéro", "nummer",
     "is", "es", "est", "ist", "è", "é", "my", "mi", "mio", "mia", "mon", "ma", "mein", "meine",
     "meu", "minha", "our", "your", "de", "di", "del", "do", "da", "du", "on", "at", "me", "us",
-    "el", "la", "il", "le", "the",
+    "al", "mich", "unter", "moi", "au", "mij", "op", "el", "la", "il", "le", "the",
 ];
 
 /// Names of other kinds of numbers: a number right after one of them is not a phone number
@@ -898,6 +916,8 @@ mod tests {
             "020 123 4567",    // NL Amsterdam
             "06-12345678",     // NL mobile
             "09876 543210",    // IN mobile
+            "074104 16797",    // IN mobile as libphonenumber writes it (trunk on a 5-digit group)
+            "081234 56872",    // IN mobile, the same
             "(02) 9374 4000",  // AU Sydney
             "0412 345 678",    // AU mobile
             "(11) 91234-5678", // BR São Paulo mobile
@@ -939,7 +959,6 @@ mod tests {
             "ticket 6123 45 678",
             "ids 612 345678 99",
             "v3471.234.567",
-            "call 347 123 4567",
             "612.34.56.78",
         ] {
             if !phones(t).is_empty() {
@@ -957,6 +976,8 @@ mod tests {
             // 3-3-4 is NANP's shape: Italy's and Mexico's own 3-3-4 need the word.
             ("cellulare 347 123 4567", "347 123 4567"),
             ("Tel. 222 123 4567", "222 123 4567"),
+            ("call me on 200 123 9341 after six", "200 123 9341"),
+            ("call 347 123 4567", "347 123 4567"),
             ("{\"phone\": \"5512345678\"}", "5512345678"),
             ("{\"mobile_phone\":\"020 79 46 09 58\"}", "020 79 46 09 58"),
             ("phoneNumber=07912345678", "07912345678"),
@@ -1042,6 +1063,11 @@ mod tests {
             "Handynummer ",
             "電話",
             "N° de téléphone : ",
+            "call me on ",
+            "please call ",
+            "llámame al ",
+            "appelez-moi au ",
+            "Dial ",
         ] {
             assert_eq!(word_before_number(t, t.len()), NumberWord::Phone, "{t:?}");
         }

@@ -16,6 +16,7 @@ mod inputs;
 mod numbers;
 mod pii;
 mod pii_national;
+mod pii_oracles;
 mod query;
 mod report;
 mod review;

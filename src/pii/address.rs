@@ -570,7 +570,7 @@ fn is_uk_postcode(s: &str) -> bool {
         return false;
     }
     let letters = o.iter().take_while(|c| c.is_ascii_uppercase()).count();
-    if !(1..=2).contains(&letters) || !o[letters].is_ascii_digit() {
+    if !(1..=2).contains(&letters) || !o.get(letters).is_some_and(u8::is_ascii_digit) {
         return false;
     }
     let rest = &o[letters + 1..];
@@ -776,7 +776,11 @@ mod tests {
             !is_uk_postcode("SW1A 2CA")
                 && !is_uk_postcode("1W1A 2AA")
                 && !is_uk_postcode("SW1A2AA")
+                && !is_uk_postcode("RD 8AB")
+                && !is_uk_postcode("A 1AB")
         );
+        // An outward code of letters only once panicked (index past its end).
+        let _ = addrs("Please ship it to 975 Burke Street, RD 8, Daytown 9389.");
         assert_eq!(zip_len("62704"), Some(5));
         assert_eq!(zip_len("62704-1234 x"), Some(10));
         assert_eq!(zip_len("00000"), None);

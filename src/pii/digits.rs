@@ -90,6 +90,10 @@ fn worth_a_look(b: &[u8], p: usize, run: usize, prev: u8, next: u8) -> bool {
     if prev == b'+' || prev == b'(' || next == b'.' {
         return true;
     }
+    // A trunk-prefixed area code before a slash (`030/12345678`).
+    if next == b'/' && b[p] == b'0' && (2..=6).contains(&run) {
+        return true;
+    }
     match run {
         1 => b[p] == b'1' && matches!(next, b' ' | b'-' | b'.'),
         // National numbers start with a two-digit trunk and area code (`06 12 34 56 78`).
@@ -121,8 +125,8 @@ fn digit_shapes(
         if let Some(e) = nanp {
             push(out, p, e, PHONE, "phone-nanp");
         } else if ((2..=5).contains(&run) || (run == 6 && b[p] == b'0'))
-            && is_sep_byte(byte(b, p + run))
-            && byte(b, p + run + 1).is_ascii_digit()
+            && ((is_sep_byte(byte(b, p + run)) && byte(b, p + run + 1).is_ascii_digit())
+                || (b[p] == b'0' && phone::slash_len(b, p + run) > 0))
         {
             if let Some(e) = phone::match_national(text, p, false, plans) {
                 push(out, p, e, PHONE, "phone-national");

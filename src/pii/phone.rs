@@ -344,9 +344,22 @@ pub(super) fn match_national(
         g.close(j, r, 0);
     }
     let mut dots = None;
+    // German and Austrian numbers set the trunk-prefixed area code apart with one slash
+    // (`030/12345678`, `089 / 1234567`); never a second one (`01/05/2026` is a date).
+    let slash = if paren || b[p] != b'0' {
+        0
+    } else {
+        slash_len(b, j)
+    };
+    let mut slashed = false;
     while g.count < g.ends.len() {
-        let sep = byte(b, j);
-        if !is_sep(sep) {
+        let (sep, skip) = if g.count == 1 && slash > 0 {
+            slashed = true;
+            (b'/', slash)
+        } else {
+            (byte(b, j), 1)
+        };
+        if !(is_sep(sep) || (sep == b'/' && skip == slash && g.count == 1)) {
             break;
         }
         // Dots never mix with other separators (`1.2-3` is no phone number).
@@ -354,16 +367,20 @@ pub(super) fn match_national(
         if *dots.get_or_insert(dotted) != dotted {
             break;
         }
-        let r = digit_run(b, j + 1);
+        let r = digit_run(b, j + skip);
         if r == 0 || r > 8 || g.len + r > NATIONAL_MAX {
             break;
         }
-        g.push_digits(b, j + 1, r);
-        j += 1 + r;
+        g.push_digits(b, j + skip, r);
+        j += skip + r;
         g.close(j, r, sep);
     }
     let n = g.count;
-    if n < 2 || continues_after(b, j) || looks_like_date_or_address(&g, dots == Some(true)) {
+    if n < 2
+        || continues_after(b, j)
+        || (slashed && (byte(b, j) == b'/' || slash_len(b, j) > 0))
+        || looks_like_date_or_address(&g, dots == Some(true))
+    {
         return None;
     }
     let digits = g.digits_of(n);
@@ -440,6 +457,21 @@ pub(super) fn match_national_bare(
         return None;
     }
     finish(text, end)
+}
+
+/// The length of a slash between digit groups at `j` (`/` or ` / `, a digit after it), else 0.
+pub(super) fn slash_len(b: &[u8], j: usize) -> usize {
+    if byte(b, j) == b'/' && digit_at(b, j + 1) {
+        1
+    } else if byte(b, j) == b' '
+        && byte(b, j + 1) == b'/'
+        && byte(b, j + 2) == b' '
+        && digit_at(b, j + 3)
+    {
+        3
+    } else {
+        0
+    }
 }
 
 /// True when the value at `p` continues a chain that starts earlier: a digit group and a
@@ -918,6 +950,10 @@ mod tests {
             "09876 543210",    // IN mobile
             "074104 16797",    // IN mobile as libphonenumber writes it (trunk on a 5-digit group)
             "081234 56872",    // IN mobile, the same
+            "030/12345678",    // DE Berlin, the area code set apart by a slash
+            "0151/23456789",   // DE mobile, the same
+            "089 / 1234567",   // DE Munich, spaced slash
+            "0611/123456",     // DE Wiesbaden
             "(02) 9374 4000",  // AU Sydney
             "0412 345 678",    // AU mobile
             "(11) 91234-5678", // BR São Paulo mobile
@@ -955,6 +991,12 @@ mod tests {
             "Sample ID 666-13-5091",
             "ref 91 123 45 67 ok",
             "Build 399.2.5.6687 failed",
+            "due 01/05/2026 at the latest",
+            "period 03/2024 closed",
+            "ref 0171/2345/6789 filed",
+            "path 12/030/12345678 ok",
+            "ratio 30/12345678",
+            "0301/2345678/",
             "order 3408 339830 shipped",
             "ticket 6123 45 678",
             "ids 612 345678 99",

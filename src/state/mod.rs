@@ -10,6 +10,7 @@
 //! as the outputs show them. States load in input order: the file indices of a state are
 //! shifted past those of the states before it (`loading`), so merged locations stay exact.
 
+pub mod compact;
 pub mod identity;
 pub mod incremental;
 pub mod loading;
@@ -33,8 +34,9 @@ use std::path::Path;
 pub const MAGIC: &[u8; 8] = b"LWSTATE\x00";
 
 /// The version of the state layout; a state of another version is rejected, never misread.
-/// (2: the `--state` index keeps a digest per file and the merged prefix.)
-pub const FORMAT_VERSION: u32 = 2;
+/// (2: the `--state` index keeps a digest per file and the merged prefix; 3: latencies in the
+/// compact sorted form of `compact`.)
+pub const FORMAT_VERSION: u32 = 3;
 
 /// What a state says about itself, checked before its body is read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

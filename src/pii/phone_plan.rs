@@ -14,8 +14,8 @@ pub(super) const DEFAULT_NATIONAL_REGIONS: &[&str] = &[
 ];
 
 /// The numbering plans of the regions whose national-format phone numbers are detected: the
-/// `[pii] regions` when given, else [`DEFAULT_NATIONAL_REGIONS`]; NANP regions (calling code
-/// 1) are left out, their numbers have their own stricter rules. Resolved on first use, once
+/// `[pii] regions` when given, else [`DEFAULT_NATIONAL_REGIONS`], without the NANP regions
+/// (calling code 1, whose numbers have their own stricter rules). Resolved on first use, once
 /// per set (thread-safe): reading the metadata and compiling the plans costs tens of
 /// milliseconds, which a run that never meets a national-format candidate does not pay.
 pub(super) struct NationalPlans {

@@ -76,7 +76,7 @@ impl SampleBudget {
 /// The latencies of one group.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Latencies {
-    Exact(Vec<f64>),
+    Exact(#[serde(with = "crate::state::compact::f64s")] Vec<f64>),
     Sketch(LogHistogram),
 }
 

@@ -1,14 +1,14 @@
 //! One hand-written pass over the digit runs of a text that feeds the digit-shaped detectors
 //! (phone, card, SSN, IBAN, IPv4), so prose costs one SWAR scan instead of several regexes.
 
-use super::phone_plan::RegionPlan;
+use super::phone_plan::NationalPlans;
 use super::text::{byte, digit_run, digits_left_ok, next_digit};
 use super::{card, iban, ip, phone, push, ssn, Enabled, Finding};
 use super::{CARD, IBAN, IP, PHONE, SSN};
 
 /// Appends the phone, card, SSN, IBAN and IPv4 findings of `text` to `out`; `plans` are the
 /// numbering plans of the regions whose national-format phone numbers are detected.
-pub(super) fn scan(text: &str, en: &Enabled, plans: &[&RegionPlan], out: &mut Vec<Finding>) {
+pub(super) fn scan(text: &str, en: &Enabled, plans: &NationalPlans, out: &mut Vec<Finding>) {
     let b = text.as_bytes();
     let mut i = 0;
     while let Some(p) = next_digit(b, i) {
@@ -110,7 +110,7 @@ fn digit_shapes(
     p: usize,
     run: usize,
     en: &Enabled,
-    plans: &[&RegionPlan],
+    plans: &NationalPlans,
     out: &mut Vec<Finding>,
 ) {
     let b = text.as_bytes();

@@ -175,7 +175,7 @@ pub struct Detectors {
     custom_bounded: std::sync::atomic::AtomicU64,
     allow: allow::Allowlist,
     /// Numbering plans of the regions whose national-format phone numbers are detected.
-    phone_plans: Vec<&'static phone_plan::RegionPlan>,
+    phone_plans: phone_plan::NationalPlans,
 }
 
 impl std::fmt::Debug for Detectors {
@@ -238,7 +238,7 @@ impl Detectors {
             custom,
             custom_bounded: std::sync::atomic::AtomicU64::new(0),
             allow: allow::Allowlist::new(cfg)?,
-            phone_plans: national_phone_plans(&cfg.regions),
+            phone_plans: phone_plan::NationalPlans::new(&cfg.regions),
         })
     }
 
@@ -385,25 +385,6 @@ impl Detectors {
     fn priority(&self, id: TypeId) -> u8 {
         self.type_info(id).map_or(3, |t| t.priority)
     }
-}
-
-/// The numbering plans of the regions whose national-format phone numbers are detected: the
-/// `[pii] regions` when given, else [`phone_plan::DEFAULT_NATIONAL_REGIONS`]. NANP regions
-/// (calling code 1) are left out: their numbers have their own stricter rules.
-fn national_phone_plans(regions: &[String]) -> Vec<&'static phone_plan::RegionPlan> {
-    let wanted: Vec<&str> = if regions.is_empty() {
-        phone_plan::DEFAULT_NATIONAL_REGIONS.to_vec()
-    } else {
-        regions.iter().map(|r| r.as_str()).collect()
-    };
-    let mut plans: Vec<&'static phone_plan::RegionPlan> = wanted
-        .into_iter()
-        .filter_map(phone_plan::RegionPlan::for_region)
-        .filter(|p| p.country_code != 1)
-        .collect();
-    plans.sort_by(|a, b| a.id.cmp(&b.id));
-    plans.dedup_by(|a, b| a.id == b.id);
-    plans
 }
 
 /// Switches national types on and off by `[pii] regions`: with no regions, every type but the

@@ -2,7 +2,7 @@
 //! international (E.164) numbers and national-format numbers of the configured regions, both
 //! validated by numbering-plan metadata. Bare digit runs are never phones: too many IDs look alike.
 
-use super::phone_plan::{self, RegionPlan};
+use super::phone_plan::{self, NationalPlans};
 use super::text::{byte, digit_at, digit_run, digits_right_ok, exact_digits, word_at, word_before};
 
 /// Most digits an E.164 number can have.
@@ -295,7 +295,7 @@ pub(super) const NATIONAL_MAX: usize = 13;
 /// (`6525 4809 0187 6989` holds no number `0187 6989`). Its national number must be in an
 /// assigned range of a region's plan, and it must look written as a phone number: with the
 /// region's trunk prefix (`0`), or grouped the way that country writes its numbers
-/// ([`RegionPlan::is_written_grouping`]), or right after a phone word such as `Tel.`,
+/// ([`phone_plan::RegionPlan::is_written_grouping`]), or right after a phone word such as `Tel.`,
 /// `móvil` or a `"phone"` key ([`word_before_number`]). Otherwise too many ids, versions and
 /// other types' values look alike (`946-93-2018`, `399.2.5.6687`, `3408 339830`). Right
 /// after the name of another kind of number (`my TFN is`, `Aadhaar`, `order`) it is none.
@@ -303,11 +303,8 @@ pub(super) fn match_national(
     text: &str,
     p: usize,
     paren: bool,
-    plans: &[&RegionPlan],
+    plans: &NationalPlans,
 ) -> Option<usize> {
-    if plans.is_empty() {
-        return None;
-    }
     let b = text.as_bytes();
     if continues_plus_number(b, p) || continues_chain(b, p) {
         return None;
@@ -402,7 +399,7 @@ pub(super) fn match_national(
     }
     let breaks = &breaks[..n - 1];
     let mut word = None;
-    let valid = plans.iter().any(|plan| {
+    let valid = plans.get().iter().any(|plan| {
         let (nsn, trunk) = match plan.national_prefix.as_deref() {
             Some(tp) if digits.starts_with(tp) => (&digits[tp.len()..], true),
             Some(_) if !paren => return false,
@@ -432,9 +429,9 @@ pub(super) fn match_national_bare(
     text: &str,
     p: usize,
     run: usize,
-    plans: &[&RegionPlan],
+    plans: &NationalPlans,
 ) -> Option<usize> {
-    if plans.is_empty() || !(NATIONAL_MIN..=NATIONAL_MAX).contains(&run) {
+    if !(NATIONAL_MIN..=NATIONAL_MAX).contains(&run) {
         return None;
     }
     let b = text.as_bytes();
@@ -447,6 +444,7 @@ pub(super) fn match_national_bare(
     }
     let digits = &text[p..end];
     let valid = plans
+        .get()
         .iter()
         .any(|plan| match plan.national_prefix.as_deref() {
             Some(tp) if digits.starts_with(tp) => plan.is_valid(&digits[tp.len()..]),

@@ -13,6 +13,52 @@ pub(super) const DEFAULT_NATIONAL_REGIONS: &[&str] = &[
     "GB", "DE", "FR", "ES", "IT", "NL", "IN", "AU", "BR", "JP", "MX",
 ];
 
+/// The numbering plans of the regions whose national-format phone numbers are detected: the
+/// `[pii] regions` when given, else [`DEFAULT_NATIONAL_REGIONS`], without the NANP regions
+/// (calling code 1, whose numbers have their own stricter rules). Resolved on first use, once
+/// per set (thread-safe): reading the metadata and compiling the plans costs tens of
+/// milliseconds, which a run that never meets a national-format candidate does not pay.
+pub(super) struct NationalPlans {
+    /// The regions asked for, as configured (empty: the defaults).
+    regions: Vec<String>,
+    plans: OnceLock<Vec<&'static RegionPlan>>,
+}
+
+impl NationalPlans {
+    /// The plans of `regions` (empty: the defaults), not yet resolved.
+    pub(super) fn new(regions: &[String]) -> NationalPlans {
+        NationalPlans {
+            regions: regions.to_vec(),
+            plans: OnceLock::new(),
+        }
+    }
+
+    /// The plans, in region order, without duplicates; resolved on the first call.
+    pub(super) fn get(&self) -> &[&'static RegionPlan] {
+        self.plans.get_or_init(|| {
+            let wanted: Vec<&str> = if self.regions.is_empty() {
+                DEFAULT_NATIONAL_REGIONS.to_vec()
+            } else {
+                self.regions.iter().map(|r| r.as_str()).collect()
+            };
+            let mut plans: Vec<&'static RegionPlan> = wanted
+                .into_iter()
+                .filter_map(RegionPlan::for_region)
+                .filter(|p| p.country_code != 1)
+                .collect();
+            plans.sort_by(|a, b| a.id.cmp(&b.id));
+            plans.dedup_by(|a, b| a.id == b.id);
+            plans
+        })
+    }
+
+    /// True once the plans were resolved.
+    #[cfg(test)]
+    pub(super) fn is_resolved(&self) -> bool {
+        self.plans.get().is_some()
+    }
+}
+
 /// One region's numbering plan.
 pub(super) struct RegionPlan {
     /// ISO 3166 code, e.g. `GB`.
@@ -227,6 +273,38 @@ mod tests {
             }
         }
         assert!(bad.is_empty(), "{bad:?}");
+    }
+
+    /// The national plans are resolved only when a candidate needs them: a text without a
+    /// national-format candidate leaves them unresolved; the first one resolves them once.
+    #[test]
+    fn national_plans_are_resolved_on_first_need() {
+        use crate::pii::{Detectors, PiiConfig, PHONE};
+        let d = Detectors::new(&PiiConfig::default()).unwrap();
+        let mut out = Vec::new();
+        d.scan(
+            "mail jane.doe@example.com, call +44 20 7946 0958 or (415) 555-0132; 42 users",
+            &mut out,
+        );
+        assert!(!out.is_empty());
+        assert!(!d.phone_plans.is_resolved());
+        out.clear();
+        let text = "Ruf mich an: 030 12345678";
+        d.scan(text, &mut out);
+        assert!(d.phone_plans.is_resolved());
+        let phones: Vec<&str> = out
+            .iter()
+            .filter(|f| f.type_id == PHONE)
+            .map(|f| &text[f.start..f.end])
+            .collect();
+        assert_eq!(phones, ["030 12345678"]);
+        // Regions of calling code 1 only: no national plans at all, and nothing national.
+        let us = Detectors::new(&PiiConfig {
+            regions: vec!["US".into()],
+            ..PiiConfig::default()
+        })
+        .unwrap();
+        assert!(us.phone_plans.get().is_empty());
     }
 
     #[test]

@@ -198,6 +198,69 @@ pub fn encode(header: &Header, index: &Index<'_>) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A run of a new state file's bytes: made by this run, or kept: a range of the previous state
+/// file's bytes (a body this run only borrowed from it).
+#[derive(Debug)]
+pub enum Piece {
+    Made(Vec<u8>),
+    Kept(std::ops::Range<usize>),
+}
+
+/// The bytes of a state file holding `index` (the same bytes as [`encode`]'s) as pieces: the
+/// bodies borrowed from `old` (the previous state file's bytes) are written from there, and
+/// the bodies this run made are moved, not copied: a night copies only what is new.
+pub fn encode_pieces(header: &Header, index: Index<'_>, old: &[u8]) -> anyhow::Result<Vec<Piece>> {
+    debug_assert_eq!(header.format, FORMAT_VERSION);
+    let mut pieces = Vec::new();
+    let mut made = MAGIC.to_vec();
+    made = postcard::to_extend(header, made)?;
+    // postcard writes a sequence's length, an option's tag and a struct's fields in order, and
+    // a byte string as its length and its bytes.
+    made = postcard::to_extend(&(index.files.len() as u64), made)?;
+    for e in index.files {
+        made = postcard::to_extend(&(&e.name, e.compressed, &e.id, &e.digest), made)?;
+        made = push_body(&mut pieces, made, e.body, old)?;
+    }
+    match index.prefix {
+        None => made.push(0),
+        Some(p) => {
+            made.push(1);
+            made = postcard::to_extend(&(p.files, &p.key), made)?;
+            made = push_body(&mut pieces, made, p.body, old)?;
+        }
+    }
+    pieces.push(Piece::Made(made));
+    Ok(pieces)
+}
+
+/// Appends a body (its length, then its bytes) after the bytes `made`; returns the bytes to
+/// go on with.
+fn push_body(
+    pieces: &mut Vec<Piece>,
+    mut made: Vec<u8>,
+    body: Cow<'_, [u8]>,
+    old: &[u8],
+) -> anyhow::Result<Vec<u8>> {
+    made = postcard::to_extend(&(body.len() as u64), made)?;
+    let kept = match &body {
+        Cow::Borrowed(b) => range_in(old, b),
+        Cow::Owned(_) => None,
+    };
+    pieces.push(Piece::Made(made));
+    pieces.push(match kept {
+        Some(r) => Piece::Kept(r),
+        None => Piece::Made(body.into_owned()),
+    });
+    Ok(Vec::new())
+}
+
+/// Where `part` lies inside `whole`, when it does.
+fn range_in(whole: &[u8], part: &[u8]) -> Option<std::ops::Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= whole.len()).then_some(start..end)
+}
+
 /// Creates `dir` (and its parents) if needed, mode 0700 from its creation on, and sets an
 /// existing one to 0700: folded states hold masked findings and review excerpts, and the
 /// state's work area holds the appended bytes of the logs while they are scanned.
@@ -218,10 +281,20 @@ pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
 /// Writes the bytes of a state as `DIR/report.state`, atomically (a temporary file renamed
 /// over it), `DIR` mode 0700.
 pub fn save(dir: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    save_pieces(dir, &[Piece::Made(bytes.to_vec())], &[])
+}
+
+/// [`save`] of a state given as pieces, its kept pieces ranges of `old`.
+pub fn save_pieces(dir: &Path, pieces: &[Piece], old: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     make_private_dir(dir)?;
     let mut f = crate::output::AtomicFile::create(&dir.join(STATE_FILE))?;
-    f.write_all(bytes)?;
+    for p in pieces {
+        match p {
+            Piece::Made(b) => f.write_all(b)?,
+            Piece::Kept(r) => f.write_all(old.get(r.clone()).context("a kept range")?)?,
+        }
+    }
     f.commit()?;
     Ok(())
 }
@@ -267,16 +340,19 @@ pub struct Folded<'d> {
 pub struct Pending {
     dir: PathBuf,
     /// The new state file's bytes; `None` when the run found the state as it was.
-    bytes: Option<Vec<u8>>,
+    pieces: Option<Vec<Piece>>,
+    /// The previous state file's bytes, which the kept pieces are ranges of.
+    old: Option<StateBytes>,
     lock: OutputLock,
 }
 
 impl Pending {
     /// Writes the new state (unless unchanged) and releases the lock.
     pub fn save(self) -> anyhow::Result<()> {
-        if let Some(bytes) = &self.bytes {
-            save(&self.dir, bytes)?;
+        if let Some(pieces) = &self.pieces {
+            save_pieces(&self.dir, pieces, self.old.as_deref().unwrap_or(&[]))?;
         }
+        drop(self.old);
         drop(self.lock);
         Ok(())
     }
@@ -409,8 +485,13 @@ pub fn fold<'d>(
                 .collect(),
             prefix,
         };
-        Some(encode(header, &index)?)
+        let old_bytes: &[u8] = match &mapped {
+            Ok(Some(b)) => b,
+            _ => &[],
+        };
+        Some(encode_pieces(header, index, old_bytes)?)
     };
+    drop(old);
     summary.scans = 1;
     summary.elapsed = started.elapsed();
     let note = serde_json::json!({
@@ -428,7 +509,8 @@ pub fn fold<'d>(
         note,
         pending: Pending {
             dir: dir.to_path_buf(),
-            bytes,
+            pieces: bytes,
+            old: mapped.ok().flatten(),
             lock,
         },
     })
@@ -612,6 +694,64 @@ mod tests {
             // Cut short: an error, never a panic.
             assert!(postcard::from_bytes::<FileEntry>(&bytes[..bytes.len() - 1]).is_err());
         }
+    }
+
+    /// The pieces of a state are its bytes: bodies borrowed from the old state's bytes are
+    /// kept ranges of them, made bodies are moved in, and the whole equals `encode`'s.
+    #[test]
+    fn pieces_are_the_encoded_bytes() {
+        let old: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+        let header = Header {
+            format: FORMAT_VERSION,
+            logwarden: "0.1.0".into(),
+            kind: "report".into(),
+            config_hash: "ab".repeat(32),
+        };
+        let borrowed = |r: std::ops::Range<usize>| FileEntry {
+            body: Cow::Borrowed(&old[r]),
+            ..entry(vec![])
+        };
+        let other_buffer = vec![9u8; 300];
+        for prefix in [false, true] {
+            let index = || Index {
+                files: vec![
+                    borrowed(10..1010),
+                    entry(vec![1, 2, 3]),
+                    borrowed(0..0),
+                    FileEntry {
+                        body: Cow::Borrowed(&other_buffer[..]),
+                        ..entry(vec![])
+                    },
+                    borrowed(4000..5000),
+                ],
+                prefix: prefix.then(|| Prefix {
+                    files: 5,
+                    key: [7; 32],
+                    body: Cow::Borrowed(&old[100..4100]),
+                }),
+            };
+            let want = encode(&header, &index()).unwrap();
+            let pieces = encode_pieces(&header, index(), &old).unwrap();
+            let mut got = Vec::new();
+            let mut kept = 0;
+            for p in &pieces {
+                match p {
+                    Piece::Made(b) => got.extend_from_slice(b),
+                    Piece::Kept(r) => {
+                        kept += r.len();
+                        got.extend_from_slice(&old[r.clone()]);
+                    }
+                }
+            }
+            assert_eq!(got, want, "prefix {prefix}");
+            assert_eq!(kept, 2000 + if prefix { 4000 } else { 0 });
+            let back: Index = parse(Path::new("st"), &got, &header).unwrap();
+            assert_eq!(back.files.len(), 5);
+            assert_eq!(back.prefix.is_some(), prefix);
+        }
+        assert_eq!(range_in(&old, &other_buffer), None);
+        assert_eq!(range_in(&old[..10], &old[5..20]), None);
+        assert_eq!(range_in(&old, &old[5..20]), Some(5..20));
     }
 
     /// The prefix key changes with any name, body, order or budget, and with the count.

@@ -10,6 +10,7 @@
 //! as the outputs show them. States load in input order: the file indices of a state are
 //! shifted past those of the states before it (`loading`), so merged locations stay exact.
 
+pub mod compact;
 pub mod identity;
 pub mod incremental;
 pub mod loading;
@@ -33,8 +34,9 @@ use std::path::Path;
 pub const MAGIC: &[u8; 8] = b"LWSTATE\x00";
 
 /// The version of the state layout; a state of another version is rejected, never misread.
-/// (2: the `--state` index keeps a digest per file and the merged prefix.)
-pub const FORMAT_VERSION: u32 = 2;
+/// (2: the `--state` index keeps a digest per file and the merged prefix; 3: latencies in the
+/// compact sorted form of `compact`.)
+pub const FORMAT_VERSION: u32 = 3;
 
 /// What a state says about itself, checked before its body is read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +110,8 @@ pub enum StateError {
     Damaged(String, String),
 }
 
-/// The body of a `report` state, borrowed for writing.
+/// The body of a `report` state, borrowed for writing (`encode_body` writes its fields side by
+/// side, in this order).
 #[derive(Serialize)]
 pub struct ReportBodyRef<'a> {
     pub scan: &'a ScanSummary,
@@ -170,17 +173,47 @@ pub fn encode_body<'d>(
     let pii = std::mem::replace(&mut acc.pii, PiiAudit::new(pii_ctx))
         .into_state()
         .context("findings")?;
-    let body = ReportBodyRef {
-        scan: summary,
-        sli: &acc.sli,
-        daily: &acc.daily,
-        pii: &pii,
-        slo: &acc.slo,
-        cost: &acc.cost,
-        review: &acc.review,
-    };
-    let bytes =
-        postcard::to_stdvec(&body).map_err(|e| anyhow::anyhow!("encoding the state: {e}"))?;
+    // postcard writes a struct as its fields one after the other, so the fields of
+    // `ReportBodyRef` are encoded side by side and joined in their order.
+    fn enc<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<Vec<u8>> {
+        postcard::to_stdvec(v).map_err(|e| anyhow::anyhow!("encoding the state: {e}"))
+    }
+    // The review holds a cache that is not `Sync`: it is encoded on this thread while the
+    // other fields are encoded on another.
+    let (sli, daily, slo, cost) = (&acc.sli, &acc.daily, &acc.slo, &acc.cost);
+    let pii_ref = &pii;
+    let (others, review) = std::thread::scope(|s| {
+        let others = s.spawn(|| {
+            rayon::join(
+                || rayon::join(|| enc(summary), || enc(sli)),
+                || {
+                    rayon::join(
+                        || rayon::join(|| enc(daily), || enc(pii_ref)),
+                        || rayon::join(|| enc(slo), || enc(cost)),
+                    )
+                },
+            )
+        });
+        let review = enc(&acc.review);
+        (others.join(), review)
+    });
+    let ((scan, sli), ((daily, pii_bytes), (slo, cost))) =
+        others.map_err(|_| anyhow::anyhow!("encoding the state failed"))?;
+    let parts = [scan?, sli?, daily?, pii_bytes?, slo?, cost?, review?];
+    let bytes = parts.concat();
+    debug_assert_eq!(
+        bytes,
+        postcard::to_stdvec(&ReportBodyRef {
+            scan: summary,
+            sli: &acc.sli,
+            daily: &acc.daily,
+            pii: &pii,
+            slo: &acc.slo,
+            cost: &acc.cost,
+            review: &acc.review,
+        })
+        .unwrap()
+    );
     acc.pii = PiiAudit::from_state(pii_ctx, pii);
     Ok(bytes)
 }

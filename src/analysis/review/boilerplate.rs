@@ -13,6 +13,7 @@ use super::text::{segment_hash, Doc};
 // hashes and looked up for every token of every case; SipHash was a quarter of the review's
 // time. Only lookups and counts read these maps, never their order.
 use foldhash::{HashMap, HashSet};
+use rayon::prelude::*;
 
 /// Fewest cases a segment must occur in to be learned as boilerplate.
 pub const MIN_CASES: usize = 5;
@@ -26,6 +27,18 @@ const DISTINCT_SHARE: f64 = 0.5;
 /// with another company) count as one segment.
 const SKELETON: usize = 4;
 
+/// The key of every segment of each learned document, in order (see
+/// [`Boilerplate::learn_keyed`]).
+#[derive(Debug, Clone, Default)]
+pub struct SegmentKeys(Vec<Vec<u32>>);
+
+impl SegmentKeys {
+    /// The segment keys of the `i`-th learned document.
+    pub fn of(&self, i: usize) -> &[u32] {
+        &self.0[i]
+    }
+}
+
 /// The set of boilerplate segments (by skeleton hash).
 #[derive(Debug, Clone, Default)]
 pub struct Boilerplate {
@@ -37,11 +50,24 @@ pub struct Boilerplate {
 impl Boilerplate {
     /// Learns the boilerplate of a collection of documents.
     pub fn learn(docs: &[&Doc]) -> Boilerplate {
+        Boilerplate::learn_keyed(docs).0
+    }
+
+    /// Learns the boilerplate of a collection of documents, and gives the key of every
+    /// segment of each document, in order, for [`Boilerplate::content_keyed`]: each key is
+    /// computed once (a long segment's key sorts its tokens).
+    pub fn learn_keyed(docs: &[&Doc]) -> (Boilerplate, SegmentKeys) {
+        let distinct_tokens: Vec<Vec<u32>> = docs
+            .par_iter()
+            .map(|d| {
+                let mut t: Vec<u32> = d.tokens().to_vec();
+                t.sort_unstable();
+                t.dedup();
+                t
+            })
+            .collect();
         let mut token_df: HashMap<u32, u32> = HashMap::default();
-        for d in docs {
-            let mut t: Vec<u32> = d.tokens().to_vec();
-            t.sort_unstable();
-            t.dedup();
+        for t in distinct_tokens {
             for x in t {
                 *token_df.entry(x).or_default() += 1;
             }
@@ -50,11 +76,17 @@ impl Boilerplate {
             segments: HashSet::default(),
             df: token_df,
         };
+        let keys = SegmentKeys(
+            docs.par_iter()
+                .map(|d| d.segments().map(|s| b.key(s)).collect())
+                .collect(),
+        );
         // Distinct segment keys of each document.
-        let hashes: Vec<Vec<u32>> = docs
-            .iter()
-            .map(|d| {
-                let mut h: Vec<u32> = d.segments().map(|s| b.key(s)).collect();
+        let hashes: Vec<Vec<u32>> = keys
+            .0
+            .par_iter()
+            .map(|k| {
+                let mut h = k.clone();
                 h.sort_unstable();
                 h.dedup();
                 h
@@ -103,7 +135,7 @@ impl Boilerplate {
             }
         }
         b.segments = found;
-        b
+        (b, keys)
     }
 
     /// The key of a segment: the hash of its tokens, or for a long one of its skeleton (its
@@ -149,7 +181,20 @@ impl Boilerplate {
     /// The content segments of `doc`: all but boilerplate, or all of them when every one is
     /// boilerplate (a case is about what it says, even when others say it too).
     pub fn content<'d>(&self, doc: &'d Doc) -> Vec<&'d [u32]> {
-        let kept: Vec<&[u32]> = doc.segments().filter(|s| !self.contains(s)).collect();
+        let keys: Vec<u32> = doc.segments().map(|s| self.key(s)).collect();
+        self.content_keyed(doc, &keys)
+    }
+
+    /// [`Boilerplate::content`] of a document whose segment keys (from
+    /// [`Boilerplate::learn_keyed`]) are `keys`.
+    pub fn content_keyed<'d>(&self, doc: &'d Doc, keys: &[u32]) -> Vec<&'d [u32]> {
+        debug_assert_eq!(keys.len(), doc.segments().count());
+        let kept: Vec<&[u32]> = doc
+            .segments()
+            .zip(keys)
+            .filter(|(_, k)| !self.segments.contains(k))
+            .map(|(s, _)| s)
+            .collect();
         if kept.is_empty() {
             doc.segments().collect()
         } else {
@@ -193,8 +238,11 @@ mod tests {
         texts.push("My PIN is blocked. I tried three times.".into());
         let d = docs(&texts);
         let refs: Vec<&Doc> = d.iter().collect();
-        let b = Boilerplate::learn(&refs);
+        let (b, keys) = Boilerplate::learn_keyed(&refs);
         assert_eq!(b.len(), 1);
+        for (i, doc) in d.iter().enumerate() {
+            assert_eq!(b.content_keyed(doc, keys.of(i)), b.content(doc));
+        }
         let first = d[0].segments().next().unwrap();
         assert!(b.contains(first));
         assert_eq!(b.content(&d[0]).len(), 1);

@@ -1,7 +1,7 @@
 //! The finished review: the selected period's cases (sorted, clustered, owned), cluster
 //! history, the trend, week-over-week rows and per-owner summaries, ready for the writers.
 
-use super::boilerplate::Boilerplate;
+use super::boilerplate::{Boilerplate, SegmentKeys};
 use super::cluster::{cluster, Assigner, ClusterSum};
 use super::counts::{PeriodCounts, Tally};
 use super::period::TREND_PERIODS;
@@ -308,12 +308,15 @@ struct Points {
 }
 
 impl Points {
-    fn of(docs: &[&Doc], boilerplate: &Boilerplate) -> Points {
+    /// The points of `docs`, whose segment keys are those of learned documents `first..`.
+    fn of(docs: &[&Doc], boilerplate: &Boilerplate, keys: &SegmentKeys, first: usize) -> Points {
         let keys: Vec<Vec<u32>> = docs
             .par_iter()
-            .map(|d| {
+            .enumerate()
+            .map(|(j, d)| {
                 let mut key = Vec::with_capacity(d.tokens().len() + 4);
-                for (i, s) in boilerplate.content(d).into_iter().enumerate() {
+                let content = boilerplate.content_keyed(d, keys.of(first + j));
+                for (i, s) in content.into_iter().enumerate() {
                     if i > 0 {
                         key.push(u32::MAX);
                     }
@@ -376,11 +379,11 @@ fn build_clusters(
         .map(|c| &c.doc)
         .chain(past.iter().map(|p| &p.1))
         .collect();
-    let boilerplate = Boilerplate::learn(&all_docs);
+    let (boilerplate, keys) = Boilerplate::learn_keyed(&all_docs);
     let current_docs: Vec<&Doc> = cases.iter().map(|c| &c.doc).collect();
     let past_docs: Vec<&Doc> = past.iter().map(|p| &p.1).collect();
-    let cur = Points::of(&current_docs, &boilerplate);
-    let old = Points::of(&past_docs, &boilerplate);
+    let cur = Points::of(&current_docs, &boilerplate, &keys, 0);
+    let old = Points::of(&past_docs, &boilerplate, &keys, current_docs.len());
     let mut idf = Idf::default();
     for p in [&cur, &old] {
         for (c, &w) in p.counts.iter().zip(&p.weights) {

@@ -18,7 +18,9 @@ pub struct VariantStats {
     pub success: u64,
     pub errors_4xx: u64,
     pub errors_5xx: u64,
-    /// Latencies as f32 (7 significant digits), for the rank test and percentiles.
+    /// Latencies as f32 (7 significant digits), for the rank test and percentiles (in a
+    /// state, compact and sorted: their order means nothing).
+    #[serde(with = "crate::state::compact::f32s")]
     pub latencies: Vec<f32>,
     /// Earliest timestamp seen.
     pub first_ts: Option<Micros>,

@@ -96,6 +96,7 @@ impl SlotCounts {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DayPage {
     slots: Vec<SlotCounts>,
+    #[serde(with = "crate::state::compact::f32_lists")]
     hours: Vec<Vec<f32>>,
 }
 

@@ -2,7 +2,7 @@
 """Per-type precision/recall and throughput: logwarden `pii` vs Microsoft Presidio on the same lines.
 
 usage: benches/pii_vs_presidio.py [--records N] [--seed S] [--lines N] [--heldout FILE]
-       [--bin PATH] [--presidio-python PATH] [--dir DIR]
+       [--bin PATH] [--presidio-python PATH] [--dir DIR] [--reuse-presidio]
 
 Data (one of):
 - `logwarden gen --records N --seed S --truth` (default): every line holding a planted value
@@ -28,6 +28,9 @@ Both tools see the same lines:
 - Throughput: sample bytes and lines per CPU second (user+sys) of `logwarden pii` (process
   start included; also on the whole source file, steady state) and of Presidio's analyse
   loop (model loading excluded).
+- `--reuse-presidio` with `--dir`: when the folder holds Presidio's findings for exactly the
+  same texts (compared by hash), they and their timings are read back instead of analysing
+  again (Presidio takes minutes on the gen sample; logwarden's figures are always fresh).
 
 Prints Markdown tables for BENCHMARKS.md.
 """
@@ -186,6 +189,8 @@ def main():
         os.environ.get("CARGO_TARGET_DIR", "target"), "release", "logwarden"))
     ap.add_argument("--presidio-python", default="/work/venvs/presidio/bin/python")
     ap.add_argument("--dir", help="working folder (default: a new temporary one)")
+    ap.add_argument("--reuse-presidio", action="store_true",
+                    help="reuse Presidio's findings in --dir for the same texts")
     ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.worker:
@@ -272,9 +277,20 @@ def main():
         for t in texts:
             f.write(json.dumps(t, ensure_ascii=False) + "\n")
     ppath = os.path.join(tmp, "presidio.jsonl")
-    res = subprocess.run([a.presidio_python, os.path.abspath(__file__), "--worker", tpath, ppath],
-                         check=True, capture_output=True, text=True)
-    pt = json.loads(res.stdout.strip().splitlines()[-1])
+    meta_path = os.path.join(tmp, "presidio_meta.json")
+    import hashlib
+    texts_hash = hashlib.sha256(open(tpath, "rb").read()).hexdigest()
+    pt = None
+    if a.reuse_presidio and os.path.exists(meta_path) and os.path.exists(ppath):
+        meta = json.load(open(meta_path, encoding="utf-8"))
+        if meta.get("texts_sha256") == texts_hash:
+            pt = meta["run"]
+    if pt is None:
+        res = subprocess.run([a.presidio_python, os.path.abspath(__file__), "--worker", tpath,
+                              ppath], check=True, capture_output=True, text=True)
+        pt = json.loads(res.stdout.strip().splitlines()[-1])
+        with open(meta_path, "w", encoding="utf-8") as f:
+            json.dump({"texts_sha256": texts_hash, "run": pt}, f)
     text_of = {tuple(t["key"]): t["text"] for t in texts}
     p_tp = {th: collections.Counter() for th in THRESHOLDS}
     p_fp = {th: collections.Counter() for th in THRESHOLDS}

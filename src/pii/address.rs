@@ -93,7 +93,7 @@ const FR_TYPES: &[&str] = &[
 /// Portuguese style).
 const LATIN_TYPES: &[&str] = &[
     "Calle", "C/", "Avenida", "Avda.", "Paseo", "Plaza", "Camino", "Carrer", "Ronda", "Via",
-    "Viale", "Piazza", "Corso", "Largo", "Vicolo", "Rua", "Travessa", "Praça", "Avinguda",
+    "Viale", "Piazza", "Corso", "Largo", "Vicolo", "Rua", "Travessa", "Praça", "Avinguda", "Laan",
 ];
 
 /// German street-word endings (`Hauptstraße`, `Lindenstr.`) and the same as separate
@@ -103,10 +103,70 @@ const DE_ENDINGS: &[&str] = &[
     "chaussee", "steig", "pfad",
 ];
 
+/// Dutch street-word endings (`Keizersgracht`, `Kerkstraat`, `Stationsplein`).
+const NL_ENDINGS: &[&str] = &[
+    "straat", "gracht", "laan", "plein", "kade", "singel", "dijk", "steeg",
+];
+
+/// US state names, for `Springfield, Illinois 62704` (then a ZIP must follow).
+const STATE_NAMES: &[&str] = &[
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "California",
+    "Colorado",
+    "Connecticut",
+    "Delaware",
+    "Florida",
+    "Georgia",
+    "Hawaii",
+    "Idaho",
+    "Illinois",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Kentucky",
+    "Louisiana",
+    "Maine",
+    "Maryland",
+    "Massachusetts",
+    "Michigan",
+    "Minnesota",
+    "Mississippi",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Nevada",
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Ohio",
+    "Oklahoma",
+    "Oregon",
+    "Pennsylvania",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Vermont",
+    "Virginia",
+    "Washington",
+    "West Virginia",
+    "Wisconsin",
+    "Wyoming",
+];
+
 /// Particles inside street names.
 const PARTICLES: &[&str] = &[
     "de", "du", "des", "la", "le", "les", "l'", "d'", "del", "las", "los", "di", "della", "dei",
-    "delle", "da", "do", "dos", "das", "of", "the", "y", "i", "dell'", "sur", "en",
+    "delle", "da", "do", "dos", "das", "of", "the", "y", "i", "dell'", "sur", "en", "van", "der",
+    "den",
 ];
 
 /// Unit designators.
@@ -153,6 +213,8 @@ enum Form {
     French,
     German,
     Latin,
+    /// Dutch street words (`Keizersgracht 123, 1015 CJ Amsterdam`).
+    Dutch,
 }
 
 /// Finds postal addresses in `text` and appends them as `ADDRESS` findings.
@@ -179,7 +241,12 @@ pub(crate) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
         };
         match found {
             Some(e) => {
-                push(out, i, e, ADDRESS, "street");
+                let s = if c.is_ascii_digit() {
+                    unit_before(text, i)
+                } else {
+                    i
+                };
+                push(out, s, e, ADDRESS, "street");
                 i = e;
             }
             None => {
@@ -189,6 +256,28 @@ pub(crate) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
                 }
             }
         }
+    }
+}
+
+/// The start of a unit written before the house number at `s` (`Flat 3, 14 Baker Street`,
+/// `Unit 5, 200 Bay St`), or `s`.
+fn unit_before(text: &str, s: usize) -> usize {
+    let Some(before) = text[..s].strip_suffix(", ") else {
+        return s;
+    };
+    let Some((rest, id)) = before.rsplit_once(' ') else {
+        return s;
+    };
+    let unit_start = rest.rfind(' ').map_or(0, |k| k + 1);
+    let unit = &rest[unit_start..];
+    let id_ok = !id.is_empty()
+        && id.len() <= 5
+        && id.bytes().any(|c| c.is_ascii_digit())
+        && id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
+    if id_ok && UNITS.contains(&unit) && unit != "#" {
+        unit_start
+    } else {
+        s
     }
 }
 
@@ -368,6 +457,12 @@ fn type_first(text: &str, s: usize) -> Option<usize> {
         }
         (Form::Latin, named_end?)
     } else if is_title(w)
+        && NL_ENDINGS
+            .iter()
+            .any(|d| low.len() > d.len() + 2 && low.ends_with(d))
+    {
+        (Form::Dutch, e)
+    } else if is_title(w)
         && DE_ENDINGS
             .iter()
             .any(|d| low.len() > d.len() + 2 && low.ends_with(d))
@@ -405,6 +500,7 @@ fn type_first(text: &str, s: usize) -> Option<usize> {
                     text[e..].trim_start().to_lowercase().starts_with("stra")
                 }
             }
+            Form::Dutch => low.ends_with("straat") || low.ends_with("gracht"),
             _ => true,
         };
     strong.then(|| t.unwrap_or(ne))
@@ -446,29 +542,108 @@ fn tail(text: &str, e: usize, form: Form) -> Option<usize> {
             }
         }
     }
-    // Postal code first, then the city (continental Europe).
+    // Postal code first, then the city (continental Europe), after an optional floor and
+    // door (`, 3º B`, `, 2. OG`).
     if form != Form::English {
-        if let Some((ps, pe)) = next_word(text, end, true) {
-            if postal_eu(&text[ps..pe], form) {
-                if let Some(ce) = city(text, pe, false) {
-                    return Some(ce);
+        let starts = [Some(end), floor_after(text, end)];
+        for start in starts.into_iter().flatten() {
+            if let Some((ps, pe)) = next_word(text, start, true) {
+                if postal_eu(&text[ps..pe], form) {
+                    // A Dutch postcode's two letters (`1015 CJ`).
+                    let pe = nl_letters(text, pe).unwrap_or(pe);
+                    if let Some(ce) = city(text, pe, false) {
+                        return Some(province_after(text, ce));
+                    }
                 }
             }
         }
+        // A Canadian street in French: `, Montréal, QC H3B 1K9`.
+        if let Some(e2) = english_tail(text, end, true) {
+            return Some(e2);
+        }
         return any.then_some(end);
     }
-    // City, then state and ZIP, or a UK / Canadian postcode.
+    english_tail(text, end, false).or(any.then_some(end))
+}
+
+/// A floor and door after the house number (`, 3º B`, `, 2. OG`, `, 4ª izq.`); returns
+/// their end.
+fn floor_after(text: &str, end: usize) -> Option<usize> {
+    let (fs, fe) = next_word(text, end, true)?;
+    let f = &text[fs..fe];
+    let digits = f.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 2 || !matches!(&f[digits..], "º" | "ª" | "." | "o" | "a" | "") {
+        return None;
+    }
+    let (ds, de) = next_word(text, fe, false)?;
+    let d = text[ds..de].trim_end_matches('.');
+    (d.chars().count() <= 4 && d.chars().all(char::is_alphabetic)).then_some(de)
+}
+
+/// The end of a Dutch postcode's letters after its four digits ending at `pe` (` CJ`).
+fn nl_letters(text: &str, pe: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    if pe < 4 || !b[pe - 4..pe].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let l = b.get(pe + 1..pe + 3)?;
+    let ok = b[pe] == b' '
+        && l.iter().all(u8::is_ascii_uppercase)
+        && !matches!(l, b"SA" | b"SD" | b"SS")
+        && !b.get(pe + 3).is_some_and(u8::is_ascii_alphanumeric);
+    ok.then_some(pe + 3)
+}
+
+/// An Italian province code after the city (`Milano MI`, `Milano (MI)`); returns the new end.
+fn province_after(text: &str, ce: usize) -> usize {
+    let b = text.as_bytes();
+    for (open, close) in [("", ""), ("(", ")")] {
+        let s = ce + 1 + open.len();
+        let e = s + 2;
+        if b.get(ce) == Some(&b' ')
+            && text[ce + 1..].starts_with(open)
+            && b.get(s..e)
+                .is_some_and(|x| x.iter().all(u8::is_ascii_uppercase))
+            && text[e..].starts_with(close)
+            && !b
+                .get(e + close.len())
+                .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return e + close.len();
+        }
+    }
+    ce
+}
+
+/// The English-order tail after a street (and unit) ending at `end`: city, then state and
+/// ZIP, or a UK / Canadian postcode; a locality may come before the city when a code follows
+/// (`Chelsea, London SW3 4ND`). `coded`: only a tail that ends in a state or code counts.
+fn english_tail(text: &str, end: usize, coded: bool) -> Option<usize> {
     let rest = &text[end..];
     if !rest.starts_with(", ") {
-        return any.then_some(end);
+        return None;
     }
     // A UK postcode right after the street.
     if let Some(pe) = uk_postcode_at(text, end + 2) {
         return Some(pe);
     }
-    let Some(ce) = city(text, end, true) else {
-        return any.then_some(end);
-    };
+    let ce = city(text, end, true)?;
+    if let Some(e) = state_or_code(text, ce) {
+        return Some(e);
+    }
+    // A locality before the city (`Chelsea, London SW3 4ND`).
+    if let Some(ce2) = city(text, ce, true) {
+        if let Some(e) = state_or_code(text, ce2) {
+            return Some(e);
+        }
+    }
+    // A city alone after a street is still part of the address.
+    (!coded).then_some(ce)
+}
+
+/// A state or province with its ZIP or postal code, or a UK / Canadian postcode, after a city
+/// ending at `ce`; returns its end.
+fn state_or_code(text: &str, ce: usize) -> Option<usize> {
     // `, IL 62704`, ` IL 62704`, `, ON K1A 0B1`, ` SW1A 2AA`, `, SW1A 2AA`.
     for sep in [", ", " "] {
         let Some(after) = text[ce..].strip_prefix(sep) else {
@@ -490,6 +665,15 @@ fn tail(text: &str, e: usize, form: Form) -> Option<usize> {
             }
             return Some(st_end);
         }
+        // A state written out, then its ZIP (`Illinois 62704`).
+        if let Some(name) = STATE_NAMES.iter().find(|n| after.starts_with(**n)) {
+            let st_end = ss + name.len();
+            if let Some(z) = text[st_end..].strip_prefix(' ') {
+                if let Some(n) = zip_len(z) {
+                    return Some(st_end + 1 + n);
+                }
+            }
+        }
         if let Some(pe) = uk_postcode_at(text, ss) {
             return Some(pe);
         }
@@ -497,8 +681,7 @@ fn tail(text: &str, e: usize, form: Form) -> Option<usize> {
             return Some(ss + n);
         }
     }
-    // A city alone after a street is still part of the address.
-    Some(ce)
+    None
 }
 
 /// One to three capitalized words of a city after `, ` (or a space when `comma` is false).
@@ -514,18 +697,27 @@ fn city(text: &str, pos: usize, comma: bool) -> Option<usize> {
         return None;
     }
     let mut end = s + w.len();
+    // The end of the last capitalized word: a city does not end with a particle.
+    let mut named = end;
     for _ in 0..2 {
         let Some((ws, we)) = next_word(text, end, false) else {
             break;
         };
         let x = &text[ws..we];
-        if is_title(x) && !x.ends_with('.') || matches!(x, "am" | "an" | "der" | "sur" | "de") {
+        if is_title(x) && !x.ends_with('.') {
+            end = we;
+            named = we;
+        } else if matches!(x, "am" | "an" | "der" | "sur" | "de") {
             end = we;
         } else {
+            // A sentence may end right after the city (`Frankfurt am Main.`).
+            if x.len() > 3 && is_title(trim_dot(x)) {
+                named = we - 1;
+            }
             break;
         }
     }
-    Some(end)
+    Some(named)
 }
 
 /// US ZIP (`62704`, `62704-1234`): the length of the code at the start of `s`.
@@ -621,7 +813,7 @@ fn postal_eu(code: &str, form: Form) -> bool {
             Form::German => (1001..=99998).contains(&n),
             Form::French => (1000..=98999).contains(&n),
             Form::Latin => (10..=98168).contains(&n),
-            Form::English => false,
+            Form::English | Form::Dutch => false,
         },
         _ => false,
     }
@@ -720,6 +912,10 @@ mod tests {
                 "350 King Street West, Toronto, ON M5V 3L9",
             ),
             (
+                "my address is Schillerstraße 136, 60311 Frankfurt am Main.\\n bye",
+                "Schillerstraße 136, 60311 Frankfurt am Main",
+            ),
+            (
                 "Lieferung an Hauptstraße 5, 10115 Berlin bitte",
                 "Hauptstraße 5, 10115 Berlin",
             ),
@@ -745,6 +941,80 @@ mod tests {
                 "Via Roma 10, 00184 Roma",
             ),
             ("the shop at 5 Elm Rd is closed", "5 Elm Rd"),
+            // The whole span: units before the number, localities before the city, state
+            // names, floors and doors, province codes, Dutch and Canadian-French forms.
+            (
+                "ship to 123 Main St., Springfield, IL 62704 please",
+                "123 Main St., Springfield, IL 62704",
+            ),
+            (
+                "my address is 500 W 5th St Apt 12, Austin, TX 78701 thanks",
+                "500 W 5th St Apt 12, Austin, TX 78701",
+            ),
+            (
+                "deliver to 350 Fifth Avenue, Suite 3300, New York, NY 10118 by Friday",
+                "350 Fifth Avenue, Suite 3300, New York, NY 10118",
+            ),
+            (
+                "Please ship to 4 Privet Drive, Little Whinging, Surrey GU1 3AB today",
+                "4 Privet Drive, Little Whinging, Surrey GU1 3AB",
+            ),
+            (
+                "Flat 3, 14 Baker Street, London W1U 3BW is my address",
+                "Flat 3, 14 Baker Street, London W1U 3BW",
+            ),
+            (
+                "I moved to 5 Kings Road, Chelsea, London SW3 4ND last week",
+                "5 Kings Road, Chelsea, London SW3 4ND",
+            ),
+            (
+                "bitte an Karl-Marx-Allee 90, 10243 Berlin senden",
+                "Karl-Marx-Allee 90, 10243 Berlin",
+            ),
+            (
+                "j'habite 12, rue de Rivoli, 75001 Paris depuis mai",
+                "12, rue de Rivoli, 75001 Paris",
+            ),
+            (
+                "mi dirección es Calle Mayor 12, 3º B, 28013 Madrid",
+                "Calle Mayor 12, 3º B, 28013 Madrid",
+            ),
+            (
+                "envíalo a C/ Gran Vía 28, 28013 Madrid hoy",
+                "C/ Gran Vía 28, 28013 Madrid",
+            ),
+            (
+                "abito in Via Garibaldi 15, 20121 Milano MI da anni",
+                "Via Garibaldi 15, 20121 Milano MI",
+            ),
+            (
+                "mijn adres is Keizersgracht 123, 1015 CJ Amsterdam.",
+                "Keizersgracht 123, 1015 CJ Amsterdam",
+            ),
+            (
+                "stuur het naar Laan van Meerdervoort 50, 2517 AB Den Haag",
+                "Laan van Meerdervoort 50, 2517 AB Den Haag",
+            ),
+            (
+                "woon op Kerkstraat 7, 3511 LX Utrecht",
+                "Kerkstraat 7, 3511 LX Utrecht",
+            ),
+            (
+                "1200 rue Sainte-Catherine Ouest, Montréal, QC H3B 1K9",
+                "1200 rue Sainte-Catherine Ouest, Montréal, QC H3B 1K9",
+            ),
+            (
+                "Unit 5, 200 Bay St, Toronto ON M5J 2J5",
+                "Unit 5, 200 Bay St, Toronto ON M5J 2J5",
+            ),
+            (
+                "ship to 12 Elm Street, Springfield, Illinois 62704",
+                "12 Elm Street, Springfield, Illinois 62704",
+            ),
+            (
+                "Wohnung: Schillerstraße 4, 2. OG, 60313 Frankfurt am Main",
+                "Schillerstraße 4, 2. OG, 60313 Frankfurt am Main",
+            ),
         ] {
             let got = addrs(text);
             assert_eq!(got, vec![want.to_string()], "{text:?}");
@@ -762,6 +1032,11 @@ mod tests {
             "the 3 rue tests failed",
             "Via email 3 times",
             "Hauptstraße ist lang",
+            // Dutch street words without a postcode or a strong ending, and a unit that is
+            // not before a street.
+            "de Stationsplein 5 bus is late",
+            "Room 101, 3 tests failed",
+            "Flat 3, the rest is fine",
         ] {
             assert!(addrs(text).is_empty(), "{text:?}: {:?}", addrs(text));
         }

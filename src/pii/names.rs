@@ -66,7 +66,7 @@ roberta\nernie\nelmo\nalbert\nsonnet\nopus\nhaiku\ncode\ninstant\npro\nflash\nul
 small\nmedium\nmini\nplus\nturbo\nguard\nscout\nmaverick\nvision\nchat\nbeta\nalpha\nlite\n\
 thinking\nembed\ninstruct\ncoder\nnext\nair\nstudio\nollama\nperplexity\nanthropic\nopenai\n\
 cohere\ncommand\njurassic\nwhisper\ndall\nsora\nmidjourney\nstable\ndiffusion\nada\nbabbage\n\
-curie\ndavinci\njulia\npascal\nruby\ncrystal\nswift\nkotlin\nscala\ndart\nelixir\nrust\njava\n\
+curie\ndavinci\njulia\npascal\nnim\nruby\ncrystal\nswift\nkotlin\nscala\ndart\nelixir\nrust\njava\n\
 python\ndocker\njenkins\ntravis\nkafka\ncassandra\nspark\nhive\npresto\ntrino\nflask\ndjango\n\
 rails\njest\nmocha\nkarma\njasmine\ngrafana\nkibana\nprometheus\nredis\nsentry\nstripe\ntwilio\n\
 okta\nvercel\nnetlify\nheroku\nhelm\nchef\npuppet\nansible\nterraform\napache\ntesla\nmercedes\n\
@@ -130,6 +130,26 @@ const PARTICLES: &[&str] = &[
     "van", "von", "der", "den", "de", "da", "das", "do", "dos", "del", "della", "di", "du", "la",
     "le", "bin", "ibn", "al", "el", "ter", "ten", "y",
 ];
+
+/// Capitalized particles that start the second part of a name (`Ó Briain`, `Ní Mhurchú`,
+/// `Mac Giolla Phádraig`, `Al Mansouri`, `El Amrani`): the title-case word after them is a
+/// surname. Compared case-sensitively, so only inside a run of name words.
+const CAP_PARTICLES: &[&str] = &[
+    "Ó", "O", "Ní", "Nic", "Mac", "Mc", "Giolla", "Uí", "Ua", "Al", "El", "Abu", "Ibn", "Bin",
+    "Van", "Von", "De", "Da", "Di", "Del", "Della", "Dos", "Das", "Du", "La", "Le", "Ter", "Ten",
+];
+
+/// Romanized Chinese, Korean and Vietnamese surnames, which come first in the name order of
+/// their languages (`Contact Wang Fang`, `Park Ji-yeon`, `Pham Minh Duc`): written by hand
+/// from general knowledge of the most common surnames (lowercase, without accents).
+const SURNAME_FIRST: &str = "wang\nli\nzhang\nliu\nchen\nyang\nhuang\nzhao\nwu\nzhou\nxu\nsun\n\
+ma\nzhu\nhu\nguo\nhe\nlin\ngao\nluo\nzheng\nliang\nxie\nsong\ntang\nhan\nfeng\ndeng\ncao\n\
+peng\nzeng\nxiao\ntian\ndong\npan\nyuan\ncai\njiang\nyu\ndu\nye\ncheng\nwei\nsu\nlu\nding\n\
+ren\nshen\nyao\njin\nfu\nzhong\ntan\nlei\nfan\nqian\nshi\nlai\nmeng\nqin\nqiu\nxiong\n\
+kim\nlee\npark\nchoi\njung\njeong\nkang\ncho\njo\nyoon\nyun\njang\nlim\nim\noh\nseo\nshin\n\
+kwon\nhwang\nahn\nan\nhong\nyoo\njeon\nko\nmoon\nbaek\nchung\nnam\nsim\nnoh\nha\n\
+nguyen\ntran\nle\npham\nhoang\nhuynh\nphan\nvu\nvo\ndang\nbui\ndo\nho\nngo\nduong\nly\n\
+dinh\ntruong\nmai\ntrinh\nlam\nluu\nquach\n";
 
 /// Honorifics: the next capitalized word is a surname or a full name.
 const TITLES: &[&str] = &[
@@ -202,6 +222,25 @@ const INTRODUCES_PERSON: &[&str] = &[
     "\"customer_name",
     "\"patient_name",
     "\"contact_name",
+    "meu nome é",
+    "meu nome e",
+    "me chamo",
+    "mi nombre es",
+    "hola, soy",
+    "yo soy",
+    "mein name ist",
+    "il mio nome è",
+    "nazywam się",
+    "benim adım",
+    "atenciosamente",
+    "cordialmente",
+    "cordialement",
+    "saludos",
+    "mit freundlichen grüßen",
+    "distinti saluti",
+    "best wishes",
+    "yours truly",
+    "yours faithfully",
 ];
 
 /// Words for a person's relation or role (`my colleague`, `our CTO`, `the tenant,`) and
@@ -360,6 +399,8 @@ const WEAK: &[&str] = &[
     "bonjour",
     "hallo",
     "ciao",
+    "name",
+    "on behalf of",
 ];
 
 /// What the lists say about one lowercase word, as bit flags.
@@ -373,6 +414,7 @@ mod flag {
     pub const TECH: u16 = 1 << 6;
     pub const INSTITUTION: u16 = 1 << 7;
     pub const GENERIC: u16 = 1 << 8;
+    pub const SURNAME_FIRST: u16 = 1 << 9;
 }
 
 /// The gazetteers and guard lists, built once into one map from a lowercase word to its
@@ -385,12 +427,15 @@ impl Gazetteer {
     fn build() -> Gazetteer {
         let mut words: HashMap<&'static str, u16, BuildHasherDefault<Fnv>> = HashMap::default();
         words.reserve(200_000);
-        let lists: [(&'static str, u16); 12] = [
+        let lists: [(&'static str, u16); 15] = [
             (include_str!("data/us_given.txt"), flag::GIVEN),
             (include_str!("data/intl_given.txt"), flag::GIVEN),
             (include_str!("data/ssa_given.txt"), flag::GIVEN),
+            (include_str!("data/faker_given.txt"), flag::GIVEN),
             (include_str!("data/us_surnames.txt"), flag::SURNAME),
             (include_str!("data/intl_surnames.txt"), flag::SURNAME),
+            (include_str!("data/faker_surnames.txt"), flag::SURNAME),
+            (SURNAME_FIRST, flag::SURNAME_FIRST),
             (
                 include_str!("data/census2010_surnames.txt"),
                 flag::RARE_SURNAME,
@@ -444,6 +489,8 @@ struct Word {
     generic: bool,
     /// A single capital with a period (`F.`): a middle initial.
     initial: bool,
+    /// A Chinese, Korean or Vietnamese surname, written before the given name.
+    surname_first: bool,
 }
 
 impl Word {
@@ -581,7 +628,7 @@ pub(crate) fn scan(text: &str, en: &Enabled, out: &mut Vec<Finding>) {
                 let (cue, introduces) = cue_of(&text[..i]);
                 introduces || cue == Cue::Role
             });
-        if !(w.given || w.surname || title || introduced) {
+        if !(w.given || w.surname || w.surname_first || title || introduced) {
             i = end;
             continue;
         }
@@ -676,11 +723,30 @@ fn classify(g: &Gazetteer, text: &str, s: usize, e: usize, buf: &mut String) -> 
                     ff |= g.flags(a) & flag::GIVEN;
                 }
             }
-            f |= ff & (flag::GIVEN | flag::SURNAME | flag::RARE_SURNAME);
+            f |= ff & (flag::GIVEN | flag::SURNAME | flag::RARE_SURNAME | flag::SURNAME_FIRST);
             if f & flag::SURNAME != 0 {
                 f &= !flag::RARE_SURNAME;
             }
         }
+    }
+    // A double-barrelled surname (`Lewandowska-Nowak`, `Dubois-Lefort`) counts when one of
+    // its parts is a surname.
+    if f & (flag::SURNAME | flag::RARE_SURNAME) == 0 && l.contains('-') {
+        let folded = fold_accents(l);
+        let parts = folded.split('-');
+        let sf = parts.fold(0, |acc, p| {
+            acc | g.flags(p) & (flag::SURNAME | flag::RARE_SURNAME)
+        });
+        f |= if sf & flag::SURNAME != 0 {
+            flag::SURNAME
+        } else {
+            sf
+        };
+    }
+    // A Slavic surname in its feminine form (`Nowicka`, `Lewandowska`, `Novakova`,
+    // `Ivanova`) counts when its masculine form is a surname.
+    if f & (flag::SURNAME | flag::RARE_SURNAME) == 0 {
+        f |= feminine_surname(g, l);
     }
     let has = |x: u16| f & x != 0;
     Word {
@@ -696,7 +762,76 @@ fn classify(g: &Gazetteer, text: &str, s: usize, e: usize, buf: &mut String) -> 
         institution: has(flag::INSTITUTION),
         generic: has(flag::GENERIC),
         initial: false,
+        surname_first: has(flag::SURNAME_FIRST),
     }
+}
+
+/// The surname flags of the masculine form of a feminine Slavic surname (`nowicka` →
+/// `nowicki`, `novakova` → `novak`, `ivanova` → `ivanov`), or 0.
+fn feminine_surname(g: &Gazetteer, l: &str) -> u16 {
+    const ENDINGS: [(&str, &str); 7] = [
+        ("ska", "ski"),
+        ("cka", "cki"),
+        ("ová", ""),
+        ("ova", ""),
+        ("ova", "ov"),
+        ("eva", "ev"),
+        ("ina", "in"),
+    ];
+    let mut m = String::new();
+    let mut f = 0;
+    for (fem, masc) in ENDINGS {
+        if let Some(stem) = l.strip_suffix(fem) {
+            if stem.chars().count() < 3 {
+                continue;
+            }
+            m.clear();
+            m.push_str(&fold_accents(stem));
+            m.push_str(masc);
+            f |= g.flags(&m) & (flag::SURNAME | flag::RARE_SURNAME);
+        }
+    }
+    if f & flag::SURNAME != 0 {
+        flag::SURNAME
+    } else {
+        f
+    }
+}
+
+/// One syllable of romanized Mandarin (pinyin without tones), Korean (Revised Romanization) or
+/// Vietnamese (without its diacritics); a syllable after the first of a part needs an initial
+/// consonant (pinyin writes `xi'an`, Korean a hyphen).
+static SYLLABLES: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let pinyin_i = "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])";
+    let pinyin_f = "(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u)";
+    let korean_i = "(?:kk|tt|pp|ss|jj|ch|[gkndtrlmbpsjh])";
+    let korean_v = "(?:yeo|yae|wae|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|a|e|o|u|i)";
+    let korean_f = "(?:ng|[knlmpt])";
+    let viet_i = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])";
+    let viet_v = "(?:uye|uya|oai|oay|uoi|ieu|yeu|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|ua|ue|ui|uo|uu|uy|ye|a|e|i|o|u|y)";
+    let viet_f = "(?:ch|ng|nh|[cmnpt])";
+    let pinyin = format!("{pinyin_i}?{pinyin_f}(?:{pinyin_i}{pinyin_f}){{0,2}}");
+    let korean =
+        format!("{korean_i}?{korean_v}{korean_f}?(?:{korean_i}{korean_v}{korean_f}?){{0,1}}");
+    let viet = format!("{viet_i}?{viet_v}{viet_f}?");
+    let part = format!("(?:{pinyin}|{korean}|{viet})");
+    regex::Regex::new(&format!("^{part}(?:-{part})?$")).expect("syllable pattern")
+});
+
+/// True if the lowercase word is one to three romanized East Asian syllables (see
+/// [`SYLLABLES`]), at most twelve letters.
+fn syllabic(l: &str) -> bool {
+    if l.len() > 24 {
+        return false;
+    }
+    let folded;
+    let w = if l.is_ascii() {
+        l
+    } else {
+        folded = fold_accents(l);
+        folded.as_str()
+    };
+    w.len() <= 12 && SYLLABLES.is_match(w)
 }
 
 /// `word` (lowercase) with the accents and strokes of Latin letters removed (`joaquín` →
@@ -743,6 +878,9 @@ fn next_run_word(g: &Gazetteer, text: &str, pos: usize, buf: &mut String) -> Opt
     let s = pos + 1;
     let c = after.chars().next()?;
     if c.is_uppercase() {
+        if let Some(w) = after_cap_particle(g, text, s, buf) {
+            return Some(w);
+        }
         let (e, shape) = read_word(text, s);
         if e == s + c.len_utf8() && text.as_bytes().get(e) == Some(&b'.') {
             // A middle initial.
@@ -763,13 +901,19 @@ fn next_run_word(g: &Gazetteer, text: &str, pos: usize, buf: &mut String) -> Opt
         let w = classify(g, text, s, e, buf);
         return Some(w);
     }
-    // A lowercase particle, only when a capitalized word follows it.
+    // One or two lowercase particles (`van der`, `de la`), only when a capitalized word
+    // follows them.
     let pe = after.find(' ')?;
     let particle = &after[..pe];
     if !PARTICLES.contains(&particle) {
         return None;
     }
-    let s2 = s + pe + 1;
+    let mut s2 = s + pe + 1;
+    if let Some(pe2) = text[s2..].find(' ') {
+        if PARTICLES.contains(&&text[s2..s2 + pe2]) {
+            s2 += pe2 + 1;
+        }
+    }
     let c2 = text[s2..].chars().next()?;
     if !c2.is_uppercase() {
         return None;
@@ -781,6 +925,33 @@ fn next_run_word(g: &Gazetteer, text: &str, pos: usize, buf: &mut String) -> Opt
     let mut w = classify(g, text, s2, e2, buf);
     w.start = s2;
     // A surname after a particle counts as a surname even when not in the list.
+    w.surname = true;
+    Some(w)
+}
+
+/// Reads a capitalized particle at `s` (`Ó`, `Ní`, `Mac Giolla`, `Al`) and the title-case
+/// word after it, returned as one surname word spanning both; `None` if `s` holds no
+/// particle or no title-case word follows it.
+fn after_cap_particle(g: &Gazetteer, text: &str, s: usize, buf: &mut String) -> Option<Word> {
+    let mut p = s;
+    for _ in 0..2 {
+        match text[p..].find(' ') {
+            Some(sp) if CAP_PARTICLES.contains(&&text[p..p + sp]) => p += sp + 1,
+            _ => break,
+        }
+    }
+    if p == s || !text[p..].chars().next()?.is_uppercase() {
+        return None;
+    }
+    let (e, shape) = read_word(text, p);
+    if !shape {
+        return None;
+    }
+    let mut w = classify(g, text, p, e, buf);
+    if w.blocked() || w.generic || w.place || w.institution {
+        return None;
+    }
+    w.start = s;
     w.surname = true;
     Some(w)
 }
@@ -971,6 +1142,9 @@ fn decide(
     if first.generic {
         return None;
     }
+    if surname_first(text, &words, cue) {
+        return Some(span);
+    }
     match cue {
         Cue::Strong => {
             let plain = |w: &&Word| !w.blocked() && !w.generic;
@@ -1020,6 +1194,26 @@ fn decide(
             pair_ok(text, &words, false, true).then_some(span)
         }
     }
+}
+
+/// The East Asian name order: a Chinese, Korean or Vietnamese surname, then one or two words
+/// of romanized syllables (`Contact Wang Fang`, `My manager Park Ji-yeon`, `this is Nguyễn
+/// Văn Hùng`). After any cue; without one only the three-word form (`Pham Minh Duc`) that
+/// does not start a sentence.
+fn surname_first(text: &str, words: &[&Word], cue: Cue) -> bool {
+    let first = words[0];
+    if !first.surname_first || words.len() < 2 || words.len() > 3 {
+        return false;
+    }
+    if cue == Cue::None && (words.len() < 3 || sentence_initial(text, first.start)) {
+        return false;
+    }
+    let mut buf = String::new();
+    words[1..].iter().all(|w| {
+        // Role words are not checked: a two-letter syllable (`An`) is an article too.
+        !(w.blocked() || w.place || w.institution || w.initial)
+            && syllabic(lower(&text[w.start..w.end], &mut buf))
+    })
 }
 
 /// The given-name + surname rule for runs of two or more words. `cued`: a cue admits a
@@ -1210,6 +1404,53 @@ mod tests {
             ),
             // Vietnamese letters with tone marks fold to the gazetteer's spelling.
             ("the deed of Ngọc Trần is signed", "Ngọc Trần"),
+            // Given names of the Faker locale lists (Dutch, Irish, Zulu).
+            ("Ask Joris Bakker about it", "Joris Bakker"),
+            ("Meeting notes: Sanne de Vries presented", "Sanne de Vries"),
+            // Two lowercase particles, capitalized particles.
+            (
+                "Ask Pieter van den Berg about the lease",
+                "Pieter van den Berg",
+            ),
+            (
+                "{\"owner\": \"Joris van der Linden\"}",
+                "Joris van der Linden",
+            ),
+            ("hello Tomás Ó Briain, welcome", "Tomás Ó Briain"),
+            ("My name is Siobhán Ní Mhurchú, hi", "Siobhán Ní Mhurchú"),
+            (
+                "cc Cathal Mac Giolla Phádraig on it",
+                "Cathal Mac Giolla Phádraig",
+            ),
+            ("Our driver Youssef El Amrani was kind", "Youssef El Amrani"),
+            // Surname first: Chinese, Korean and Vietnamese romanized names after a cue.
+            ("Contact Wang Fang about customs", "Wang Fang"),
+            ("Please contact Chen Jiahui today", "Chen Jiahui"),
+            ("Hi Zhou Xinyi, can you resend it?", "Zhou Xinyi"),
+            ("My manager Park Ji-yeon approved it", "Park Ji-yeon"),
+            ("Thanks Kim Min-jun, updated", "Kim Min-jun"),
+            ("Hi, this is Nguyễn Văn Hùng, my order", "Nguyễn Văn Hùng"),
+            (
+                "Please check the spelling of Nguyễn Văn An today",
+                "Nguyễn Văn An",
+            ),
+            ("Please refund Pham Minh Duc twice", "Pham Minh Duc"),
+            // Double-barrelled and feminine Slavic surnames.
+            ("Name: Ewa Lewandowska-Nowak", "Ewa Lewandowska-Nowak"),
+            ("the file of Katarzyna Nowicka is here", "Katarzyna Nowicka"),
+            // Cues in Portuguese and Spanish, closing lines.
+            (
+                "Olá, meu nome é João Pedro Albuquerque e preciso",
+                "João Pedro Albuquerque",
+            ),
+            (
+                "Hola, soy María José Gutiérrez y quiero",
+                "María José Gutiérrez",
+            ),
+            (
+                "Atenciosamente,\nLuana Ferreira da Silva",
+                "Luana Ferreira da Silva",
+            ),
         ] {
             let got = people(text);
             assert!(got.iter().any(|g| g == name), "{text:?}: {got:?}");
@@ -1307,6 +1548,16 @@ mod tests {
             // A place after a preposition of place that is also a weak cue.
             "a cab from Victoria Station to Camden Town",
             "we moved to Chester Smithson Heights last year",
+            // Surname-first shapes that are not names: no cue and two words, a city, a
+            // sentence start, words that are not romanized syllables.
+            "the Li Ion battery and the Do Not Disturb switch",
+            "flights to Ho Chi Minh City are cheap",
+            "Kim Possible and Park Avenue and Lee Street",
+            "Contact Wang Support for a quote",
+            "Do Not Track is on. He Is Back.",
+            // Particles before things that are not surnames.
+            "the Van Service and El Capitan updates",
+            "compiled with Nim and Zig",
         ] {
             let got = people(text);
             assert!(got.is_empty(), "{text:?}: {got:?}");

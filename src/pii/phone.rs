@@ -274,13 +274,77 @@ fn international(b: &[u8], p: usize) -> Option<usize> {
         last_group = r;
         after_paren = false;
     }
-    (1..=g.count).rev().find_map(|n| {
-        let digits = g.digits_of(n);
-        ((E164_MIN..=E164_MAX).contains(&digits.len())
-            && g.can_end_after(n)
-            && phone_plan::is_valid_international(digits))
-        .then_some(g.ends[n - 1].0)
-    })
+    (1..=g.count)
+        .rev()
+        .find_map(|n| {
+            let digits = g.digits_of(n);
+            ((E164_MIN..=E164_MAX).contains(&digits.len())
+                && g.can_end_after(n)
+                && phone_plan::is_valid_international(digits))
+            .then_some(g.ends[n - 1].0)
+        })
+        .or_else(|| written_international(&g))
+}
+
+/// A `+` number outside the assigned ranges of its plan but written as a phone number: the
+/// country code alone as the first group, then groups joined by spaces or dashes (no dots,
+/// no date shape), the whole of a length its country's numbers have (`+44 7700 900461`, in
+/// Ofcom's range for drama). Such numbers are masked as phones: a fictional-looking range is
+/// still a number someone typed. Returns the end of the whole candidate.
+fn written_international(g: &Groups) -> Option<usize> {
+    let code_len = g.ends[0].1;
+    if g.count < 3 || !(1..=3).contains(&code_len) || !g.can_end_after(g.count) {
+        return None;
+    }
+    let seps_ok = (1..g.count).all(|i| matches!(g.ends[i].3, b' ' | b'-'));
+    let len = |i: usize| if i < g.count { g.ends[i].2 } else { 0 };
+    let date = matches!(
+        (len(1), len(2), len(3)),
+        (4, 1..=2, 1..=2) | (1..=2, 1..=2, 4)
+    );
+    let digits = g.digits_of(g.count);
+    if !seps_ok || date || !(E164_MIN..=E164_MAX).contains(&digits.len()) {
+        return None;
+    }
+    let code: u16 = digits[..code_len].parse().ok()?;
+    let nsn = &digits[code_len..];
+    let (lengths, trunk_zero) = possible_lengths(code);
+    (lengths.contains(&(nsn.len() as u16)) && !(trunk_zero && nsn.starts_with('0')))
+        .then_some(g.ends[g.count - 1].0)
+}
+
+/// The national number lengths that the numbering plans of a country code allow (the lengths
+/// behind libphonenumber's `isPossibleNumber`: the general descriptor's and those of the types
+/// a person is reached on), and whether a leading `0` is that country's trunk prefix (never
+/// dialled after the country code), built once for every code from the `phonenumber` crate.
+fn possible_lengths(code: u16) -> (&'static [u16], bool) {
+    type Table = std::collections::HashMap<u16, (Vec<u16>, bool)>;
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = Table::new();
+        for meta in phonenumber::metadata::DATABASE.iter() {
+            let (lengths, trunk_zero) = t.entry(meta.country_code()).or_default();
+            *trunk_zero |= meta.national_prefix() == Some("0");
+            let d = meta.descriptors();
+            let kinds = [
+                d.fixed_line(),
+                d.mobile(),
+                d.personal_number(),
+                d.voip(),
+                d.uan(),
+            ];
+            let all = std::iter::once(d.general()).chain(kinds.into_iter().flatten());
+            for &l in all.flat_map(|k| k.possible_length()) {
+                if !lengths.contains(&l) {
+                    lengths.push(l);
+                }
+            }
+        }
+        t
+    });
+    table
+        .get(&code)
+        .map_or((&[], false), |(l, z)| (l.as_slice(), *z))
 }
 
 /// Fewest digits of a national-format number, trunk prefix included.
@@ -911,6 +975,32 @@ mod tests {
         }
         // A spaced group after a complete number is left out when the whole is not valid.
         assert_eq!(phones("+33 6 12 34 56 78 90 ok"), ["+33 6 12 34 56 78"]);
+    }
+
+    #[test]
+    fn numbers_written_as_phones_outside_the_assigned_ranges() {
+        // Ofcom's drama range: a valid length for +44, not in the live plan.
+        for (t, want) in [
+            ("call me on +44 7700 900461 please", "+44 7700 900461"),
+            ("mobile: +44-7700-900123", "+44-7700-900123"),
+            ("+61 491 570 006 is the number", "+61 491 570 006"),
+        ] {
+            assert_eq!(phones(t), [want], "{t:?}");
+        }
+        for t in [
+            "+447700900461",          // unspaced: only numbers in an assigned range
+            "+44 7700 9004",          // no +44 number has eight digits
+            "+44 0770 0900461",       // the trunk 0 is never dialled after +44
+            "+44 7700 9004611 2",     // too long
+            "+32 2024-12-03",         // a date after a code
+            "+44 7700.900.461",       // dotted
+            "+999 1234 5678",         // unassigned country code
+            "score +30 5 12",         // too short
+            "version +4 1.2.3 build", // no plan
+            "+1 555 0100 555",        // +1 is NANP only
+        ] {
+            assert!(phones(t).is_empty(), "{t:?} -> {:?}", phones(t));
+        }
     }
 
     #[test]

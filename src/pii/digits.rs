@@ -25,6 +25,13 @@ pub(super) fn scan(text: &str, en: &Enabled, plans: &NationalPlans, out: &mut Ve
             {
                 if let Some(e) = phone::match_national_bare(text, p, run, plans) {
                     push(out, p, e, PHONE, "phone-national");
+                    continue;
+                }
+            }
+            if en.on(PHONE) && matches!(next, b' ' | b'-' | b'.' | b'/' | b')') {
+                if let Some((s, e)) = phone_after_word(text, p, prev) {
+                    push(out, s, e, PHONE, "phone-word");
+                    i = i.max(e);
                 }
             }
             continue;
@@ -52,6 +59,7 @@ pub(super) fn scan(text: &str, en: &Enabled, plans: &NationalPlans, out: &mut Ve
         // A `+` or `(` right after a finding is at a boundary whatever that finding ends with:
         // once it is redacted, the number is there on its own (`…7946 09+44 19 7946 0958`).
         let after_finding = out.last().is_some_and(|f: &Finding| f.end == p - 1);
+        let found_before = out.len();
         if prev == b'+' {
             if en.on(PHONE) {
                 if let Some(e) = phone::match_plus(text, p - 1, after_finding) {
@@ -72,12 +80,50 @@ pub(super) fn scan(text: &str, en: &Enabled, plans: &NationalPlans, out: &mut Ve
                 digit_shapes(text, p, run, en, plans, out);
             }
         }
+        // What the numbering plans did not take may still be a phone number by the word
+        // before it (any country's writing, or a number outside the assigned ranges).
+        if en.on(PHONE)
+            && out.len() == found_before
+            && (matches!(next, b' ' | b'-' | b'.' | b'/' | b')') || prev == b'+' || prev == b'(')
+        {
+            if let Some((s, e)) = phone_after_word(text, p, prev) {
+                push(out, s, e, PHONE, "phone-word");
+                i = i.max(e);
+            }
+        }
         if en.on(IP) && next == b'.' {
             if let Some(e) = ip::match_v4(text, p) {
                 push(out, p, e, IP, "ipv4");
             }
         }
     }
+}
+
+/// A number starting with the digit run at `p` (or the `+`, `(` or `(+` before it) that is
+/// written as a phone number right after a phone word (`Phone: 06-35/610 8374`), as
+/// `phone::match_after_phone_word` reads it: its start and end.
+fn phone_after_word(text: &str, p: usize, prev: u8) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let s = match prev {
+        b'+' if p >= 2 && b[p - 2] == b'(' => p - 2,
+        b'+' | b'(' => p - 1,
+        _ => p,
+    };
+    // It starts a token: after a space, a colon or a quote (`Tel.:`, `"phone": "…"`), and a
+    // word ends a few bytes before it (checked first: most numbers of a log follow none).
+    let gap = |c: u8| matches!(c, b' ' | b':' | b'"' | b'\'' | b'\t' | b'=' | b'>' | b'.');
+    if s == 0 || b[s - 1] == b'.' || !gap(b[s - 1]) {
+        return None;
+    }
+    let mut k = s - 1;
+    while k > 0 && s - k < 5 && gap(b[k]) {
+        k -= 1;
+    }
+    if !(b[k].is_ascii_alphabetic() || b[k] >= 0x80 || b[k] == b'_') {
+        return None;
+    }
+    let e = phone::match_after_phone_word(text, s)?;
+    (phone::word_before_number(text, s) == phone::NumberWord::Phone).then_some((s, e))
 }
 
 /// Cheap shape test on a digit run and its neighbours that discards the short numbers of

@@ -521,6 +521,106 @@ pub(super) fn match_national_bare(
     finish(text, end)
 }
 
+/// Matches a number written as a phone number right after a phone word (`Phone: 06-35/610
+/// 8374`, `call me on (351) 969141777`, `mobile +45 17257786`) whatever its country: the
+/// phone word says what it is, so neither a numbering plan of the phone regions nor an
+/// assigned range is asked for. `s` is where it starts (a digit, `+` or `(`). The number is
+/// digit groups joined by one space, dash, dot or slash (or ` / `), with up to two
+/// parenthesized groups (`(0)`, `(351)`, `(+358)`), 7 to 15 digits, ending in a digit; not a
+/// date, a decimal number or an IPv4 address; one bare run only with a `+`. Returns its end.
+pub(super) fn match_after_phone_word(text: &str, s: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut j = s;
+    if byte(b, j) == b'+' {
+        j += 1;
+    }
+    let (mut digits, mut groups, mut parens) = (0usize, [0usize; 8], 0usize);
+    let mut n = 0usize;
+    let mut seps = [0u8; 8];
+    let mut end = None;
+    loop {
+        // An optional separator, then a group: digits or a parenthesized group.
+        let sep = match byte(b, j) {
+            c @ (b'-' | b'.' | b'/') if n > 0 => {
+                j += 1;
+                c
+            }
+            b' ' if n > 0 && byte(b, j + 1) == b'/' && byte(b, j + 2) == b' ' => {
+                j += 3;
+                b'/'
+            }
+            b' ' if n > 0 => {
+                j += 1;
+                b' '
+            }
+            _ => 0,
+        };
+        if byte(b, j) == b'(' && parens < 2 {
+            let plus = usize::from(byte(b, j + 1) == b'+');
+            let r = digit_run(b, j + 1 + plus);
+            if r == 0 || r > 5 || byte(b, j + 1 + plus + r) != b')' {
+                break;
+            }
+            parens += 1;
+            digits += r;
+            j += 2 + plus + r;
+            // The group after a closing parenthesis may follow it directly or after a
+            // space, dash or slash (`(07) 3123 4567`, `(17)/292-8610`, `(0)20`).
+            if matches!(byte(b, j), b' ' | b'-' | b'/') && digit_at(b, j + 1) {
+                j += 1;
+            }
+            if !digit_at(b, j) {
+                break;
+            }
+        } else if !digit_at(b, j) || (sep == 0 && n > 0) {
+            break;
+        }
+        let r = digit_run(b, j);
+        if n >= groups.len() {
+            return None;
+        }
+        groups[n] = r;
+        seps[n] = sep;
+        n += 1;
+        digits += r;
+        j += r;
+        end = Some(j);
+        if digits > 15 {
+            return None;
+        }
+    }
+    let end = end?;
+    // One bare run of digits (`Tel. 999999999`) is left to the numbering plans: written
+    // without a `+`, a separator or parentheses it is an id as often as a phone number.
+    // A one-digit last group is a suffix or a check digit (`612345678-2`), not a phone's.
+    let written = (n >= 2 || parens > 0 || b[s] == b'+') && groups[n - 1] >= 2;
+    if !written || !(7..=15).contains(&digits) || continues_after(b, end) || continues_chain(b, s) {
+        return None;
+    }
+    let (groups, seps) = (&groups[..n], &seps[..n]);
+    let only = |c: u8| seps[1..].iter().all(|&x| x == c);
+    let date = n == 3
+        && parens == 0
+        && seps[1] == seps[2]
+        && seps[1] != b' '
+        && matches!(
+            (groups[0], groups[1], groups[2]),
+            (4, 1..=2, 1..=2) | (1..=2, 1..=2, 2 | 4)
+        );
+    let decimal = n == 2 && seps[1] == b'.' && groups[1] <= 3;
+    let ipv4 = n == 4 && only(b'.') && groups.iter().all(|&g| g <= 3);
+    // A round number in thousands (`reach 1 000 000 users`, `2.500.000`).
+    let round = n >= 3
+        && parens == 0
+        && groups[0] <= 3
+        && groups[1..].iter().all(|&g| g == 3)
+        && text[..end].ends_with("000");
+    if date || decimal || ipv4 || round {
+        return None;
+    }
+    finish(text, end)
+}
+
 /// The length of a slash between digit groups at `j` (`/` or ` / `, a digit after it), else 0.
 pub(super) fn slash_len(b: &[u8], j: usize) -> usize {
     if byte(b, j) == b'/' && digit_at(b, j + 1) {
@@ -613,6 +713,8 @@ const PHONE_WORDS: &[&str] = &[
     // Verbs that take a number: `call me on`, `dial`, `llámame al`, `appelez-moi au`.
     "call",
     "dial",
+    "reach",
+    "contact",
     "llamar",
     "llámame",
     "llamame",
@@ -998,6 +1100,44 @@ mod tests {
             "score +30 5 12",         // too short
             "version +4 1.2.3 build", // no plan
             "+1 555 0100 555",        // +1 is NANP only
+        ] {
+            assert!(phones(t).is_empty(), "{t:?} -> {:?}", phones(t));
+        }
+    }
+
+    #[test]
+    fn any_countrys_writing_after_a_phone_word() {
+        for (t, want) in [
+            ("Phone: 06-35/610 8374", "06-35/610 8374"),
+            ("my mobile number is (351) 969141777", "(351) 969141777"),
+            ("call me on +45 17257786 after six", "+45 17257786"),
+            ("Tel.: 37 19 07 66", "37 19 07 66"),
+            ("mobile: (17)/292-8610", "(17)/292-8610"),
+            ("Phone: +90 (762) 1988353", "+90 (762) 1988353"),
+            ("cell (+358) 108382250", "(+358) 108382250"),
+            ("Fax 00420 606 665 338", "00420 606 665 338"),
+            ("telefon: +4780379302", "+4780379302"),
+            ("reach me at 60/134-8231", "60/134-8231"),
+            ("contact: 256 996 074", "256 996 074"),
+            ("reach us on 3811 6463", "3811 6463"),
+            ("my mobile number is 907 4 391", "907 4 391"),
+            ("\"phone\": \"+62 (0247) 501 1702\"", "+62 (0247) 501 1702"),
+        ] {
+            assert_eq!(phones(t), [want], "{t:?}");
+        }
+        for t in [
+            "Phone: 2026-12-03",                          // a date
+            "call me on 03.12.2026 at noon",              // a date
+            "phone 12/05/26 please",                      // a short date
+            "Phone: 1234567.89",                          // an amount
+            "phone: 10.0.12.255",                         // an IPv4 address
+            "Tel. 999999999",                             // one bare run: left to the plans
+            "phone: 612345678-2",                         // a check digit after a dash
+            "phone 12 34 56",                             // six digits
+            "we hope to reach 1 000 000 users",           // a round number
+            "contact 2.500.000 leads",                    // the same with dots
+            "phone x1234 5678 90",                        // not at a token start
+            "call me on 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9", // more than 15 digits
         ] {
             assert!(phones(t).is_empty(), "{t:?} -> {:?}", phones(t));
         }

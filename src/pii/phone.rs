@@ -538,6 +538,18 @@ pub(super) fn match_after_phone_word(text: &str, s: usize) -> Option<usize> {
     let mut n = 0usize;
     let mut seps = [0u8; 8];
     let mut end = None;
+    // The digits as dialled (a `(0)` trunk group left out), and whether they start with a
+    // country code (`+45 …`, `(+358) …`).
+    let (mut dialled, mut dn) = ([0u8; 16], 0usize);
+    let mut keep = |k: usize, r: usize, dn: &mut usize| {
+        for &c in &b[k..k + r] {
+            if *dn < dialled.len() {
+                dialled[*dn] = c;
+                *dn += 1;
+            }
+        }
+    };
+    let international = byte(b, s) == b'+' || (byte(b, s) == b'(' && byte(b, s + 1) == b'+');
     loop {
         // An optional separator, then a group: digits or a parenthesized group.
         let sep = match byte(b, j) {
@@ -563,6 +575,10 @@ pub(super) fn match_after_phone_word(text: &str, s: usize) -> Option<usize> {
             }
             parens += 1;
             digits += r;
+            // A trunk `0` in parentheses after a country code is not dialled: `(0)20`,
+            // `+62 (0247) …`.
+            let trunk = usize::from(international && b[j + 1 + plus] == b'0');
+            keep(j + 1 + plus + trunk, r - trunk, &mut dn);
             j += 2 + plus + r;
             // The group after a closing parenthesis may follow it directly or after a
             // space, dash or slash (`(07) 3123 4567`, `(17)/292-8610`, `(0)20`).
@@ -581,6 +597,7 @@ pub(super) fn match_after_phone_word(text: &str, s: usize) -> Option<usize> {
         }
         groups[n] = r;
         seps[n] = sep;
+        keep(j, r, &mut dn);
         n += 1;
         digits += r;
         j += r;
@@ -617,6 +634,22 @@ pub(super) fn match_after_phone_word(text: &str, s: usize) -> Option<usize> {
         && text[..end].ends_with("000");
     if date || decimal || ipv4 || round {
         return None;
+    }
+    // After a country code the number's length is known: one libphonenumber calls impossible
+    // for that country (a digit short or too many) is not taken for a phone number.
+    if international {
+        let dialled = std::str::from_utf8(&dialled[..dn]).ok()?;
+        let possible = (1..=3).any(|cl| {
+            let Some(code) = dialled.get(..cl).and_then(|c| c.parse::<u16>().ok()) else {
+                return false;
+            };
+            let (lengths, trunk_zero) = possible_lengths(code);
+            let nsn = &dialled[cl..];
+            lengths.contains(&(nsn.len() as u16)) && !(trunk_zero && nsn.starts_with('0'))
+        });
+        if !possible {
+            return None;
+        }
     }
     finish(text, end)
 }
@@ -1126,13 +1159,15 @@ mod tests {
             assert_eq!(phones(t), [want], "{t:?}");
         }
         for t in [
-            "Phone: 2026-12-03",                          // a date
-            "call me on 03.12.2026 at noon",              // a date
-            "phone 12/05/26 please",                      // a short date
-            "Phone: 1234567.89",                          // an amount
-            "phone: 10.0.12.255",                         // an IPv4 address
-            "Tel. 999999999",                             // one bare run: left to the plans
-            "phone: 612345678-2",                         // a check digit after a dash
+            "Phone: 2026-12-03",             // a date
+            "call me on 03.12.2026 at noon", // a date
+            "phone 12/05/26 please",         // a short date
+            "Phone: 1234567.89",             // an amount
+            "phone: 10.0.12.255",            // an IPv4 address
+            "Tel. 999999999",                // one bare run: left to the plans
+            "phone: 612345678-2",            // a check digit after a dash
+            "Phone: +44 20 7946 09",
+            "mobile +4420794609",
             "phone 12 34 56",                             // six digits
             "we hope to reach 1 000 000 users",           // a round number
             "contact 2.500.000 leads",                    // the same with dots

@@ -1516,7 +1516,6 @@ fn ending_first(text: &str, s: usize, e: usize) -> Option<usize> {
     loop {
         let last = &text[s..end];
         let last = &last[last.rfind(' ').map_or(0, |k| k + 1)..];
-        let compound = |list: &[&str]| list.iter().any(|d| ends_with_word(last, d));
         let k = kind(last);
         if words > 1 && k & TYPE_WORD != 0 {
             strong = Some(k & STRONG_TYPE != 0);
@@ -1525,13 +1524,11 @@ fn ending_first(text: &str, s: usize, e: usize) -> Option<usize> {
         // A compound street word is the whole name, or follows initials (`H.C. Ørsteds Vej`)
         // or a hyphenated given name (`Armin-Grein Groth-Platz`).
         let alone = words == 1 || words == 2 && (is_initials(w) || w.contains('-'));
-        if alone && is_title(last) && compound(STRONG_ENDINGS) {
-            strong = Some(true);
-            break;
-        }
-        if alone && is_title(last) && compound(WEAK_ENDINGS) {
-            strong = Some(false);
-            break;
+        if let Some(ending_strong) = alone.then(|| compound_ending(last)).flatten() {
+            if is_title(last) {
+                strong = Some(ending_strong);
+                break;
+            }
         }
         let Some((ws, we)) = next_word(text, end, false) else {
             break;
@@ -1677,11 +1674,38 @@ fn vietnamese(text: &str, s: usize) -> Option<usize> {
     (keywords >= 2 || named_after_admin).then_some(last)
 }
 
-/// True if `word` is longer than `ending` by three or more bytes and ends with it, the
-/// ending's ASCII letters in either case (`Hauptstraße`, `Groth-Platz`, `Karl-Marx-Allee`).
-fn ends_with_word(word: &str, ending: &str) -> bool {
-    let (w, d) = (word.as_bytes(), ending.as_bytes());
-    w.len() > d.len() + 2 && w[w.len() - d.len()..].eq_ignore_ascii_case(d)
+/// The street-word ending of a compound street name (`Hauptstraße`, `Groth-Platz`,
+/// `Karl-Marx-Allee`, `Storgatan`): `Some(true)` for a strong ending, `Some(false)` for a weak
+/// one; the word is longer than its ending by three or more bytes, the ending's ASCII letters
+/// in either case. One hash lookup per possible ending length.
+fn compound_ending(word: &str) -> Option<bool> {
+    type Endings = std::collections::HashMap<Box<str>, bool, foldhash::fast::FixedState>;
+    static ENDINGS: std::sync::OnceLock<Endings> = std::sync::OnceLock::new();
+    let endings = ENDINGS.get_or_init(|| {
+        let mut m = Endings::default();
+        for w in WEAK_ENDINGS {
+            m.insert(Box::from(*w), false);
+        }
+        for w in STRONG_ENDINGS {
+            m.insert(Box::from(*w), true);
+        }
+        m
+    });
+    let b = word.as_bytes();
+    let mut buf = [0u8; 12];
+    for len in (3..=buf.len().min(b.len().saturating_sub(3))).rev() {
+        let start = b.len() - len;
+        if !word.is_char_boundary(start) {
+            continue;
+        }
+        let low = &mut buf[..len];
+        low.copy_from_slice(&b[start..]);
+        low.make_ascii_lowercase();
+        if let Some(strong) = std::str::from_utf8(low).ok().and_then(|e| endings.get(e)) {
+            return Some(*strong);
+        }
+    }
+    None
 }
 
 /// True if the text before a street ends with an address cue (`at`, `address:`, `live`).
@@ -2243,7 +2267,8 @@ pub(crate) fn mask(value: &str) -> String {
             let de = STRONG_ENDINGS
                 .iter()
                 .chain(WEAK_ENDINGS)
-                .find(|d| low.len() > d.len() + 2 && low.ends_with(*d));
+                .filter(|d| low.len() > d.len() + 2 && low.ends_with(*d))
+                .max_by_key(|d| d.len());
             let keep_tail = de.map_or(0, |d| d.chars().count());
             let n = core.chars().count();
             for (j, c) in core.chars().enumerate() {

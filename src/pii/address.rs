@@ -915,6 +915,7 @@ const VN_WORDS: &[&str] = &[
     "thôn",
     "ấp",
     "tp.",
+    "TP.",
     "tx.",
     "tt.",
     "p.",
@@ -1088,7 +1089,11 @@ fn polish_type(b: &[u8]) -> bool {
 /// The start of a unit written before the house number at `s` (`Flat 3, 14 Baker Street`,
 /// `Unit 5, 200 Bay St`), or `s`.
 fn unit_before(text: &str, s: usize) -> usize {
-    let Some(before) = text[..s].strip_suffix(", ") else {
+    let Some(before) = text[..s]
+        .strip_suffix(", ")
+        .or_else(|| text[..s].strip_suffix(",\n"))
+        .or_else(|| text[..s].strip_suffix('\n'))
+    else {
         return s;
     };
     let Some((rest, id)) = before.rsplit_once(' ') else {
@@ -1158,7 +1163,7 @@ fn house_number(text: &str, s: usize, zero: bool) -> Option<usize> {
         return None;
     }
     // Hungarian house numbers end with a period (`Fő utca 12., 1011 Budapest`).
-    if text[e..].starts_with(".,") {
+    if text[e..].starts_with(".,") || text[e..].starts_with(".\n") {
         e += 1;
     }
     Some(e)
@@ -1198,9 +1203,10 @@ fn word_end(text: &str, s: usize) -> usize {
 /// The next word after one space (or `, ` when `comma`), as (start, end).
 fn next_word(text: &str, pos: usize, comma: bool) -> Option<(usize, usize)> {
     let rest = &text[pos..];
-    let skip = if comma && rest.starts_with(", ") {
+    // After a house number or unit, the street may follow a comma or a line break.
+    let skip = if comma && (rest.starts_with(", ") || rest.starts_with(",\n")) {
         2
-    } else if rest.starts_with(' ') {
+    } else if rest.starts_with(' ') || comma && rest.starts_with('\n') {
         1
     } else {
         return None;
@@ -1470,6 +1476,9 @@ fn latin(text: &str, e: usize, weak: bool) -> Option<usize> {
         2
     } else if rest.starts_with(' ') {
         1
+    } else if !weak {
+        // `Strada Lipscani\nBucurești, 030031`: no number, the rest on the next line.
+        0
     } else {
         return None;
     };
@@ -1580,7 +1589,10 @@ fn ending_first(text: &str, s: usize, e: usize) -> Option<usize> {
 /// distinctive shape (`132 69`, `31-615`, `1234 AB`) or five digits, then a city that ends the
 /// sentence or the value (`, 10117 Berlin`); returns the city's end.
 fn typeless_postal(text: &str, ne: usize) -> Option<usize> {
-    let p = ne + text[ne..].strip_prefix(", ").map(|_| 2)?;
+    let (p, strong) = separator(text, ne)?;
+    if !strong {
+        return None;
+    }
     let (pe, shape) = postal(text, p)?;
     if matches!(shape, Shape::Plain4 | Shape::Plain6 | Shape::Plain8) {
         return None;
@@ -1603,19 +1615,11 @@ fn unit_first(text: &str, e: usize) -> Option<usize> {
     if id.len() > 6 || !id.bytes().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let rest = &text[ie..];
-    let ns = ie
-        + if rest.starts_with(", ") {
-            2
-        } else if rest.starts_with(' ') {
-            1
-        } else {
-            return None;
-        };
+    let (ns, _) = separator(text, ie)?;
     if text.as_bytes()[ns].is_ascii_digit() {
         return number_first(text, ns);
     }
-    let (se, _, _) = english_street(text, ns - 1, false)?;
+    let (se, _, _) = english_street(text, ie, true)?;
     let t = tail(text, se)?;
     t.coded.then_some(t.end)
 }
@@ -1905,9 +1909,10 @@ fn coded_at(text: &str, p: usize, bare: bool) -> Option<usize> {
     }
     let plain = matches!(shape, Shape::Plain4 | Shape::Plain5 | Shape::Plain6);
     if plain && !bare {
-        // `, 00026, Civitella (RM)`: a plain code is an address part when a city follows.
+        // `, 00026, Civitella (RM)`: a five-digit code is an address part when a city
+        // follows (not `2009, Pierre Ossman`).
         let (q, strong) = separator(text, pe)?;
-        return (strong && city(text, q).is_some()).then_some(pe);
+        return (shape == Shape::Plain5 && strong && city(text, q).is_some()).then_some(pe);
     }
     Some(pe)
 }
@@ -2494,6 +2499,23 @@ mod tests {
             (
                 "write to 51 Elm Street, Fifth Floor, Boston, MA  02110-1301 USA",
                 "51 Elm Street, Fifth Floor, Boston, MA  02110-1301",
+            ),
+            // One part per line, as forms and JSON strings hold them.
+            (
+                "{\"address\": \"Flat 18\nHeron Crossing\nAshwick\nBA3 5QT\"}",
+                "Flat 18\nHeron Crossing\nAshwick\nBA3 5QT",
+            ),
+            (
+                "cím: Kossuth Lajos utca 5.\nH-7621 Pécs",
+                "Kossuth Lajos utca 5.\nH-7621 Pécs",
+            ),
+            (
+                "adresa: Lipová 12\n602 00 Brno",
+                "Lipová 12\n602 00 Brno",
+            ),
+            (
+                "Unit 3\n41 Wattle Avenue\nGlenroy VIC 3046",
+                "Unit 3\n41 Wattle Avenue\nGlenroy VIC 3046",
             ),
             // United Kingdom: flat first, building without number, post town, postcode.
             (

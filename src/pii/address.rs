@@ -1260,7 +1260,7 @@ fn number_first(text: &str, s: usize) -> Option<usize> {
     }
     let (w1s, w1e) = next_word(text, ne, true)?;
     let w1 = &text[w1s..w1e];
-    if let Some(e) = english(text, s, ne, zero) {
+    if let Some(e) = english(text, s, ne, zero).or_else(|| upper_case_us(text, ne)) {
         return Some(e);
     }
     // French style: the type word first, in lowercase (`12 rue de la Paix`) or capitalized when
@@ -1335,6 +1335,72 @@ fn english(text: &str, s: usize, ne: usize, zero: bool) -> Option<usize> {
         t.is_some() || abbreviated || cue_before(&text[..s])
     };
     strong.then(|| t.map_or(e, |t| t.end))
+}
+
+/// A US or Canadian address in capitals, as USPS Publication 28 writes it (`1600 PENNSYLVANIA
+/// AVE NW, WASHINGTON, DC 20500`, `42 ELM ST APT 4B, PORTLAND OR 97205`): name words, a
+/// suffix, an optional unit, a city, and a state with its ZIP or postal code, all required;
+/// the house number ends at `ne`.
+fn upper_case_us(text: &str, ne: usize) -> Option<usize> {
+    let caps = |w: &str| w.len() > 1 && w.bytes().all(|c| c.is_ascii_uppercase() || c == b'\'');
+    let as_title = |w: &str| -> String {
+        let mut t = w[..1].to_string();
+        t.push_str(&w[1..].to_ascii_lowercase());
+        t
+    };
+    let mut end = ne;
+    let mut names = 0;
+    let mut street_end = None;
+    let mut first = true;
+    while let Some((ws, we)) = next_word(text, end, first) {
+        first = false;
+        let w = trim_dot(&text[ws..we]);
+        let k = if caps(w) { kind(&as_title(w)) } else { 0 };
+        if names > 0 && k & (SUFFIX | WEAK_SUFFIX) != 0 {
+            street_end = Some(ws + w.len());
+            break;
+        }
+        if !(caps(w) || is_ordinal(&w.to_ascii_lowercase()) || is_direction(w)) || names == 3 {
+            return None;
+        }
+        names += 1;
+        end = we;
+    }
+    let mut end = street_end?;
+    // A direction after the suffix (`AVE NW`), then a unit (`APT 4B`, `STE 200`, `# 12`).
+    if let Some((ds, de)) = next_word(text, end, false) {
+        if is_direction(&text[ds..de]) {
+            end = de;
+        }
+    }
+    let (p, _) = separator(text, end)?;
+    let ue = word_end(text, p);
+    if matches!(
+        trim_dot(&text[p..ue]),
+        "APT" | "STE" | "UNIT" | "SUITE" | "FL" | "RM" | "#"
+    ) {
+        let (_, ie) = next_word(text, ue, false)?;
+        end = ie;
+    }
+    // The city, then the state and code.
+    let (p, _) = separator(text, end)?;
+    let mut ce = word_end(text, p);
+    if !caps(&text[p..ce]) || kind(&text[p..ce]) & STATE != 0 {
+        return None;
+    }
+    for _ in 0..2 {
+        match next_word(text, ce, false) {
+            Some((ws, we)) if caps(&text[ws..we]) && kind(&text[ws..we]) & STATE == 0 => ce = we,
+            _ => break,
+        }
+    }
+    let (q, _) = separator(text, ce)?;
+    let se = q + 2;
+    if kind(text.get(q..se)?) & STATE == 0 || text.as_bytes().get(se) != Some(&b' ') {
+        return None;
+    }
+    let z = &text[se + 1..];
+    zip_len(z).or_else(|| ca_postal_len(z)).map(|n| se + 1 + n)
 }
 
 /// Name words and a suffix after `pos` (`Main Street`, `Pennsylvania Ave NW`, `Jasmine Island`);
@@ -2500,6 +2566,19 @@ mod tests {
                 "write to 51 Elm Street, Fifth Floor, Boston, MA  02110-1301 USA",
                 "51 Elm Street, Fifth Floor, Boston, MA  02110-1301",
             ),
+            // USPS Publication 28 capitals.
+            (
+                "Ship to 1600 PENNSYLVANIA AVE NW, WASHINGTON, DC 20500 today",
+                "1600 PENNSYLVANIA AVE NW, WASHINGTON, DC 20500",
+            ),
+            (
+                "ADDRESS: 42 ELM ST APT 4B, PORTLAND OR 97205-1234",
+                "42 ELM ST APT 4B, PORTLAND OR 97205-1234",
+            ),
+            (
+                "101 MARKET ST, SAN FRANCISCO, CA 94105",
+                "101 MARKET ST, SAN FRANCISCO, CA 94105",
+            ),
             // One part per line, as forms and JSON strings hold them.
             (
                 "{\"address\": \"Flat 18\nHeron Crossing\nAshwick\nBA3 5QT\"}",
@@ -2509,10 +2588,7 @@ mod tests {
                 "cím: Kossuth Lajos utca 5.\nH-7621 Pécs",
                 "Kossuth Lajos utca 5.\nH-7621 Pécs",
             ),
-            (
-                "adresa: Lipová 12\n602 00 Brno",
-                "Lipová 12\n602 00 Brno",
-            ),
+            ("adresa: Lipová 12\n602 00 Brno", "Lipová 12\n602 00 Brno"),
             (
                 "Unit 3\n41 Wattle Avenue\nGlenroy VIC 3046",
                 "Unit 3\n41 Wattle Avenue\nGlenroy VIC 3046",
@@ -2746,6 +2822,9 @@ mod tests {
             "Suite 3 of the tests failed",
             "pl. 5 items",
             "ul. 3 is missing",
+            "ERROR 500 INTERNAL SERVER ERROR, RETRY IN 30 S",
+            "TOP 10 SCENIC ROAD TRIPS, VOL 2",
+            "HTTP 404 NOT FOUND ST, IN 2024",
         ] {
             assert!(addrs(text).is_empty(), "{text:?}: {:?}", addrs(text));
         }

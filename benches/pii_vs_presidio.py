@@ -2,7 +2,7 @@
 """Per-type precision/recall and throughput: logwarden `pii` vs Microsoft Presidio on the same lines.
 
 usage: benches/pii_vs_presidio.py [--records N] [--seed S] [--lines N] [--heldout FILE]
-       [--bin PATH] [--presidio-python PATH] [--dir DIR] [--reuse-presidio]
+       [--bin PATH] [--presidio-python PATH] [--dir DIR] [--reuse-presidio] [--no-presidio]
 
 Data (one of):
 - `logwarden gen --records N --seed S --truth` (default): every line holding a planted value
@@ -31,6 +31,8 @@ Both tools see the same lines:
 - `--reuse-presidio` with `--dir`: when the folder holds Presidio's findings for exactly the
   same texts (compared by hash), they and their timings are read back instead of analysing
   again (Presidio takes minutes on the gen sample; logwarden's figures are always fresh).
+- `--no-presidio`: score logwarden alone (no Presidio venv needed): its per-type precision and
+  recall, the exact-span counts and its throughput; Presidio's columns are left out.
 
 Prints Markdown tables for BENCHMARKS.md.
 """
@@ -179,6 +181,14 @@ def fmt(x):
     return "–" if x != x else f"{x:.3f}"
 
 
+def print_exact(exact, lw_total, planted_n):
+    """The exact-span line of PERSON and ADDRESS (the mask keeps the value's length)."""
+    for t in ("PERSON", "ADDRESS"):
+        if lw_total[t]:
+            print(f"\nlogwarden {t} exact span (masked length = planted length): "
+                  f"{exact[t]}/{lw_total[t]} findings, recall {exact[t] / max(planted_n[t], 1):.3f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=45000)
@@ -191,6 +201,8 @@ def main():
     ap.add_argument("--dir", help="working folder (default: a new temporary one)")
     ap.add_argument("--reuse-presidio", action="store_true",
                     help="reuse Presidio's findings in --dir for the same texts")
+    ap.add_argument("--no-presidio", action="store_true",
+                    help="score logwarden alone (no Presidio venv needed)")
     ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.worker:
@@ -258,6 +270,25 @@ def main():
         lw_tp[k[2]] += m
         lw_fp[k[2]] += n - m
         lw_total[k[2]] += n
+
+    if a.no_presidio:
+        print(f"Data: {what}; {len(order)} lines ({len({k[0] for k in sub_truth})} with "
+              f"planted values), {sub_bytes:,} bytes, {sum(planted_n.values())} planted "
+              "values; logwarden alone (--no-presidio).\n")
+        types = sorted(set(planted_n) | set(lw_total),
+                       key=lambda t: (t not in ("PERSON", "ADDRESS"), t not in CHECKSUM, t))
+        print("| type | checksum | planted | logwarden P | logwarden R |")
+        print("|---|---|---|---|---|")
+        for t in types:
+            lp, lr = pr_rc(lw_tp[t], lw_fp[t], planted_n[t])
+            print(f"| `{t}` | {'yes' if t in CHECKSUM else 'no'} | {planted_n[t]} | "
+                  f"{fmt(lp)} | {fmt(lr)} |")
+        print_exact(exact, lw_total, planted_n)
+        lw_mb = sub_bytes / max(lw_cpu, 1e-9) / 1e6
+        print(f"\nlogwarden `pii -j 1`: {lw_cpu:.2f} CPU s on the sample ({lw_mb:.2f} MB per "
+              f"CPU s), {full_cpu:.2f} CPU s on the whole source ({src_bytes:,} bytes)")
+        print(f"\n(working files: {tmp})")
+        return 0
 
     # Presidio on every string of the same records.
     texts = []
@@ -344,10 +375,7 @@ def main():
             else:
                 cells += ["n/a", "n/a"]
         print("| " + " | ".join(cells) + " |")
-    for t in ("PERSON", "ADDRESS"):
-        if lw_total[t]:
-            print(f"\nlogwarden {t} exact span (masked length = planted length): "
-                  f"{exact[t]}/{lw_total[t]} findings, recall {exact[t] / max(planted_n[t], 1):.3f}")
+    print_exact(exact, lw_total, planted_n)
     lw_mb = sub_bytes / max(lw_cpu, 1e-9) / 1e6
     p_mb = sub_bytes / max(pt["cpu"], 1e-9) / 1e6
     print(f"\n| tool | CPU s | wall s | MB per CPU s | lines per CPU s |")

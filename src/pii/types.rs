@@ -551,7 +551,7 @@ pub const BUILTIN: &[TypeDef] = &[
         Find::Scanners(&[Scanner::Address]),
         Masker::Address,
         Normalizer::Words,
-        "A house number and street with a suffix (`123 Main St`) or a street type (`12 rue de la Paix`, `Hauptstraße 5`, `Calle de Alcalá 45`, `Via Roma 10`), with its unit, city, state and a postal code of a valid format (US ZIP, UK postcode, Canadian postal code, DE/FR/ES/IT codes).",
+        "A street in its country's postal form (`123 Main St`, `Flat 2, Kestrel Court`, `12 rue de la Paix`, `Hauptstraße 5`, `Calle de Alcalá 45`, `ul. Długa 15/3`, `Jl. Merdeka No. 10`, `PO Box 4410`) with its unit, locality, city, region and a postal code of its country's shape (US ZIP, UK postcode, Eircode, Canadian, Dutch, Polish, Portuguese, Brazilian, Nordic and other codes); the whole address as written.",
     ),
     secret(
         "AWS_ACCESS_KEY",

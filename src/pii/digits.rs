@@ -28,11 +28,8 @@ pub(super) fn scan(text: &str, en: &Enabled, plans: &NationalPlans, out: &mut Ve
                     continue;
                 }
             }
-            if en.on(PHONE) && matches!(next, b' ' | b'-' | b'.' | b'/' | b')') {
-                if let Some((s, e)) = phone_after_word(text, p, prev) {
-                    push(out, s, e, PHONE, "phone-word");
-                    i = i.max(e);
-                }
+            if en.on(PHONE) {
+                i = i.max(phone_after_word(text, p, prev, next, out));
             }
             continue;
         }
@@ -82,14 +79,8 @@ pub(super) fn scan(text: &str, en: &Enabled, plans: &NationalPlans, out: &mut Ve
         }
         // What the numbering plans did not take may still be a phone number by the word
         // before it (any country's writing, or a number outside the assigned ranges).
-        if en.on(PHONE)
-            && out.len() == found_before
-            && (matches!(next, b' ' | b'-' | b'.' | b'/' | b')') || prev == b'+' || prev == b'(')
-        {
-            if let Some((s, e)) = phone_after_word(text, p, prev) {
-                push(out, s, e, PHONE, "phone-word");
-                i = i.max(e);
-            }
+        if en.on(PHONE) && out.len() == found_before {
+            i = i.max(phone_after_word(text, p, prev, next, out));
         }
         if en.on(IP) && next == b'.' {
             if let Some(e) = ip::match_v4(text, p) {
@@ -99,10 +90,24 @@ pub(super) fn scan(text: &str, en: &Enabled, plans: &NationalPlans, out: &mut Ve
     }
 }
 
-/// A number starting with the digit run at `p` (or the `+`, `(` or `(+` before it) that is
-/// written as a phone number right after a phone word (`Phone: 06-35/610 8374`), as
-/// `phone::match_after_phone_word` reads it: its start and end.
-fn phone_after_word(text: &str, p: usize, prev: u8) -> Option<(usize, usize)> {
+/// Pushes the number starting with the digit run at `p` (or the `+`, `(` or `(+` before it)
+/// that is written as a phone number right after a phone word (`Phone: 06-35/610 8374`), as
+/// `phone::match_after_phone_word` reads it; `prev` and `next` are the bytes around the run.
+/// Returns the end of the finding, or 0.
+fn phone_after_word(text: &str, p: usize, prev: u8, next: u8, out: &mut Vec<Finding>) -> usize {
+    let Some((s, e)) = phone_word_number(text, p, prev, next) else {
+        return 0;
+    };
+    push(out, s, e, PHONE, "phone-word");
+    e
+}
+
+/// The start and end of the number `phone_after_word` pushes.
+fn phone_word_number(text: &str, p: usize, prev: u8, next: u8) -> Option<(usize, usize)> {
+    // One bare run is a phone number only after `+` (see there): else a separator follows.
+    if !(matches!(next, b' ' | b'-' | b'.' | b'/' | b')') || prev == b'+' || prev == b'(') {
+        return None;
+    }
     let b = text.as_bytes();
     let s = match prev {
         b'+' if p >= 2 && b[p - 2] == b'(' => p - 2,

@@ -298,19 +298,22 @@ fn written_international(g: &Groups) -> Option<usize> {
     }
     let seps_ok = (1..g.count).all(|i| matches!(g.ends[i].3, b' ' | b'-'));
     let len = |i: usize| if i < g.count { g.ends[i].2 } else { 0 };
-    let date = matches!(
-        (len(1), len(2), len(3)),
-        (4, 1..=2, 1..=2) | (1..=2, 1..=2, 4)
-    );
+    let date = date_groups(len(1), len(2), len(3));
     let digits = g.digits_of(g.count);
     if !seps_ok || date || !(E164_MIN..=E164_MAX).contains(&digits.len()) {
         return None;
     }
-    let code: u16 = digits[..code_len].parse().ok()?;
-    let nsn = &digits[code_len..];
+    possible_after_code(&digits[..code_len], &digits[code_len..]).then_some(g.ends[g.count - 1].0)
+}
+
+/// True when `code` is a country calling code and `nsn` (the digits dialled after it) has a
+/// length libphonenumber calls possible for it, without the country's trunk `0`.
+fn possible_after_code(code: &str, nsn: &str) -> bool {
+    let Ok(code) = code.parse::<u16>() else {
+        return false;
+    };
     let (lengths, trunk_zero) = possible_lengths(code);
-    (lengths.contains(&(nsn.len() as u16)) && !(trunk_zero && nsn.starts_with('0')))
-        .then_some(g.ends[g.count - 1].0)
+    lengths.contains(&(nsn.len() as u16)) && !(trunk_zero && nsn.starts_with('0'))
 }
 
 /// The national number lengths that the numbering plans of a country code allow (the lengths
@@ -620,10 +623,8 @@ pub(super) fn match_after_phone_word(text: &str, s: usize) -> Option<usize> {
         && parens == 0
         && seps[1] == seps[2]
         && seps[1] != b' '
-        && matches!(
-            (groups[0], groups[1], groups[2]),
-            (4, 1..=2, 1..=2) | (1..=2, 1..=2, 2 | 4)
-        );
+        && (date_groups(groups[0], groups[1], groups[2])
+            || matches!((groups[0], groups[1], groups[2]), (1..=2, 1..=2, 2)));
     let decimal = n == 2 && seps[1] == b'.' && groups[1] <= 3;
     let ipv4 = n == 4 && only(b'.') && groups.iter().all(|&g| g <= 3);
     // A round number in thousands (`reach 1 000 000 users`, `2.500.000`).
@@ -639,14 +640,9 @@ pub(super) fn match_after_phone_word(text: &str, s: usize) -> Option<usize> {
     // for that country (a digit short or too many) is not taken for a phone number.
     if international {
         let dialled = std::str::from_utf8(&dialled[..dn]).ok()?;
-        let possible = (1..=3).any(|cl| {
-            let Some(code) = dialled.get(..cl).and_then(|c| c.parse::<u16>().ok()) else {
-                return false;
-            };
-            let (lengths, trunk_zero) = possible_lengths(code);
-            let nsn = &dialled[cl..];
-            lengths.contains(&(nsn.len() as u16)) && !(trunk_zero && nsn.starts_with('0'))
-        });
+        // Calling codes are prefix-free: at most one of the three cuts is a code.
+        let possible = (1..=3)
+            .any(|cl| cl < dialled.len() && possible_after_code(&dialled[..cl], &dialled[cl..]));
         if !possible {
             return None;
         }
@@ -935,16 +931,18 @@ fn continues_plus_number(b: &[u8], p: usize) -> bool {
     false
 }
 
+/// True when three digit groups of these lengths read as a date with a four-digit year,
+/// year first or last (`2026-11-23`, `23.11.2026`).
+fn date_groups(a: usize, b: usize, c: usize) -> bool {
+    matches!((a, b, c), (4, 1..=2, 1..=2) | (1..=2, 1..=2, 4))
+}
+
 /// True when the groups start like a date (`2026-11-23`, `23.11.2026`, `1-2-2026`) or are a
 /// dotted IPv4 address, which a numbering plan may happen to accept.
 fn looks_like_date_or_address(g: &Groups, dotted: bool) -> bool {
     let len = |i: usize| if i < g.count { g.ends[i].2 } else { 0 };
     let same_sep = g.count >= 3 && g.ends[1].3 == g.ends[2].3 && g.ends[1].3 != b' ';
-    let date = same_sep
-        && matches!(
-            (len(0), len(1), len(2)),
-            (4, 1..=2, 1..=2) | (1..=2, 1..=2, 4)
-        );
+    let date = same_sep && date_groups(len(0), len(1), len(2));
     let ipv4 = dotted && g.count == 4 && (0..4).all(|i| len(i) <= 3);
     date || ipv4
 }

@@ -14,11 +14,8 @@ with the missed numbers' shapes.
 """
 import argparse
 import collections
-import csv
-import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 
@@ -27,6 +24,7 @@ from faker import Faker
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pii_faker  # noqa: E402  (the locale list of the Faker bench)
+import pii_run  # noqa: E402
 
 PHRASES = ["Phone: {p}", "my mobile number is {p}", "You can call me on {p} after six.",
            "reach me at {p}"]
@@ -51,15 +49,11 @@ def main():
             for i in range(a.per_locale):
                 p = f.phone_number()
                 truth.append((loc, p))
-                out.write(json.dumps({"ts": "2026-11-30T12:00:00Z", "request_id": f"p{len(truth)}",
-                                      "prompt": PHRASES[i % len(PHRASES)].format(p=p)}) + "\n")
-    res = os.path.join(work, "out")
-    subprocess.run([a.bin, "pii", src, "-o", res, "-q"], check=True)
+                out.write(pii_run.record(len(truth), PHRASES[i % len(PHRASES)].format(p=p)))
     found = collections.defaultdict(list)
-    with open(os.path.join(res, "pii_findings.csv")) as fh:
-        for row in csv.DictReader(fh):
-            if row["pii_type"] == "PHONE_NUMBER":
-                found[int(row["line"])].append(row["masked"])
+    for row in pii_run.prompt_findings(a.bin, src, work):
+        if row["pii_type"] == "PHONE_NUMBER":
+            found[int(row["line"])].append(row["masked"])
     miss, total, examples = collections.Counter(), collections.Counter(), collections.defaultdict(list)
     for line, (loc, p) in enumerate(truth, 1):
         total[loc] += 1

@@ -29,11 +29,9 @@ below 0.99 or its false-alarm rate above 0.01.
 import argparse
 import csv
 import hashlib
-import json
 import os
 import random
 import string
-import subprocess
 import sys
 import tempfile
 
@@ -53,6 +51,8 @@ from stdnum.se import personnummer
 from stdnum.tr import tckimlik
 from stdnum.us import itin, rtn, ssn
 from stdnum.za import idnr as za_idnr
+
+import pii_run  # benches/pii_run.py, beside this script
 
 D = string.digits
 U = string.ascii_uppercase
@@ -333,22 +333,14 @@ def main():
                     shown = fmt(v) if (fmt and k % 2 == 1) else v
                     text = r.choice(SENTENCES).format(kw=r.choice(kws), v=shown)
                     rows.append((len(rows) + 1, name, valid, shown))
-                    f.write(json.dumps({
-                        "ts": "2026-11-02T10:00:00Z", "request_id": f"r{len(rows)}",
-                        "model": "gpt-4o", "status": 200, "latency_ms": 100,
-                        "prompt": text, "response": "ok",
-                    }, ensure_ascii=False) + "\n")
+                    f.write(pii_run.record(len(rows), text))
     with open(os.path.join(work, "values.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["line", "pii_type", "stdnum_valid", "value"])
         w.writerows(rows)
-    out = os.path.join(work, "out")
-    subprocess.run([a.logwarden, "pii", data, "-o", out, "-q"], check=True)
     found = {}
-    with open(os.path.join(out, "pii_findings.csv"), newline="") as f:
-        for row in csv.DictReader(f):
-            if row["field"] == "prompt":
-                found.setdefault(int(row["line"]), set()).add(row["pii_type"])
+    for row in pii_run.prompt_findings(a.logwarden, data, work):
+        found.setdefault(int(row["line"]), set()).add(row["pii_type"])
 
     def shape(v):
         return "".join("9" if c.isdigit() else ("A" if c.isalpha() else c) for c in v)

@@ -23,16 +23,16 @@ deliberate misses aside, is below 0.99 or its false-alarm rate above 0.01.
 """
 import argparse
 import csv
-import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat as F
 from phonenumbers import PhoneNumberType as T
+
+import pii_run  # benches/pii_run.py, beside this script
 
 # logwarden's default national-format phone regions (docs/pii.md), plus NANP.
 NATIONAL = ["GB", "DE", "FR", "ES", "IT", "NL", "IN", "AU", "BR", "JP", "MX", "US", "CA"]
@@ -113,22 +113,15 @@ def main():
                     worded = k % 2 == 0
                     text = r.choice(WITH_WORD if worded else WITHOUT_WORD).format(v=shown)
                     rows.append((len(rows) + 1, region, name, valid, shown, worded))
-                    f.write(json.dumps({
-                        "ts": "2026-11-02T10:00:00Z", "request_id": f"r{len(rows)}",
-                        "model": "gpt-4o", "status": 200, "latency_ms": 100,
-                        "prompt": text, "response": "ok",
-                    }, ensure_ascii=False) + "\n")
+                    f.write(pii_run.record(len(rows), text))
     with open(os.path.join(work, "values.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["line", "region", "format", "valid", "value", "phone_word"])
         w.writerows(rows)
-    out = os.path.join(work, "out")
-    subprocess.run([a.logwarden, "pii", data, "-o", out, "-q"], check=True)
     masked = {}
-    with open(os.path.join(out, "pii_findings.csv"), newline="") as f:
-        for row in csv.DictReader(f):
-            if row["field"] == "prompt" and row["pii_type"] == "PHONE_NUMBER":
-                masked.setdefault(int(row["line"]), []).append(row["masked"])
+    for row in pii_run.prompt_findings(a.logwarden, data, work):
+        if row["pii_type"] == "PHONE_NUMBER":
+            masked.setdefault(int(row["line"]), []).append(row["masked"])
 
     def covers(line, shown):
         # The mask keeps the length and the last digits: a finding covers the number when its

@@ -23,3 +23,4 @@ pub mod skip;
 pub mod state;
 #[cfg(feature = "table")]
 pub mod table;
+pub mod timing;

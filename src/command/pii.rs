@@ -88,6 +88,7 @@ pub struct PiiRequest {
 /// Runs the audit.
 pub fn run(req: &PiiRequest) -> anyhow::Result<Outcome> {
     let common = &req.common;
+    crate::pii::warm_up(&common.config.pii);
     let setup = PiiSetup::with_baseline(&common.config.pii, req.baseline.as_deref())?;
     let sources = sources(common)?;
     let ctx = setup.context();

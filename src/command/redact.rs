@@ -142,6 +142,7 @@ fn relative_copy_path(p: &Path, inputs: &[String]) -> PathBuf {
 /// Runs the redaction.
 pub fn run(req: &RedactRequest) -> anyhow::Result<Outcome> {
     let common = &req.common;
+    crate::pii::warm_up(&common.config.pii);
     let setup = super::pii::PiiSetup::new(&common.config.pii)?;
     let sources = super::sources(common)?;
     let dests = destinations(&sources, &common.inputs, common.output.as_deref())?;

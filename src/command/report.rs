@@ -95,9 +95,13 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     if common.output.is_none() && req.emit_state.is_none() {
         bail!("report needs -o DIR (it writes a folder of files) or --emit-state FILE");
     }
+    crate::timing::phase("start");
+    crate::pii::warm_up(&common.config.pii);
     let plan = Plan::new(common, req.baseline.as_deref())?;
+    crate::timing::phase("detectors and plans set up");
     let pii_ctx = plan.setup.context();
     let found = discovery(common)?;
+    crate::timing::phase("inputs found");
     if let Some(dir) = &req.state {
         return run_incremental(req, dir, &plan, &pii_ctx, &found);
     }
@@ -138,17 +142,29 @@ fn run_incremental<'d>(
         quiet: common.quiet,
     };
     let folded = incremental::fold(dir, &header(req)?, &found.sources, &folding)?;
-    let outcome = finish(
-        req,
-        plan,
-        pii_ctx,
-        folded.acc,
-        folded.summary,
-        Some(found),
-        Some(folded.note),
-    )?;
-    // After the outputs: a run stopped before this leaves the previous state whole.
-    folded.pending.save()?;
+    let pending = folded.pending;
+    // The new state is written (beside the old one) while the reports are finished, and put
+    // in place after the outputs: a run stopped before that leaves the previous state whole.
+    let (outcome, prepared) = std::thread::scope(|s| {
+        let writing = s.spawn(move || pending.prepare());
+        let outcome = finish(
+            req,
+            plan,
+            pii_ctx,
+            folded.acc,
+            folded.summary,
+            Some(found),
+            Some(folded.note),
+        );
+        let prepared = writing
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("writing the state failed")));
+        (outcome, prepared)
+    });
+    let outcome = outcome?;
+    crate::timing::phase("outputs written (state written beside)");
+    prepared?.commit()?;
+    crate::timing::phase("state in place");
     Ok(outcome)
 }
 
@@ -228,7 +244,9 @@ fn finish<'d>(
         Some(path) => Some((path, encode_state(req, pii_ctx, &mut acc, &summary)?)),
         None => None,
     };
+    crate::timing::phase("finishing the reports");
     let reports = acc.finish();
+    crate::timing::phase("reports finished");
     common.note_approximate(reports.sli.approximate || reports.daily.approximate);
     if !common.quiet {
         eprintln!("logwarden: {}", super::pii::paragraph(&reports.pii));
@@ -267,6 +285,7 @@ fn finish<'d>(
     ));
     tables.push(("failure_clusters.csv", clusters_table(&reports.review)));
     tables.push(("review_wow.csv", wow_table(&reports.review)));
+    crate::timing::phase("tables built");
     if let Some(dir) = &common.output {
         write_files(
             common,

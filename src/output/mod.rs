@@ -140,6 +140,16 @@ impl AtomicFile {
         })
     }
 
+    /// Flushes and syncs what was written so far, so that a later [`AtomicFile::commit`] has
+    /// only the rename left to do (a file written on one thread and put in place on another
+    /// once the files it must follow are in place).
+    pub fn sync(&mut self) -> Result<(), OutputError> {
+        let file = self.file.as_mut().expect("open until committed");
+        file.flush()
+            .and_then(|_| file.get_ref().sync_all())
+            .map_err(|e| out_err(&self.dest, e))
+    }
+
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         let file = self.file.take().expect("committed once");

@@ -35,21 +35,7 @@ impl NationalPlans {
 
     /// The plans, in region order, without duplicates; resolved on the first call.
     pub(super) fn get(&self) -> &[&'static RegionPlan] {
-        self.plans.get_or_init(|| {
-            let wanted: Vec<&str> = if self.regions.is_empty() {
-                DEFAULT_NATIONAL_REGIONS.to_vec()
-            } else {
-                self.regions.iter().map(|r| r.as_str()).collect()
-            };
-            let mut plans: Vec<&'static RegionPlan> = wanted
-                .into_iter()
-                .filter_map(RegionPlan::for_region)
-                .filter(|p| p.country_code != 1)
-                .collect();
-            plans.sort_by(|a, b| a.id.cmp(&b.id));
-            plans.dedup_by(|a, b| a.id == b.id);
-            plans
-        })
+        self.plans.get_or_init(|| resolve(&self.regions))
     }
 
     /// True once the plans were resolved.
@@ -103,7 +89,7 @@ impl RegionPlan {
                     return None;
                 }
                 // The metadata spreads patterns over lines; whitespace in them means nothing.
-                let re = Regex::new(&format!("^(?x:{pattern})$")).ok()?;
+                let re = digit_regex(pattern, true)?;
                 let lengths = if desc.possible_length().is_empty() {
                     general.to_vec()
                 } else {
@@ -116,10 +102,10 @@ impl RegionPlan {
             .formats()
             .iter()
             .filter_map(|f| {
-                let pattern = Regex::new(&format!("^(?x:{})$", f.pattern().as_str())).ok()?;
+                let pattern = digit_regex(f.pattern().as_str(), true)?;
                 // The last leading-digits pattern is the most specific one.
                 let leading = match f.leading_digits().last() {
-                    Some(l) => Some(Regex::new(&format!("^(?x:{})", l.as_str())).ok()?),
+                    Some(l) => Some(digit_regex(l.as_str(), false)?),
                     None => None,
                 };
                 Some((leading, pattern))
@@ -176,6 +162,40 @@ impl RegionPlan {
             !ends.is_empty() && (ends == breaks || breaks == [ends[0]])
         })
     }
+}
+
+/// The plans of `regions` (empty: the defaults), in region order, without duplicates, without
+/// the NANP regions.
+fn resolve(regions: &[String]) -> Vec<&'static RegionPlan> {
+    let wanted: Vec<&str> = if regions.is_empty() {
+        DEFAULT_NATIONAL_REGIONS.to_vec()
+    } else {
+        regions.iter().map(|r| r.as_str()).collect()
+    };
+    let mut plans: Vec<&'static RegionPlan> = wanted
+        .into_iter()
+        .filter_map(RegionPlan::for_region)
+        .filter(|p| p.country_code != 1)
+        .collect();
+    plans.sort_by(|a, b| a.id.cmp(&b.id));
+    plans.dedup_by(|a, b| a.id == b.id);
+    plans
+}
+
+/// Compiles the plans of `regions` (empty: the defaults) ahead of need: each region's plan
+/// is compiled once per process, so a later [`NationalPlans::get`] finds them ready (or
+/// waits for the one being compiled).
+pub(super) fn warm(regions: &[String]) {
+    resolve(regions);
+}
+
+/// A metadata pattern compiled over ASCII digits (`^…`, and `…$` when `whole`). The patterns
+/// only ever see ASCII digit strings, so Unicode classes are left out (`\d` is `[0-9]`): that
+/// halves the plans' compile time, paid by every run that meets a national-format candidate.
+/// Whitespace in a pattern means nothing (the metadata spreads patterns over lines).
+fn digit_regex(pattern: &str, whole: bool) -> Option<Regex> {
+    let end = if whole { "$" } else { "" };
+    Regex::new(&format!("^(?x-u:{pattern}){end}")).ok()
 }
 
 /// A region's metadata and its plan, compiled on first use.
@@ -305,6 +325,45 @@ mod tests {
         })
         .unwrap();
         assert!(us.phone_plans.get().is_empty());
+    }
+
+    /// Every pattern of every region compiles over ASCII digits (a pattern that did not would
+    /// silently drop a range or a format from its plan).
+    #[test]
+    fn every_metadata_pattern_compiles() {
+        let mut bad = Vec::new();
+        for meta in DATABASE.iter() {
+            let d = meta.descriptors();
+            let ranges = [
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ];
+            let mut patterns: Vec<(&str, bool)> = ranges
+                .into_iter()
+                .flatten()
+                .map(|desc| desc.national_number().as_str())
+                .filter(|p| !p.is_empty() && *p != "NA")
+                .map(|p| (p, true))
+                .collect();
+            for f in meta.formats() {
+                patterns.push((f.pattern().as_str(), true));
+                patterns.extend(f.leading_digits().iter().map(|l| (l.as_str(), false)));
+            }
+            for (p, whole) in patterns {
+                if digit_regex(p, whole).is_none() {
+                    bad.push(format!("{}: {p}", meta.id()));
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{bad:?}");
     }
 
     #[test]

@@ -286,6 +286,16 @@ pub fn save(dir: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 /// [`save`] of a state given as pieces, its kept pieces ranges of `old`.
 pub fn save_pieces(dir: &Path, pieces: &[Piece], old: &[u8]) -> anyhow::Result<()> {
+    write_pieces(dir, pieces, old)?.commit()?;
+    Ok(())
+}
+
+/// Writes the state file of `pieces` beside the one in place, synced, for a later commit.
+fn write_pieces(
+    dir: &Path,
+    pieces: &[Piece],
+    old: &[u8],
+) -> anyhow::Result<crate::output::AtomicFile> {
     use std::io::Write;
     make_private_dir(dir)?;
     let mut f = crate::output::AtomicFile::create(&dir.join(STATE_FILE))?;
@@ -295,8 +305,8 @@ pub fn save_pieces(dir: &Path, pieces: &[Piece], old: &[u8]) -> anyhow::Result<(
             Piece::Kept(r) => f.write_all(old.get(r.clone()).context("a kept range")?)?,
         }
     }
-    f.commit()?;
-    Ok(())
+    f.sync()?;
+    Ok(f)
 }
 
 /// What an incremental run needs from the command that folds.
@@ -349,10 +359,41 @@ pub struct Pending {
 impl Pending {
     /// Writes the new state (unless unchanged) and releases the lock.
     pub fn save(self) -> anyhow::Result<()> {
-        if let Some(pieces) = &self.pieces {
-            save_pieces(&self.dir, pieces, self.old.as_deref().unwrap_or(&[]))?;
-        }
+        self.prepare()?.commit()
+    }
+
+    /// Writes the new state (unless unchanged) beside the old one, synced, not yet in place:
+    /// done while the outputs are written, then [`Prepared::commit`] once they are.
+    pub fn prepare(self) -> anyhow::Result<Prepared> {
+        let file = match &self.pieces {
+            Some(pieces) => Some(write_pieces(
+                &self.dir,
+                pieces,
+                self.old.as_deref().unwrap_or(&[]),
+            )?),
+            None => None,
+        };
         drop(self.old);
+        Ok(Prepared {
+            file,
+            lock: self.lock,
+        })
+    }
+}
+
+/// A new state written and synced beside the old one ([`Pending::prepare`]); dropped without
+/// [`Prepared::commit`] (the outputs failed), it is removed and the old state stays.
+pub struct Prepared {
+    file: Option<crate::output::AtomicFile>,
+    lock: OutputLock,
+}
+
+impl Prepared {
+    /// Puts the new state in place (an atomic rename) and releases the lock.
+    pub fn commit(self) -> anyhow::Result<()> {
+        if let Some(f) = self.file {
+            f.commit()?;
+        }
         drop(self.lock);
         Ok(())
     }
@@ -389,30 +430,33 @@ pub fn fold<'d>(
             (Index::default(), false)
         }
     };
-    let mut entries: Vec<FileEntry<'_>> = Vec::with_capacity(sources.len());
-    let mut counts = [0u64; 3];
-    let (mut scanned, mut skipped) = (0u64, 0u64);
-    for source in sources {
-        let (handling, entry) = entry_of(source, &old, f, &lock)?;
-        match handling {
-            Handling::Reused => {
-                counts[0] += 1;
-                skipped += entry.id.size;
-            }
-            Handling::Resumed(before) => {
-                counts[1] += 1;
-                scanned += entry.id.len - before;
-                skipped += before;
-            }
-            Handling::Rescanned => {
-                counts[2] += 1;
-                scanned += entry.id.size;
-            }
-        }
-        entries.push(entry);
-    }
+    crate::timing::phase("state read");
     // Standard input has no identity: scanned every time, never kept (nor a prefix with it).
     let all_kept = sources.iter().all(|s| s.path.is_some());
+    // The kept prefix is decoded on a thread of its own while the new files are scanned (a
+    // night's scan of one file leaves a core idle at its start and end); it is used only if
+    // the files it folded are found as they were, else dropped.
+    let speculative = old
+        .prefix
+        .as_ref()
+        .filter(|p| kept && all_kept && p.files > 0);
+    let loading = f.loading(0, 0)?;
+    let (entries, decoded) = std::thread::scope(|s| {
+        let decoding = speculative.map(|p| {
+            s.spawn(|| {
+                super::decode_body("the kept prefix", &p.body, &loading)
+                    .map(|body| body.into_analyses(f.pii_ctx))
+            })
+        });
+        let entries = entries_of(sources, &old, f, &lock);
+        let decoded = decoding.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("decoding the kept prefix failed")))
+        });
+        (entries, decoded)
+    });
+    let (entries, counts, scanned, skipped) = entries?;
+    crate::timing::phase("new files scanned, the prefix decoded beside");
     let key = prefix_key(&entries, &f.budgets);
     let prefix = old.prefix.as_ref().filter(|p| {
         kept && all_kept
@@ -429,16 +473,16 @@ pub fn fold<'d>(
         });
     let mut acc = (f.fresh)();
     let mut summary = ScanSummary::default();
-    let from = match prefix {
-        Some(p) => {
-            let body = super::decode_body("the kept prefix", &p.body, &f.loading(0, 0)?)?;
-            let (part, scan) = body.into_analyses(f.pii_ctx);
+    let from = match (prefix, decoded) {
+        (Some(p), Some(decoded)) => {
+            let (part, scan) = decoded?;
             acc.merge(part);
             summary.append(scan);
             p.files as usize
         }
-        None => 0,
+        _ => 0,
     };
+    crate::timing::phase("kept prefix merged");
     // The other per-file states, decoded in parallel a few at a time (so only those few are
     // held decoded at once) and merged in input order.
     let batch = rayon::current_num_threads().max(1) * 2;
@@ -465,6 +509,7 @@ pub fn fold<'d>(
             summary.append(scan);
         }
     }
+    crate::timing::phase("other kept files merged");
     // The merged state of every file, kept for the next run (before the reports are
     // finished from the same accumulator).
     let bytes = if unchanged {
@@ -491,6 +536,7 @@ pub fn fold<'d>(
         };
         Some(encode_pieces(header, index, old_bytes)?)
     };
+    crate::timing::phase("new state encoded");
     drop(old);
     summary.scans = 1;
     summary.elapsed = started.elapsed();
@@ -514,6 +560,40 @@ pub fn fold<'d>(
             lock,
         },
     })
+}
+
+/// The entries of the inputs, in order (scanning what is new), with the counts of files
+/// reused, resumed and rescanned, and the bytes scanned and skipped.
+#[allow(clippy::type_complexity)]
+fn entries_of<'a>(
+    sources: &[Source],
+    old: &Index<'a>,
+    f: &Folding<'_, '_>,
+    lock: &OutputLock,
+) -> anyhow::Result<(Vec<FileEntry<'a>>, [u64; 3], u64, u64)> {
+    let mut entries: Vec<FileEntry<'a>> = Vec::with_capacity(sources.len());
+    let mut counts = [0u64; 3];
+    let (mut scanned, mut skipped) = (0u64, 0u64);
+    for source in sources {
+        let (handling, entry) = entry_of(source, old, f, lock)?;
+        match handling {
+            Handling::Reused => {
+                counts[0] += 1;
+                skipped += entry.id.size;
+            }
+            Handling::Resumed(before) => {
+                counts[1] += 1;
+                scanned += entry.id.len - before;
+                skipped += before;
+            }
+            Handling::Rescanned => {
+                counts[2] += 1;
+                scanned += entry.id.size;
+            }
+        }
+        entries.push(entry);
+    }
+    Ok((entries, counts, scanned, skipped))
 }
 
 /// How one input file is handled, and its entry: its kept state reused, resumed, or a scan.

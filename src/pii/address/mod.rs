@@ -27,6 +27,11 @@ const STATE: u16 = 1 << 11;
 const NOT_PLACE: u16 = 1 << 12;
 const VN: u16 = 1 << 13;
 
+/// Builds the lexicon of [`kind`] ahead of need (see `pii::warm_up`).
+pub(super) fn warm() {
+    kind("");
+}
+
 /// The kinds of `word` (exact spelling; the lowercase lists are looked up in lowercase): one
 /// hash lookup instead of a walk over each list.
 fn kind(word: &str) -> u16 {

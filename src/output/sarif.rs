@@ -204,6 +204,11 @@ fn write_result<W: Write>(
     serde_json::to_writer(out, &result).map_err(io::Error::from)
 }
 
+/// Findings rendered as SARIF results per batch (the batch's rows are held in memory).
+const RESULT_BATCH: usize = 8192;
+/// Rows rendered by one task of a batch.
+const RESULT_SLICE: usize = 512;
+
 /// Writes the SARIF log of `report` to `out`, streaming the results (the findings may have
 /// been spilled to disk); `types` are the run's types (`Detectors::types`), `files` names the
 /// sources by index.
@@ -211,8 +216,20 @@ pub fn write<W: Write>(
     report: &PiiReport,
     types: &[TypeInfo],
     files: &[String],
-    mut out: W,
+    out: W,
 ) -> io::Result<()> {
+    write_in_batches(report, types, files, out, [RESULT_BATCH, RESULT_SLICE])
+}
+
+/// [`write`] with results rendered `sizes[0]` rows at a time, `sizes[1]` rows per task.
+fn write_in_batches<W: Write>(
+    report: &PiiReport,
+    types: &[TypeInfo],
+    files: &[String],
+    mut out: W,
+    sizes: [usize; 2],
+) -> io::Result<()> {
+    let [batch_rows, slice_rows] = sizes;
     let tool = json!({
         "driver": {
             "name": "logwarden",
@@ -234,13 +251,39 @@ pub fn write<W: Write>(
         out,
         ",\"columnKind\":\"unicodeCodePoints\",\"properties\":{run_properties},\"results\":["
     )?;
+    // The results are rendered a batch of rows at a time, the batch's slices in parallel,
+    // and written in row order: the SARIF file is the largest output of a report.
     let mut first = true;
+    let mut batch: Vec<csv::ByteRecord> = Vec::with_capacity(batch_rows);
+    let mut flush = |batch: &mut Vec<csv::ByteRecord>, out: &mut W| -> io::Result<()> {
+        use rayon::prelude::*;
+        let parts = batch
+            .par_chunks(slice_rows)
+            .map(|rows| {
+                let mut buf = Vec::with_capacity(rows.len() * 512);
+                for row in rows {
+                    buf.extend_from_slice(b",\n");
+                    write_result(&mut buf, row, types)?;
+                }
+                Ok(buf)
+            })
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for part in parts {
+            // Every result follows ",\n" but the first, which follows "\n".
+            let skip = usize::from(std::mem::take(&mut first) && !part.is_empty());
+            out.write_all(&part[skip..])?;
+        }
+        batch.clear();
+        Ok(())
+    };
     report.for_each_row(files, &mut |row| {
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        first = false;
-        write_result(&mut out, row, types)?;
+        batch.push(row.clone());
+        if batch.len() >= batch_rows {
+            flush(&mut batch, &mut out)?;
+        }
         Ok(())
     })?;
+    flush(&mut batch, &mut out)?;
     out.write_all(b"\n]}]}\n")?;
     out.flush()
 }
@@ -259,6 +302,40 @@ mod tests {
             serde_json::to_string(&f).unwrap(),
             format!("{{\"{VALUE_FINGERPRINT}\":\"v\",\"{MASKED_VALUE}\":\"m\"}}")
         );
+    }
+
+    /// Results rendered in batches and slices of any size make the same file as one batch.
+    #[test]
+    fn batches_render_the_same_log() {
+        use crate::analysis::pii::PiiAudit;
+        use crate::analysis::Analysis;
+        use crate::command::pii::PiiSetup;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        let lines: String = (0..23)
+            .map(|i| format!("{{\"ts\":1795442400,\"prompt\":\"mail user{i}@example.com\"}}\n"))
+            .collect();
+        std::fs::write(&path, lines).unwrap();
+        let sources = crate::input::discover(&[path.display().to_string()]).unwrap();
+        let setup = PiiSetup::new(&crate::pii::PiiConfig::default()).unwrap();
+        let ctx = setup.context();
+        let opts = crate::scan::ScanOptions::default();
+        let (audit, _) = crate::scan::scan(&sources, &opts, || PiiAudit::new(&ctx)).unwrap();
+        let report = audit.finish();
+        assert_eq!(report.count(), 23);
+        let types = setup.detectors.types();
+        let files = vec!["a.jsonl".to_string()];
+        let render = |sizes: [usize; 2]| {
+            let mut out = Vec::new();
+            write_in_batches(&report, types, &files, &mut out, sizes).unwrap();
+            out
+        };
+        let whole = render([1000, 1000]);
+        let log: Value = serde_json::from_slice(&whole).unwrap();
+        assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 23);
+        for sizes in [[1, 1], [3, 2], [5, 5], [23, 4], [24, 7]] {
+            assert!(render(sizes) == whole, "{sizes:?}");
+        }
     }
 
     #[test]

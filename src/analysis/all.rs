@@ -48,3 +48,47 @@ impl<'d> AllAnalyses<'d> {
         }
     }
 }
+
+impl AllAnalyses<'_> {
+    /// [`Analysis::finish`], with `after_pii` run on the PII report as soon as it is finished,
+    /// while the other analyses (the review's clustering the longest) are still finishing:
+    /// `report` writes `pii_findings.csv` and its SARIF log meanwhile.
+    pub fn finish_with<R: Send>(
+        self,
+        after_pii: impl FnOnce(&PiiReport) -> R + Send,
+    ) -> (AllReports, R) {
+        use super::Analysis;
+        let AllAnalyses {
+            sli,
+            daily,
+            pii,
+            slo,
+            cost,
+            review,
+        } = self;
+        let (mut sli_r, mut daily_r, mut pii_r, mut slo_r, mut cost_r, mut review_r) =
+            (None, None, None, None, None, None);
+        rayon::scope(|s| {
+            s.spawn(|_| review_r = Some(review.finish()));
+            s.spawn(|_| sli_r = Some(sli.finish()));
+            s.spawn(|_| daily_r = Some(daily.finish()));
+            s.spawn(|_| slo_r = Some(slo.finish()));
+            s.spawn(|_| cost_r = Some(cost.finish()));
+            s.spawn(|_| {
+                let report = pii.finish();
+                let after = after_pii(&report);
+                pii_r = Some((report, after));
+            });
+        });
+        let (pii, after) = pii_r.expect("every finish ran in the scope");
+        let reports = AllReports {
+            sli: sli_r.expect("every finish ran in the scope"),
+            daily: daily_r.expect("every finish ran in the scope"),
+            pii,
+            slo: slo_r.expect("every finish ran in the scope"),
+            cost: cost_r.expect("every finish ran in the scope"),
+            review: review_r.expect("every finish ran in the scope"),
+        };
+        (reports, after)
+    }
+}

@@ -245,7 +245,21 @@ fn finish<'d>(
         None => None,
     };
     crate::timing::phase("finishing the reports");
-    let reports = acc.finish();
+    // The output folder is begun first: the findings and their SARIF log are written into it
+    // as soon as the PII report is finished, while the review is still clustering.
+    let mut set = match &common.output {
+        Some(dir) => Some(OutputFolder::begin(dir, common.quiet)?),
+        None => None,
+    };
+    let (reports, findings) = acc.finish_with(|pii| -> anyhow::Result<()> {
+        if let Some(set) = set.as_mut() {
+            add_findings(set, "pii_findings.csv", pii, &summary.files)?;
+            add_sarif(set, "pii_findings.sarif", &plan.setup, pii, &summary.files)?;
+        }
+        crate::timing::phase("findings and their SARIF log written");
+        Ok(())
+    });
+    findings?;
     crate::timing::phase("reports finished");
     common.note_approximate(reports.sli.approximate || reports.daily.approximate);
     if !common.quiet {
@@ -286,11 +300,10 @@ fn finish<'d>(
     tables.push(("failure_clusters.csv", clusters_table(&reports.review)));
     tables.push(("review_wow.csv", wow_table(&reports.review)));
     crate::timing::phase("tables built");
-    if let Some(dir) = &common.output {
+    if let Some(set) = set {
         write_files(
             common,
-            plan,
-            dir,
+            set,
             &summary,
             &reports,
             &alert_list,
@@ -312,12 +325,12 @@ fn finish<'d>(
     })
 }
 
-/// Writes every file of the report as the folder `dir`, swapped in whole.
+/// Writes every other file of the report into `set` (which holds the findings already) and
+/// swaps the folder in whole.
 #[allow(clippy::too_many_arguments)]
 fn write_files(
     common: &Common,
-    plan: &Plan,
-    dir: &std::path::Path,
+    mut set: OutputFolder,
     summary: &ScanSummary,
     reports: &AllReports,
     alert_list: &AlertList,
@@ -325,28 +338,10 @@ fn write_files(
     found: Option<&Discovery>,
     incremental: Option<serde_json::Value>,
 ) -> anyhow::Result<()> {
-    let mut set = OutputFolder::begin(dir, common.quiet)?;
-    // The findings are streamed (they may be spilled to disk, read through one file handle:
-    // one reader at a time), not built as a table; the review pages are rendered meanwhile.
-    let (findings, pages) = rayon::join(
-        || -> anyhow::Result<()> {
-            add_findings(&mut set, "pii_findings.csv", &reports.pii, &summary.files)?;
-            add_sarif(
-                &mut set,
-                "pii_findings.sarif",
-                &plan.setup,
-                &reports.pii,
-                &summary.files,
-            )
-        },
-        || {
-            rayon::join(
-                || review_md::render(&reports.review, &summary.files),
-                || review_html::render(&reports.review, &summary.files),
-            )
-        },
+    let pages = rayon::join(
+        || review_md::render(&reports.review, &summary.files),
+        || review_html::render(&reports.review, &summary.files),
     );
-    findings?;
     for (name, t) in tables {
         set.add(name, &t.to_csv())?;
     }

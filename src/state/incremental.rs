@@ -25,6 +25,10 @@ use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+/// The kept prefix is folded anew once the states of the files after it outgrow this
+/// fraction of it (1/PREFIX_LAG of its bytes).
+const PREFIX_LAG: usize = 4;
+
 /// The state file inside `--state DIR`.
 pub const STATE_FILE: &str = "report.state";
 
@@ -515,14 +519,25 @@ pub fn fold<'d>(
     let bytes = if unchanged {
         None
     } else {
-        let prefix = (all_kept && !entries.is_empty())
-            .then(|| super::encode_body(f.pii_ctx, &mut acc, &summary))
-            .transpose()?
-            .map(|body| Prefix {
-                files: entries.len() as u32,
-                key,
-                body: Cow::Owned(body),
-            });
+        // The kept prefix stays as it is while the files after it are small beside it (their
+        // states are decoded and merged after it, a few at a time): a night then encodes only
+        // its new file's state, and the prefix is folded anew about once a week of daily files.
+        let after: usize = entries[from..].iter().map(|e| e.body.len()).sum();
+        let prefix = match prefix {
+            Some(p) if from > 0 && after <= p.body.len() / PREFIX_LAG => Some(Prefix {
+                files: p.files,
+                key: p.key,
+                body: p.body.clone(),
+            }),
+            _ => (all_kept && !entries.is_empty())
+                .then(|| super::encode_body(f.pii_ctx, &mut acc, &summary))
+                .transpose()?
+                .map(|body| Prefix {
+                    files: entries.len() as u32,
+                    key,
+                    body: Cow::Owned(body),
+                }),
+        };
         let index = Index {
             files: entries
                 .into_iter()

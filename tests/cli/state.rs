@@ -577,6 +577,38 @@ fn the_kept_prefix_is_used_only_for_the_same_leading_files() {
     assert_eq!((handled(&inc), prefix(&inc)), ([3, 0, 1], 0), "{inc}");
 }
 
+/// The kept prefix is not folded anew every night: while the files after it are small beside
+/// it, it stays as it was (a night encodes only its new file's state) and those files' states
+/// are merged after it; once they have grown, the prefix is folded anew over every file. Every
+/// night equals a fresh full scan.
+#[test]
+fn the_kept_prefix_is_folded_anew_only_when_outgrown() {
+    let env = Env::new();
+    let lines = generated_lines(&env, "3000");
+    let day = |r: std::ops::Range<usize>| joined(&lines, r);
+    let prefix = |inc: &serde_json::Value| inc["prefix_files"].as_u64().unwrap();
+    env.write("logs/d00.jsonl", day(0..2400));
+    let inc = incremental_equals_full(&env, "first night");
+    assert_eq!(prefix(&inc), 0, "{inc}");
+    let mut seen = Vec::new();
+    for n in 1..=12 {
+        let from = 2400 + (n - 1) * 50;
+        env.write(&format!("logs/d{n:02}.jsonl"), day(from..from + 50));
+        let inc = incremental_equals_full(&env, &format!("night {n}"));
+        assert_eq!(handled(&inc), [n as u64, 0, 1], "{inc}");
+        seen.push(prefix(&inc));
+    }
+    // The prefix of the first night's file is used for some nights running (kept as it was),
+    // then one covering more files.
+    assert_eq!(seen[0], 1, "{seen:?}");
+    assert_eq!(seen[1], 1, "kept, not folded anew: {seen:?}");
+    assert!(
+        seen.iter().any(|&p| p > 1),
+        "folded anew once outgrown: {seen:?}"
+    );
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+}
+
 /// logrotate's ways, night after night: `requests.jsonl` renamed to `requests.jsonl.1` and a
 /// new `requests.jsonl` started; the next night `.1` compressed to `requests.jsonl.2.gz`
 /// (`delaycompress`); then `copytruncate` (a dated copy, the live file emptied and written

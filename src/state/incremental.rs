@@ -677,8 +677,17 @@ fn entry_of<'a>(
         now.newlines = e.id.newlines + id::count_newlines(path, e.id.len).map_err(name_err)?;
         return Ok((Handling::Resumed(e.id.len), new(now, body)));
     }
-    now.newlines = id::count_newlines(path, 0).map_err(name_err)?;
-    let body = (f.scan_one)(source, f.scan)?;
+    // Its lines are counted on a thread of their own while it is scanned.
+    let (newlines, body) = std::thread::scope(|s| {
+        let counting = s.spawn(|| id::count_newlines(path, 0));
+        let body = (f.scan_one)(source, f.scan);
+        let newlines = counting
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("counting its lines failed")));
+        (newlines, body)
+    });
+    now.newlines = newlines.map_err(name_err)?;
+    let body = body?;
     Ok((Handling::Rescanned, new(now, body)))
 }
 

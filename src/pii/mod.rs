@@ -22,6 +22,7 @@ mod national;
 pub(crate) mod national_check;
 mod pem;
 mod phone;
+mod phone_meta;
 mod phone_plan;
 mod placeholder;
 mod providers;

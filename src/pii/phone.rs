@@ -319,25 +319,19 @@ fn possible_after_code(code: &str, nsn: &str) -> bool {
 /// The national number lengths that the numbering plans of a country code allow (the lengths
 /// behind libphonenumber's `isPossibleNumber`: the general descriptor's and those of the types
 /// a person is reached on), and whether a leading `0` is that country's trunk prefix (never
-/// dialled after the country code), built once for every code from the `phonenumber` crate.
+/// dialled after the country code), built once for every code from `phone_meta`.
 fn possible_lengths(code: u16) -> (&'static [u16], bool) {
     type Table = std::collections::HashMap<u16, (Vec<u16>, bool)>;
     static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let mut t = Table::new();
-        for meta in phonenumber::metadata::DATABASE.iter() {
-            let (lengths, trunk_zero) = t.entry(meta.country_code()).or_default();
-            *trunk_zero |= meta.national_prefix() == Some("0");
-            let d = meta.descriptors();
-            let kinds = [
-                d.fixed_line(),
-                d.mobile(),
-                d.personal_number(),
-                d.voip(),
-                d.uan(),
-            ];
-            let all = std::iter::once(d.general()).chain(kinds.into_iter().flatten());
-            for &l in all.flat_map(|k| k.possible_length()) {
+        for meta in super::phone_meta::all() {
+            let (lengths, trunk_zero) = t.entry(meta.code).or_default();
+            *trunk_zero |= meta.national_prefix.as_deref() == Some("0");
+            // Fixed line, mobile, personal number, VoIP, UAN (of `Meta::kinds`).
+            let kinds = [0, 1, 5, 6, 8].map(|k| meta.kinds[k].as_ref().map(|d| &d.lengths));
+            let all = std::iter::once(&meta.general).chain(kinds.into_iter().flatten());
+            for &l in all.flatten() {
                 if !lengths.contains(&l) {
                     lengths.push(l);
                 }

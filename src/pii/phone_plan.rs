@@ -1,9 +1,9 @@
 //! Numbering-plan validation of phone numbers: which national significant numbers each
 //! country assigns and how the country groups their digits when it writes them, compiled from
-//! libphonenumber's metadata (the `phonenumber` crate) into plain anchored regexes, so threads
-//! check candidates without the crate's shared regex cache.
+//! libphonenumber's metadata (`phone_meta`, checked against the `phonenumber` crate) into plain
+//! anchored regexes, so threads check candidates without the crate's shared regex cache.
 
-use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
+use super::phone_meta::{self, Meta};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -63,58 +63,45 @@ pub(super) struct RegionPlan {
 
 impl RegionPlan {
     /// Compiles the plan of one metadata entry; `None` when it assigns no ranges.
-    fn compile(meta: &Metadata) -> Option<RegionPlan> {
-        let d = meta.descriptors();
+    fn compile(meta: &Meta) -> Option<RegionPlan> {
         // Emergency, short codes and carrier-specific numbers are not dialled from a
-        // written full number; every other assigned range is a real subscriber number.
-        let kinds: [Option<&Descriptor>; 10] = [
-            d.fixed_line(),
-            d.mobile(),
-            d.toll_free(),
-            d.premium_rate(),
-            d.shared_cost(),
-            d.personal_number(),
-            d.voip(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-        ];
-        let general = d.general().possible_length();
-        let ranges: Vec<(Vec<u16>, Regex)> = kinds
-            .into_iter()
+        // written full number; every other assigned range (`Meta::kinds`) is a real
+        // subscriber number.
+        let ranges: Vec<(Vec<u16>, Regex)> = meta
+            .kinds
+            .iter()
             .flatten()
             .filter_map(|desc| {
-                let pattern = desc.national_number().as_str();
+                let pattern = desc.pattern.as_str();
                 if pattern.is_empty() || pattern == "NA" {
                     return None;
                 }
-                // The metadata spreads patterns over lines; whitespace in them means nothing.
                 let re = digit_regex(pattern, true)?;
-                let lengths = if desc.possible_length().is_empty() {
-                    general.to_vec()
+                let lengths = if desc.lengths.is_empty() {
+                    meta.general.clone()
                 } else {
-                    desc.possible_length().to_vec()
+                    desc.lengths.clone()
                 };
                 Some((lengths, re))
             })
             .collect();
         let formats = meta
-            .formats()
+            .formats
             .iter()
-            .filter_map(|f| {
-                let pattern = digit_regex(f.pattern().as_str(), true)?;
-                // The last leading-digits pattern is the most specific one.
-                let leading = match f.leading_digits().last() {
-                    Some(l) => Some(digit_regex(l.as_str(), false)?),
+            .filter_map(|(leading, pattern)| {
+                let pattern = digit_regex(pattern, true)?;
+                // The last leading-digits pattern (the most specific one) selects the format.
+                let leading = match leading {
+                    Some(l) => Some(digit_regex(l, false)?),
                     None => None,
                 };
                 Some((leading, pattern))
             })
             .collect();
         (!ranges.is_empty()).then(|| RegionPlan {
-            id: meta.id().to_string(),
-            country_code: meta.country_code(),
-            national_prefix: meta.national_prefix().map(str::to_string),
+            id: meta.id.clone(),
+            country_code: meta.code,
+            national_prefix: meta.national_prefix.clone(),
             ranges,
             formats,
         })
@@ -123,7 +110,7 @@ impl RegionPlan {
     /// Looks a region up by its ISO code (any case); its plan is compiled once per process.
     pub(super) fn for_region(id: &str) -> Option<&'static RegionPlan> {
         let id = id.trim().to_ascii_uppercase();
-        plan_of(region_table().iter().find(|(meta, _)| meta.id() == id)?)
+        plan_of(region_table().iter().find(|(meta, _)| meta.id == id)?)
     }
 
     /// True when the national significant number `nsn` (digits only, no trunk prefix) is in
@@ -199,7 +186,7 @@ fn digit_regex(pattern: &str, whole: bool) -> Option<Regex> {
 }
 
 /// A region's metadata and its plan, compiled on first use.
-type LazyPlan = (&'static Metadata, OnceLock<Option<RegionPlan>>);
+type LazyPlan = (&'static Meta, OnceLock<Option<RegionPlan>>);
 
 /// Every region of the metadata (non-geographic codes such as +800 share the id `001`).
 /// Plans are compiled on first use: compiling all of them (about 2,000 regexes) would cost
@@ -207,7 +194,7 @@ type LazyPlan = (&'static Metadata, OnceLock<Option<RegionPlan>>);
 fn region_table() -> &'static [LazyPlan] {
     static TABLE: OnceLock<Vec<LazyPlan>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        DATABASE
+        phone_meta::all()
             .iter()
             .map(|meta| (meta, OnceLock::new()))
             .collect()
@@ -232,7 +219,7 @@ fn plans_for_code(code: u16) -> &'static [&'static RegionPlan] {
     slot.get_or_init(|| {
         region_table()
             .iter()
-            .filter(|(meta, _)| meta.country_code() == code)
+            .filter(|(meta, _)| meta.code == code)
             .filter_map(plan_of)
             .collect()
     })
@@ -332,34 +319,22 @@ mod tests {
     #[test]
     fn every_metadata_pattern_compiles() {
         let mut bad = Vec::new();
-        for meta in DATABASE.iter() {
-            let d = meta.descriptors();
-            let ranges = [
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ];
-            let mut patterns: Vec<(&str, bool)> = ranges
-                .into_iter()
+        for meta in phone_meta::all() {
+            let mut patterns: Vec<(&str, bool)> = meta
+                .kinds
+                .iter()
                 .flatten()
-                .map(|desc| desc.national_number().as_str())
+                .map(|desc| desc.pattern.as_str())
                 .filter(|p| !p.is_empty() && *p != "NA")
                 .map(|p| (p, true))
                 .collect();
-            for f in meta.formats() {
-                patterns.push((f.pattern().as_str(), true));
-                patterns.extend(f.leading_digits().iter().map(|l| (l.as_str(), false)));
+            for (leading, pattern) in &meta.formats {
+                patterns.push((pattern, true));
+                patterns.extend(leading.as_deref().map(|l| (l, false)));
             }
             for (p, whole) in patterns {
                 if digit_regex(p, whole).is_none() {
-                    bad.push(format!("{}: {p}", meta.id()));
+                    bad.push(format!("{}: {p}", meta.id));
                 }
             }
         }

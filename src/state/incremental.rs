@@ -349,8 +349,9 @@ pub struct Folded<'d> {
     pub pending: Pending,
 }
 
-/// The state of this run, written by `save` once the outputs are in place (a run stopped
-/// before leaves the previous state whole). Holds the state's lock until then.
+/// The state of this run: written by `prepare` while the outputs are written, put in place by
+/// `Prepared::commit` once they are (a run stopped before leaves the previous state whole).
+/// Holds the state's lock until then.
 pub struct Pending {
     dir: PathBuf,
     /// The new state file's bytes; `None` when the run found the state as it was.
@@ -361,11 +362,6 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Writes the new state (unless unchanged) and releases the lock.
-    pub fn save(self) -> anyhow::Result<()> {
-        self.prepare()?.commit()
-    }
-
     /// Writes the new state (unless unchanged) beside the old one, synced, not yet in place:
     /// done while the outputs are written, then [`Prepared::commit`] once they are.
     pub fn prepare(self) -> anyhow::Result<Prepared> {

@@ -12,6 +12,7 @@ use crate::analysis::all::{AllAnalyses, AllReports};
 use crate::analysis::group::GroupSpec;
 use crate::analysis::latency::SampleBudget;
 use crate::analysis::pii::{DataClass, PiiContext};
+use crate::analysis::review::memo::ClusterMemo;
 use crate::analysis::review::{Masker, ReviewOptions, Selection};
 use crate::analysis::slo::config::Severity;
 use crate::analysis::slo::SloPlan;
@@ -58,7 +59,12 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(common: &Common, baseline: Option<&std::path::Path>) -> anyhow::Result<Plan> {
+    /// The plan of a run; `state` is `--state DIR`, where the review's clustering is kept.
+    fn new(
+        common: &Common,
+        baseline: Option<&std::path::Path>,
+        state: Option<&std::path::Path>,
+    ) -> anyhow::Result<Plan> {
         Ok(Plan {
             setup: PiiSetup::with_baseline(&common.config.pii, baseline)?,
             slo: Arc::new(SloPlan::new(&common.config, Some(Dim::Version))),
@@ -68,6 +74,7 @@ impl Plan {
                 selection: Selection::LatestWeek,
                 include_errors: false,
                 masker: Masker::new(&common.config.pii).context("config [pii]")?,
+                memo: state.map(|dir| Arc::new(ClusterMemo::in_dir(dir))),
             }),
             // sli.csv and the daily totals each keep latencies: half the memory each.
             budgets: [common.sample_budget(2), common.sample_budget(2)],
@@ -97,7 +104,7 @@ pub fn run(req: &ReportRequest) -> anyhow::Result<Outcome> {
     }
     crate::timing::phase("start");
     crate::pii::warm_up(&common.config.pii);
-    let plan = Plan::new(common, req.baseline.as_deref())?;
+    let plan = Plan::new(common, req.baseline.as_deref(), req.state.as_deref())?;
     crate::timing::phase("detectors and plans set up");
     let pii_ctx = plan.setup.context();
     let found = discovery(common)?;
@@ -142,6 +149,9 @@ fn run_incremental<'d>(
         quiet: common.quiet,
     };
     let folded = incremental::fold(dir, &header(req)?, &found.sources, &folding)?;
+    if let Some(memo) = &plan.review.memo {
+        memo.clear_leftovers()?;
+    }
     let pending = folded.pending;
     // The new state is written (beside the old one) while the reports are finished, and put
     // in place after the outputs: a run stopped before that leaves the previous state whole.
@@ -163,7 +173,18 @@ fn run_incremental<'d>(
     });
     let outcome = outcome?;
     crate::timing::phase("outputs written (state written beside)");
-    prepared?.commit()?;
+    let prepared = prepared?;
+    // The clustering made by this run, kept for the next (a cache: a failure to keep it is
+    // said, and the run goes on).
+    if let Some(memo) = &plan.review.memo {
+        if let Err(e) = memo.save() {
+            eprintln!(
+                "logwarden: {}: cannot keep the review's clustering: {e:#}",
+                dir.join(crate::analysis::review::memo::MEMO_FILE).display()
+            );
+        }
+    }
+    prepared.commit()?;
     crate::timing::phase("state in place");
     Ok(outcome)
 }
@@ -195,7 +216,7 @@ pub fn merge(req: &ReportRequest) -> anyhow::Result<Outcome> {
     }
     let started = std::time::Instant::now();
     crate::pii::configure_keys(&common.config.pii).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let plan = Plan::new(common, None)?;
+    let plan = Plan::new(common, None, None)?;
     let pii_ctx = plan.setup.context();
     let want = header(req)?;
     let mut acc = plan.fresh(&req.by, &pii_ctx);
@@ -261,6 +282,13 @@ fn finish<'d>(
     });
     findings?;
     crate::timing::phase("reports finished");
+    // Whether the review's clustering was the one kept in the state directory.
+    let incremental = incremental.map(|mut note| {
+        if let Some(reused) = plan.review.memo.as_ref().and_then(|m| m.reused()) {
+            note["review_clusters_reused"] = json!(reused);
+        }
+        note
+    });
     common.note_approximate(reports.sli.approximate || reports.daily.approximate);
     if !common.quiet {
         eprintln!("logwarden: {}", super::pii::paragraph(&reports.pii));

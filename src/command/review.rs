@@ -21,6 +21,7 @@ pub fn run(common: &Common, selection: Selection, include_errors: bool) -> anyho
         selection,
         include_errors,
         masker,
+        memo: None,
     });
     let mut scan_opts = common.scan.clone();
     scan_opts.since = None;

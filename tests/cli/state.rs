@@ -290,7 +290,16 @@ fn no_raw_pii_in_a_state() {
                 || found.contains(&(t["line"].clone(), t["field"].clone(), t["pii_type"].clone()))
         })
         .collect();
-    for name in ["a.state", "b.state", "ab.state"] {
+    // And the `--state DIR` of an incremental run: its state and its review memo.
+    ok(&env, &["report", "in", "-q", "-o", "inc", "--state", "st"]);
+    let mut names = vec!["a.state", "b.state", "ab.state"];
+    let kept: Vec<String> = std::fs::read_dir(env.path("st"))
+        .unwrap()
+        .map(|e| format!("st/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    names.extend(kept.iter().map(String::as_str));
+    for name in names {
         let bytes = std::fs::read(env.path(name)).unwrap();
         for row in &truth {
             let v = row["value"].as_bytes();
@@ -759,7 +768,7 @@ fn a_run_killed_at_any_moment_leaves_a_usable_state() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, ["report.state"], "round {round}");
+        assert_eq!(left, ["report.state", "review.memo"], "round {round}");
         // And the state it wrote is whole: one more run reuses every file.
         if round % 3 == 0 {
             let inc = incremental_equals_full(&env, &format!("round {round}, again"));
@@ -827,4 +836,98 @@ fn the_kubernetes_and_batch_recipes_merge_to_one_run() {
         "{said}"
     );
     assert!(!env.path("never").exists());
+}
+
+/// The review's clustering kept in the state directory is reused on a night whose new cases
+/// fall in the week still under way, and made anew when the week under review or the weeks
+/// before it change, when the reviewed week moves on, or with another threshold: every night
+/// equals a fresh full scan.
+#[test]
+fn the_review_clustering_is_reused_only_for_the_same_cases() {
+    let env = Env::new();
+    let gen = |records: &str, days: &str, start: &str, seed: &str, out: &str| {
+        ok(
+            &env,
+            &[
+                "gen",
+                "--records",
+                records,
+                "--days",
+                days,
+                "--start",
+                start,
+                "--seed",
+                seed,
+                "-o",
+                out,
+            ],
+        );
+    };
+    let reused = |inc: &serde_json::Value| inc["review_clusters_reused"].as_bool().unwrap();
+    // Four complete weeks (2026-W44 to W47): W47 is reviewed.
+    gen("3000", "28", "2026-10-26", "3", "logs/a.jsonl");
+    let inc = incremental_equals_full(&env, "first night");
+    assert!(!reused(&inc), "{inc}");
+    assert!(env.path("st/review.memo").exists());
+    let review = env.read("inc/review.md");
+    assert!(review.starts_with("# Failure review 2026-W47"), "{review}");
+    // Monday to Wednesday of W48: W47 is still the week under review, its cases unchanged.
+    gen("300", "3", "2026-11-23", "4", "logs/b.jsonl");
+    let inc = incremental_equals_full(&env, "W48 under way");
+    assert!(reused(&inc), "{inc}");
+    assert!(env
+        .read("inc/review.md")
+        .starts_with("# Failure review 2026-W47"));
+    // A late file with cases of W46 (the weeks before count towards cluster history).
+    let a = std::fs::read_to_string(env.path("logs/a.jsonl")).unwrap();
+    let late: String = a
+        .lines()
+        .filter(|l| l.contains("\"ts\":\"2026-11-1"))
+        .take(400)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(late.lines().count() > 100);
+    env.write("logs/c.jsonl", late);
+    let inc = incremental_equals_full(&env, "late cases of W46");
+    assert!(!reused(&inc), "{inc}");
+    let inc = incremental_equals_full(&env, "nothing new");
+    assert!(reused(&inc), "{inc}");
+    // Thursday to Sunday of W48: W48 is complete and reviewed now.
+    gen("300", "4", "2026-11-26", "5", "logs/d.jsonl");
+    let inc = incremental_equals_full(&env, "W48 complete");
+    assert!(!reused(&inc), "{inc}");
+    assert!(env
+        .read("inc/review.md")
+        .starts_with("# Failure review 2026-W48"));
+    // Another threshold: the state is rebuilt, the clustering made anew with it.
+    env.write("logwarden.toml", "[review]\ncluster_similarity = 0.2\n");
+    ok(
+        &env,
+        &[
+            "report",
+            "logs",
+            "-o",
+            "inc",
+            "-q",
+            "--state",
+            "st",
+            "--config",
+            "logwarden.toml",
+        ],
+    );
+    ok(
+        &env,
+        &[
+            "report",
+            "logs",
+            "-o",
+            "full",
+            "-q",
+            "--config",
+            "logwarden.toml",
+        ],
+    );
+    assert_eq!(outputs(&env, "inc"), outputs(&env, "full"), "threshold 0.2");
+    let s: serde_json::Value = serde_json::from_str(&env.read("inc/summary.json")).unwrap();
+    assert_eq!(s["incremental"]["review_clusters_reused"], false, "{s}");
 }

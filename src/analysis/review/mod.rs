@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod config;
 pub mod counts;
 pub mod excerpt;
+pub mod memo;
 pub mod period;
 pub mod report;
 pub mod text;
@@ -41,6 +42,8 @@ pub struct ReviewOptions {
     /// Failed requests (non-2xx) are cases too.
     pub include_errors: bool,
     pub masker: Masker,
+    /// `report --state DIR`: the clustering kept in `DIR` (see `memo.rs`).
+    pub memo: Option<Arc<memo::ClusterMemo>>,
 }
 
 /// One case of the period under review. Every text field is masked and cut already.
@@ -120,6 +123,7 @@ impl ReviewOptions {
             include_errors: false,
             masker: Masker::new(&crate::pii::PiiConfig::default())
                 .expect("the default detectors compile"),
+            memo: None,
         }
     }
 }

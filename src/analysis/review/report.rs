@@ -4,6 +4,7 @@
 use super::boilerplate::{Boilerplate, SegmentKeys};
 use super::cluster::{cluster, Assigner, ClusterSum};
 use super::counts::{PeriodCounts, Tally};
+use super::memo::{self, ClusterMemo, Geometry};
 use super::period::TREND_PERIODS;
 use super::text::{Doc, Vocabulary};
 use super::vector::{term_counts, Idf, SparseVec};
@@ -241,6 +242,7 @@ pub(super) fn build(r: Review) -> ReviewReport {
         opts.config.cluster_similarity,
         had_data,
         &r.vocab,
+        opts.memo.as_deref(),
         |c| c.owner(owners).to_string(),
     );
     let (days, day_unit) = day_points(&cases, grid.start(selected), grid.end(selected));
@@ -364,6 +366,7 @@ struct Group<'p> {
 
 /// Clusters the cases (setting `Case::cluster`), matches the earlier periods' cases to the
 /// clusters for their history, and lists the clusters of the previous period that are gone.
+/// With a memo (`report --state`), the clustering is reused when its inputs are unchanged.
 #[allow(clippy::too_many_arguments)]
 fn build_clusters(
     cases: &mut [Case],
@@ -372,18 +375,53 @@ fn build_clusters(
     threshold: f64,
     had_data: [bool; 4],
     vocab: &Vocabulary,
+    memo: Option<&ClusterMemo>,
     owner_of: impl Fn(Category) -> String,
 ) -> Vec<ClusterSummary> {
-    let all_docs: Vec<&Doc> = cases
+    let docs = || cases.iter().map(|c| &c.doc);
+    let g = match memo {
+        Some(m) => {
+            let key = memo::key(docs(), past, selected, threshold, vocab);
+            m.get_or_make(key, || {
+                geometry(
+                    &docs().collect::<Vec<_>>(),
+                    past,
+                    selected,
+                    threshold,
+                    vocab,
+                )
+            })
+        }
+        None => geometry(
+            &docs().collect::<Vec<_>>(),
+            past,
+            selected,
+            threshold,
+            vocab,
+        ),
+    };
+    summaries(cases, &g, had_data, owner_of)
+}
+
+/// What clustering finds in the texts of the cases (`docs`, in order) and of the earlier
+/// periods' cases: each case's point and each point's cluster, each cluster's central point,
+/// history and label, and the clusters of the previous period that are gone.
+fn geometry(
+    docs: &[&Doc],
+    past: &[(i64, Doc)],
+    selected: i64,
+    threshold: f64,
+    vocab: &Vocabulary,
+) -> Geometry {
+    let all_docs: Vec<&Doc> = docs
         .iter()
-        .map(|c| &c.doc)
+        .copied()
         .chain(past.iter().map(|p| &p.1))
         .collect();
     let (boilerplate, keys) = Boilerplate::learn_keyed(&all_docs);
-    let current_docs: Vec<&Doc> = cases.iter().map(|c| &c.doc).collect();
     let past_docs: Vec<&Doc> = past.iter().map(|p| &p.1).collect();
-    let cur = Points::of(&current_docs, &boilerplate, &keys, 0);
-    let old = Points::of(&past_docs, &boilerplate, &keys, current_docs.len());
+    let cur = Points::of(docs, &boilerplate, &keys, 0);
+    let old = Points::of(&past_docs, &boilerplate, &keys, docs.len());
     let mut idf = Idf::default();
     for p in [&cur, &old] {
         for (c, &w) in p.counts.iter().zip(&p.weights) {
@@ -427,15 +465,22 @@ fn build_clusters(
         gone_points[k].push(left[i]);
     }
 
-    // Members of each current cluster, by case and by point.
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for (i, &p) in cur.of.iter().enumerate() {
-        members[clustering.of[p]].push(i);
-    }
     let mut points_of: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (p, &k) in clustering.of.iter().enumerate() {
         points_of[k].push(p);
     }
+    // The central point of each cluster: the one most similar to the cluster on average.
+    let central: Vec<Option<u32>> = (0..count)
+        .map(|k| {
+            let sum = &clustering.sums[k];
+            points_of[k]
+                .iter()
+                .copied()
+                .map(|p| (sum.similarity_to(&cur_vecs[p]), p))
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+                .map(|x| x.1 as u32)
+        })
+        .collect();
 
     // Labels over the current clusters and the resolved ones together.
     let resolved: Vec<usize> = (0..gone.sums.len())
@@ -461,8 +506,31 @@ fn build_clusters(
             &old,
         )
     }));
-    let labels = labels(&groups, vocab);
+    Geometry {
+        case_point: cur.of.iter().map(|&p| p as u32).collect(),
+        point_cluster: clustering.of.iter().map(|&k| k as u32).collect(),
+        central,
+        history,
+        labels: labels(&groups, vocab),
+        resolved: resolved.iter().map(|&k| gone_history[k]).collect(),
+    }
+}
 
+/// The clusters of a [`Geometry`] summarized from their cases (setting `Case::cluster`):
+/// largest first, each with its representative, most common model, version and category, and
+/// owner; then the resolved ones.
+fn summaries(
+    cases: &mut [Case],
+    g: &Geometry,
+    had_data: [bool; 4],
+    owner_of: impl Fn(Category) -> String,
+) -> Vec<ClusterSummary> {
+    let count = g.central.len();
+    // Members of each current cluster, by case.
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (i, &p) in g.case_point.iter().enumerate() {
+        members[g.point_cluster[p as usize] as usize].push(i);
+    }
     // Largest first, then by first case (cases are sorted by time).
     let mut order: Vec<usize> = (0..count).collect();
     order.sort_by(|&a, &b| {
@@ -472,25 +540,19 @@ fn build_clusters(
             .then(members[a].first().cmp(&members[b].first()))
     });
     let mut ids = IdMaker::default();
-    let mut out = Vec::with_capacity(order.len() + resolved.len());
+    let resolved = g.resolved.len();
+    let mut out = Vec::with_capacity(order.len() + resolved);
     for (rank, &k) in order.iter().enumerate() {
         let m = &members[k];
         for &i in m {
             cases[i].cluster = rank;
         }
-        // The representative: a case of the point most similar to the cluster on average.
-        let sum = &clustering.sums[k];
-        let central = points_of[k]
-            .iter()
-            .copied()
-            .map(|p| (sum.similarity_to(&cur_vecs[p]), p))
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-            .map(|x| x.1);
-        // Of its cases, the shortest: the same words with the least boilerplate around them.
+        // The representative: of the cases of the central point, the shortest (the same
+        // words with the least boilerplate around them).
         let rep = m
             .iter()
             .copied()
-            .filter(|&i| Some(cur.of[i]) == central)
+            .filter(|&i| Some(g.case_point[i]) == g.central[k])
             .min_by_key(|&i| (cases[i].prompt_excerpt.chars().count(), i))
             .unwrap_or(m[0]);
         let rc = &cases[rep];
@@ -500,9 +562,9 @@ fn build_clusters(
             .cloned()
             .unwrap_or_default();
         let size = m.len() as u64;
-        let h = history[k];
+        let h = g.history[k];
         let top_category = mode(m.iter().map(|&i| cases[i].category)).unwrap_or(Category::Model);
-        let (label, terms) = &labels[k];
+        let (label, terms) = &g.labels[k];
         out.push(ClusterSummary {
             id: ids.make(terms),
             label: label.clone(),
@@ -525,20 +587,20 @@ fn build_clusters(
             members: m.clone(),
         });
     }
-    let mut gone_order: Vec<usize> = (0..resolved.len()).collect();
+    let mut gone_order: Vec<usize> = (0..resolved).collect();
     gone_order.sort_by(|&a, &b| {
-        let (ha, hb) = (gone_history[resolved[a]], gone_history[resolved[b]]);
+        let (ha, hb) = (g.resolved[a], g.resolved[b]);
         hb[0]
             .cmp(&ha[0])
-            .then(labels[count + a].0.cmp(&labels[count + b].0))
+            .then(g.labels[count + a].0.cmp(&g.labels[count + b].0))
     });
     for j in gone_order {
-        let (label, terms) = &labels[count + j];
+        let (label, terms) = &g.labels[count + j];
         out.push(ClusterSummary {
             id: ids.make(terms),
             label: label.clone(),
             size: 0,
-            history: gone_history[resolved[j]],
+            history: g.resolved[j],
             status: ClusterStatus::Resolved,
             representative: String::new(),
             top_model: String::new(),

@@ -14,6 +14,7 @@ fn options(selection: Selection, include_errors: bool) -> Arc<ReviewOptions> {
         selection,
         include_errors,
         masker: Masker::new(&PiiConfig::default()).unwrap(),
+        memo: None,
     })
 }
 

@@ -7,7 +7,7 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// Bytes of a text looked at: a case is about what its first few kilobytes say.
 pub const MAX_TEXT_BYTES: usize = 8192;
@@ -46,6 +46,19 @@ impl Doc {
             start = e as usize;
             s
         })
+    }
+
+    /// Appends the document's tokens and segment ends to `out` (little-endian, each list
+    /// after its length): bytes that differ whenever the documents differ, for hashing.
+    pub fn write_bytes(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&(self.tokens.len() as u32).to_le_bytes());
+        for t in self.tokens.iter() {
+            out.extend_from_slice(&t.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.ends.len() as u32).to_le_bytes());
+        for e in self.ends.iter() {
+            out.extend_from_slice(&e.to_le_bytes());
+        }
     }
 
     /// True when the text had no token at all.
@@ -94,21 +107,37 @@ pub fn token_id(source: Source, token: &str) -> u32 {
 }
 
 /// The stem of each token id, for cluster labels. A stem is a function of its id's text, so
-/// the vocabulary does not depend on which cases were read, or in which order.
+/// the vocabulary does not depend on which cases were read, or in which order. Two stems may
+/// share an id (a 32-bit hash): the smallest is kept, and the id is noted as `collided`, so
+/// that what a label could say is known from the ids alone except for those few (the review's
+/// clustering memo keys on them).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Vocabulary {
     words: HashMap<u32, Box<str>>,
+    /// Ids that more than one stem was seen with.
+    collided: BTreeSet<u32>,
 }
 
 impl Vocabulary {
     fn note(&mut self, id: u32, word: &str) {
         match self.words.get_mut(&id) {
-            Some(w) if word < &**w => *w = word.into(),
-            Some(_) => {}
+            Some(w) if word == &**w => {}
+            Some(w) => {
+                self.collided.insert(id);
+                if word < &**w {
+                    *w = word.into();
+                }
+            }
             None => {
                 self.words.insert(id, word.into());
             }
         }
+    }
+
+    /// Notes `word` for `id`, as reading a text with that stem would.
+    #[cfg(test)]
+    pub(crate) fn note_for_tests(&mut self, id: u32, word: &str) {
+        self.note(id, word);
     }
 
     /// The word of a token id, if it was seen.
@@ -118,14 +147,17 @@ impl Vocabulary {
 
     /// Adds another vocabulary.
     pub fn merge(&mut self, other: Vocabulary) {
+        self.collided.extend(other.collided);
         for (id, w) in other.words {
             self.note(id, &w);
         }
     }
 
-    /// Keeps only the words of `ids`.
-    pub fn retain(&mut self, keep: impl Fn(u32) -> bool) {
-        self.words.retain(|id, _| keep(*id));
+    /// The ids more than one stem was seen with, and the stem kept for each, in id order.
+    pub fn collided(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
+        self.collided
+            .iter()
+            .map(|&id| (id, self.word(id).unwrap_or_default()))
     }
 }
 

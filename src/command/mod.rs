@@ -375,7 +375,7 @@ pub(crate) fn emit(
     match &common.output {
         None => crate::output::write_stdout(&main.to_csv()).context("stdout"),
         Some(dir) => {
-            let mut folder = OutputFolder::begin(dir, common.quiet)?;
+            let folder = OutputFolder::begin(dir, common.quiet)?;
             for (name, table) in files {
                 folder.add(name, &table.to_csv())?;
             }

@@ -139,9 +139,9 @@ fn write_outputs(
             }
         }
         Some(dir) => {
-            let mut set = OutputFolder::begin(dir, common.quiet)?;
-            add_findings(&mut set, "pii_findings.csv", report, files)?;
-            add_sarif(&mut set, "pii_findings.sarif", setup, report, files)?;
+            let set = OutputFolder::begin(dir, common.quiet)?;
+            add_findings(&set, "pii_findings.csv", report, files)?;
+            add_sarif(&set, "pii_findings.sarif", setup, report, files)?;
             for (name, table) in tables {
                 set.add(name, &table.to_csv())?;
             }
@@ -153,7 +153,7 @@ fn write_outputs(
 
 /// Writes `pii_findings.csv` as `name` into `folder`, streamed from the report.
 pub fn add_findings(
-    folder: &mut OutputFolder,
+    folder: &OutputFolder,
     name: &str,
     report: &PiiReport,
     files: &[String],
@@ -164,7 +164,7 @@ pub fn add_findings(
 
 /// Stages `pii_findings.sarif` (SARIF 2.1.0) as `name` in `folder`, streamed from the report.
 pub fn add_sarif(
-    folder: &mut OutputFolder,
+    folder: &OutputFolder,
     name: &str,
     setup: &PiiSetup,
     report: &PiiReport,

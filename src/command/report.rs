@@ -266,21 +266,11 @@ fn finish<'d>(
         None => None,
     };
     crate::timing::phase("finishing the reports");
-    // The output folder is begun first: the findings and their SARIF log are written into it
-    // as soon as the PII report is finished, while the review is still clustering.
-    let mut set = match &common.output {
+    let set = match &common.output {
         Some(dir) => Some(OutputFolder::begin(dir, common.quiet)?),
         None => None,
     };
-    let (reports, findings) = acc.finish_with(|pii| -> anyhow::Result<()> {
-        if let Some(set) = set.as_mut() {
-            add_findings(set, "pii_findings.csv", pii, &summary.files)?;
-            add_sarif(set, "pii_findings.sarif", &plan.setup, pii, &summary.files)?;
-        }
-        crate::timing::phase("findings and their SARIF log written");
-        Ok(())
-    });
-    findings?;
+    let reports = acc.finish();
     crate::timing::phase("reports finished");
     // Whether the review's clustering was the one kept in the state directory.
     let incremental = incremental.map(|mut note| {
@@ -305,40 +295,35 @@ fn finish<'d>(
     let mut alert_list = AlertList::default();
     alert_list.extend(reports.slo.alerts.iter().cloned());
     alert_list.extend(cost.alerts.alerts.iter().cloned());
-    let alerts = alerts_table(&alert_list.alerts);
-    let mut tables: Vec<(&str, Table)> = vec![
-        ("sli.csv", sli_table(&reports.sli)),
-        ("slo.csv", slo_table(&reports.slo.objectives)),
-        ("alerts.csv", alerts),
-        ("cost.csv", cost.cost.clone()),
-        ("cost_anomalies.csv", cost.anomalies.clone()),
-        ("cost_forecast.csv", cost.forecast.clone()),
-        ("quality_trend.csv", cost.quality.clone()),
-        ("pii_summary.csv", summary_table(&reports.pii)),
-        ("pii_classes.csv", classes_table(&reports.pii)),
-        ("skipped.csv", skipped_table(&summary)),
-    ];
-    if let Some(c) = &reports.slo.compare {
-        tables.push(("compare.csv", compare_table(&c.rows)));
-    }
-    tables.push((
-        "failures.csv",
-        failures_table(&reports.review, &summary.files),
-    ));
-    tables.push(("failure_clusters.csv", clusters_table(&reports.review)));
-    tables.push(("review_wow.csv", wow_table(&reports.review)));
-    crate::timing::phase("tables built");
     if let Some(set) = set {
-        write_files(
-            common,
-            set,
-            &summary,
-            &reports,
-            &alert_list,
-            &tables,
-            found,
-            incremental,
-        )?;
+        // The findings and their SARIF log (the largest files) are written beside the others.
+        let files = &summary.files;
+        let ((findings, sarif), rest) = rayon::join(
+            || {
+                rayon::join(
+                    || add_findings(&set, "pii_findings.csv", &reports.pii, files),
+                    || add_sarif(&set, "pii_findings.sarif", &plan.setup, &reports.pii, files),
+                )
+            },
+            || {
+                let tables = tables(&reports, &cost, &alert_list, &summary);
+                crate::timing::phase("tables built");
+                write_files(
+                    common,
+                    &set,
+                    &summary,
+                    &reports,
+                    &alert_list,
+                    &tables,
+                    found,
+                    incremental,
+                )
+            },
+        );
+        findings?;
+        sarif?;
+        rest?;
+        set.commit()?;
     }
     // After the reports: a run stopped before this leaves the previous state file whole.
     if let Some((path, bytes)) = state {
@@ -353,12 +338,12 @@ fn finish<'d>(
     })
 }
 
-/// Writes every other file of the report into `set` (which holds the findings already) and
-/// swaps the folder in whole.
+/// Writes every file of the report but the findings and their SARIF log into `set` (the tables
+/// side by side); the caller swaps the folder in once every file is written.
 #[allow(clippy::too_many_arguments)]
 fn write_files(
     common: &Common,
-    mut set: OutputFolder,
+    set: &OutputFolder,
     summary: &ScanSummary,
     reports: &AllReports,
     alert_list: &AlertList,
@@ -370,8 +355,11 @@ fn write_files(
         || review_md::render(&reports.review, &summary.files),
         || review_html::render(&reports.review, &summary.files),
     );
-    for (name, t) in tables {
-        set.add(name, &t.to_csv())?;
+    {
+        use rayon::prelude::*;
+        tables
+            .par_iter()
+            .try_for_each(|(name, t)| set.add(name, &t.to_csv()))?;
     }
     set.add("review.md", pages.0.as_bytes())?;
     set.add("review.html", pages.1.as_bytes())?;
@@ -400,8 +388,38 @@ fn write_files(
     page.input_clean = summary.skipped.total() == 0 && reports.sli.without_ts == 0 && not_read == 0;
     let page = render_index(&page);
     set.add("index.html", page.as_bytes())?;
-    set.commit()?;
     Ok(())
+}
+
+/// The CSV tables of a report, in the order `summary.json` lists them.
+fn tables<'r>(
+    reports: &AllReports,
+    cost: &CostTables,
+    alert_list: &AlertList,
+    summary: &ScanSummary,
+) -> Vec<(&'r str, Table)> {
+    let mut tables: Vec<(&str, Table)> = vec![
+        ("sli.csv", sli_table(&reports.sli)),
+        ("slo.csv", slo_table(&reports.slo.objectives)),
+        ("alerts.csv", alerts_table(&alert_list.alerts)),
+        ("cost.csv", cost.cost.clone()),
+        ("cost_anomalies.csv", cost.anomalies.clone()),
+        ("cost_forecast.csv", cost.forecast.clone()),
+        ("quality_trend.csv", cost.quality.clone()),
+        ("pii_summary.csv", summary_table(&reports.pii)),
+        ("pii_classes.csv", classes_table(&reports.pii)),
+        ("skipped.csv", skipped_table(summary)),
+    ];
+    if let Some(c) = &reports.slo.compare {
+        tables.push(("compare.csv", compare_table(&c.rows)));
+    }
+    tables.push((
+        "failures.csv",
+        failures_table(&reports.review, &summary.files),
+    ));
+    tables.push(("failure_clusters.csv", clusters_table(&reports.review)));
+    tables.push(("review_wow.csv", wow_table(&reports.review)));
+    tables
 }
 
 /// What an alert row of `index.html` says broke: the alert, its objective (burn rates) and

@@ -51,7 +51,7 @@ pub fn run(common: &Common, selection: Selection, include_errors: bool) -> anyho
     match &common.output {
         None => crate::output::write_stdout(&failures.to_csv()).context("stdout")?,
         Some(dir) => {
-            let mut set = OutputFolder::begin(dir, common.quiet)?;
+            let set = OutputFolder::begin(dir, common.quiet)?;
             set.add("failures.csv", &failures.to_csv())?;
             set.add("failure_clusters.csv", &clusters_table(&report).to_csv())?;
             set.add("review_wow.csv", &wow_table(&report).to_csv())?;

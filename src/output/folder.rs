@@ -95,13 +95,14 @@ impl OutputFolder {
     }
 
     /// Writes the file `name` (a path relative to the folder) with `bytes`.
-    pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    pub fn add(&self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
         self.write_with(name, |w| w.write_all(bytes))
     }
 
-    /// Writes the file `name` through `fill`, synced to disk before it returns.
+    /// Writes the file `name` through `fill`, synced to disk before it returns. Files may be
+    /// written from several threads at once.
     pub fn write_with(
-        &mut self,
+        &self,
         name: &str,
         fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), OutputError> {
@@ -317,17 +318,17 @@ mod tests {
     fn a_folder_is_replaced_whole_and_an_uncommitted_one_changes_nothing() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("out");
-        let mut f = OutputFolder::begin(&out, true).unwrap();
+        let f = OutputFolder::begin(&out, true).unwrap();
         f.add("a.csv", b"1").unwrap();
         f.add("b.csv", b"1").unwrap();
         f.commit().unwrap();
         assert_eq!(names(&out), [MARKER, "a.csv", "b.csv"]);
         {
-            let mut f = OutputFolder::begin(&out, true).unwrap();
+            let f = OutputFolder::begin(&out, true).unwrap();
             f.add("a.csv", b"2").unwrap();
         }
         assert_eq!(fs::read(out.join("a.csv")).unwrap(), b"1");
-        let mut f = OutputFolder::begin(&out, true).unwrap();
+        let f = OutputFolder::begin(&out, true).unwrap();
         f.add("a.csv", b"3").unwrap();
         f.commit().unwrap();
         assert_eq!(names(&out), [MARKER, "a.csv"]);

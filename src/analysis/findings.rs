@@ -352,6 +352,16 @@ impl Spill {
         files: &[String],
         each: &mut dyn FnMut(&csv::ByteRecord) -> io::Result<()>,
     ) -> io::Result<()> {
+        self.for_each_row_in(files, 0..u32::MAX, each)
+    }
+
+    /// [`Spill::for_each_row`] of the files whose index is in `range` only.
+    pub fn for_each_row_in(
+        &self,
+        files: &[String],
+        range: std::ops::Range<u32>,
+        each: &mut dyn FnMut(&csv::ByteRecord) -> io::Result<()>,
+    ) -> io::Result<()> {
         if let Some(e) = &self.error {
             return Err(io::Error::other(format!("spilled findings: {e}")));
         }
@@ -359,7 +369,12 @@ impl Spill {
             return Ok(());
         };
         let file: &File = w.get_ref().file.get_ref();
-        let mut segments = self.segments.clone();
+        let mut segments: Vec<Segment> = self
+            .segments
+            .iter()
+            .filter(|s| range.contains(&s.file))
+            .copied()
+            .collect();
         segments.sort_by_key(|s| s.file);
         let mut rec = csv::ByteRecord::new();
         let mut row = csv::ByteRecord::new();
@@ -472,6 +487,71 @@ impl<'de> serde::Deserialize<'de> for Rows {
                 .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
         };
         shift().map(Rows).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a findings writer (`pii_findings.csv`, its SARIF log) does with the rows of the first
+/// files, those of the kept prefix of `report --state` (see `state::rendered`).
+pub enum Head<'a> {
+    /// Nothing: every row is rendered.
+    All,
+    /// The rows of files `0..upto` as rendered by an earlier run: written as they are.
+    Kept { upto: u32, bytes: &'a [u8] },
+    /// The rows of files `0..upto` rendered, and their bytes put in `keep` (unless they grew
+    /// past [`CAPTURE_MAX`]).
+    Capture {
+        upto: u32,
+        keep: &'a std::sync::Mutex<Option<Vec<u8>>>,
+    },
+}
+
+/// Most bytes of rendered rows kept for later runs (beyond, they are rendered every run).
+pub const CAPTURE_MAX: usize = 1 << 30;
+
+/// A writer that also copies what passes through it while capturing.
+pub struct Tee<W> {
+    pub out: W,
+    capture: Option<Vec<u8>>,
+    overflow: bool,
+}
+
+impl<W: Write> Tee<W> {
+    pub fn new(out: W) -> Tee<W> {
+        Tee {
+            out,
+            capture: None,
+            overflow: false,
+        }
+    }
+
+    /// Starts copying what is written.
+    pub fn start(&mut self) {
+        self.capture = Some(Vec::new());
+        self.overflow = false;
+    }
+
+    /// Stops copying: what was copied, unless it grew past [`CAPTURE_MAX`].
+    pub fn stop(&mut self) -> Option<Vec<u8>> {
+        let c = self.capture.take();
+        c.filter(|_| !self.overflow)
+    }
+}
+
+impl<W: Write> Write for Tee<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        if let Some(c) = self.capture.as_mut() {
+            if c.len() + n > CAPTURE_MAX {
+                self.overflow = true;
+                self.capture = Some(Vec::new());
+            } else if !self.overflow {
+                c.extend_from_slice(&buf[..n]);
+            }
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 

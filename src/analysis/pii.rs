@@ -507,11 +507,21 @@ impl PiiReport {
         files: &[String],
         each: &mut dyn FnMut(&csv::ByteRecord) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
+        self.for_each_row_in(files, 0..u32::MAX, each)
+    }
+
+    /// [`PiiReport::for_each_row`] of the files whose index is in `range` only.
+    pub fn for_each_row_in(
+        &self,
+        files: &[String],
+        range: std::ops::Range<u32>,
+        each: &mut dyn FnMut(&csv::ByteRecord) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         if let Some(s) = &self.spill {
-            s.for_each_row(files, each)?;
+            s.for_each_row_in(files, range.clone(), each)?;
         }
         let mut row = csv::ByteRecord::new();
-        for f in &self.findings {
+        for f in self.findings.iter().filter(|f| range.contains(&f.loc.file)) {
             let file = files.get(f.loc.file as usize).map_or("", String::as_str);
             row.clear();
             row.push_field(file.as_bytes());
@@ -530,14 +540,51 @@ impl PiiReport {
         files: &[String],
         out: W,
     ) -> std::io::Result<()> {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(out);
-        w.write_record(findings::COLUMNS)
-            .map_err(findings::io_error)?;
-        self.for_each_row(files, &mut |row| {
-            w.write_byte_record(row).map_err(findings::io_error)
-        })?;
-        w.flush()
+        self.write_findings_with(files, out, findings::Head::All)
+    }
+
+    /// [`PiiReport::write_findings`], the rows of the first files as `head` says.
+    pub fn write_findings_with<W: std::io::Write>(
+        &self,
+        files: &[String],
+        out: W,
+        head: findings::Head<'_>,
+    ) -> std::io::Result<()> {
+        use findings::{io_error, Head, Tee};
+        let mut out = Tee::new(out);
+        // The rows of files `range`, through a CSV writer of their own over `out`.
+        let rows = |out: &mut Tee<W>, range: std::ops::Range<u32>| -> std::io::Result<()> {
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(out);
+            self.for_each_row_in(files, range, &mut |row| {
+                w.write_byte_record(row).map_err(io_error)
+            })?;
+            w.flush()
+        };
+        {
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(&mut out);
+            w.write_record(findings::COLUMNS).map_err(io_error)?;
+            w.flush()?;
+        }
+        let from = match head {
+            Head::All => 0,
+            Head::Kept { upto, bytes } => {
+                out.out.write_all(bytes)?;
+                upto
+            }
+            Head::Capture { upto, keep } => {
+                out.start();
+                rows(&mut out, 0..upto)?;
+                if let Some(bytes) = out.stop() {
+                    *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(bytes);
+                }
+                upto
+            }
+        };
+        rows(&mut out, from..u32::MAX)?;
+        std::io::Write::flush(&mut out)
     }
 }

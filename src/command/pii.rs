@@ -2,6 +2,7 @@
 //! `pii_classes.csv`) and the one-paragraph summary on stderr.
 
 use super::{check_skips, sources, Common, Outcome};
+use crate::analysis::findings::Head;
 use crate::analysis::pii::{Classifier, DataClass, PiiAudit, PiiContext, PiiReport};
 use crate::analysis::Analysis;
 use crate::output::{OutputFolder, Table};
@@ -140,8 +141,8 @@ fn write_outputs(
         }
         Some(dir) => {
             let set = OutputFolder::begin(dir, common.quiet)?;
-            add_findings(&set, "pii_findings.csv", report, files)?;
-            add_sarif(&set, "pii_findings.sarif", setup, report, files)?;
+            add_findings(&set, "pii_findings.csv", report, files, Head::All)?;
+            add_sarif(&set, "pii_findings.sarif", setup, report, files, Head::All)?;
             for (name, table) in tables {
                 set.add(name, &table.to_csv())?;
             }
@@ -151,27 +152,31 @@ fn write_outputs(
     }
 }
 
-/// Writes `pii_findings.csv` as `name` into `folder`, streamed from the report.
+/// Writes `pii_findings.csv` as `name` into `folder`, streamed from the report (the rows of the
+/// first files as `head` says).
 pub fn add_findings(
     folder: &OutputFolder,
     name: &str,
     report: &PiiReport,
     files: &[String],
+    head: Head<'_>,
 ) -> anyhow::Result<()> {
-    folder.write_with(name, |w| report.write_findings(files, w))?;
+    folder.write_with(name, |w| report.write_findings_with(files, w, head))?;
     Ok(())
 }
 
-/// Stages `pii_findings.sarif` (SARIF 2.1.0) as `name` in `folder`, streamed from the report.
+/// Stages `pii_findings.sarif` (SARIF 2.1.0) as `name` in `folder`, streamed from the report
+/// (the results of the first files as `head` says).
 pub fn add_sarif(
     folder: &OutputFolder,
     name: &str,
     setup: &PiiSetup,
     report: &PiiReport,
     files: &[String],
+    head: Head<'_>,
 ) -> anyhow::Result<()> {
     folder.write_with(name, |w| {
-        crate::output::sarif::write(report, setup.detectors.types(), files, w)
+        crate::output::sarif::write_with(report, setup.detectors.types(), files, w, head)
     })?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use super::slo::{alerts_table, compare_table, slo_table};
 use super::{check_skips, discovery, skipped_table, Common, Outcome};
 use crate::analysis::alert::{AlertList, Source};
 use crate::analysis::all::{AllAnalyses, AllReports};
+use crate::analysis::findings::Head;
 use crate::analysis::group::GroupSpec;
 use crate::analysis::latency::SampleBudget;
 use crate::analysis::pii::{DataClass, PiiContext};
@@ -25,6 +26,7 @@ use crate::report::{review_html, review_md};
 use crate::scan::{scan, ScanSummary};
 use crate::state::incremental::{self, Folding};
 use crate::state::loading::Loading;
+use crate::state::rendered::{Part, Rendered};
 use crate::state::{self, Header};
 use anyhow::bail;
 use anyhow::Context;
@@ -148,9 +150,17 @@ fn run_incremental<'d>(
         scan: &common.scan,
         quiet: common.quiet,
     };
-    let folded = incremental::fold(dir, &header(req)?, &found.sources, &folding)?;
+    let header = header(req)?;
+    let folded = incremental::fold(dir, &header, &found.sources, &folding)?;
     if let Some(memo) = &plan.review.memo {
         memo.clear_leftovers()?;
+    }
+    // The kept prefix's findings as rendered by an earlier night, or to be kept by this one.
+    let rendered = folded
+        .prefix
+        .map(|(key, files)| Rendered::open(dir, key, files, &header.config_hash));
+    if let Some(r) = &rendered {
+        r.clear_leftovers()?;
     }
     let pending = folded.pending;
     // The new state is written (beside the old one) while the reports are finished, and put
@@ -164,7 +174,10 @@ fn run_incremental<'d>(
             folded.acc,
             folded.summary,
             Some(found),
-            Some(folded.note),
+            Some(Incremental {
+                note: folded.note,
+                rendered: rendered.as_ref(),
+            }),
         );
         let prepared = writing
             .join()
@@ -174,13 +187,21 @@ fn run_incremental<'d>(
     let outcome = outcome?;
     crate::timing::phase("outputs written (state written beside)");
     let prepared = prepared?;
-    // The clustering made by this run, kept for the next (a cache: a failure to keep it is
-    // said, and the run goes on).
+    // The clustering and the prefix's rendered findings made by this run, kept for the next
+    // (caches: a failure to keep one is said, and the run goes on).
     if let Some(memo) = &plan.review.memo {
         if let Err(e) = memo.save() {
             eprintln!(
                 "logwarden: {}: cannot keep the review's clustering: {e:#}",
                 dir.join(crate::analysis::review::memo::MEMO_FILE).display()
+            );
+        }
+    }
+    if let Some(r) = &rendered {
+        if let Err(e) = r.save() {
+            eprintln!(
+                "logwarden: {}: cannot keep the rendered findings: {e:#}",
+                dir.join(crate::state::rendered::RENDERED_FILE).display()
             );
         }
     }
@@ -249,6 +270,13 @@ fn encode_state<'d>(
     Ok(bytes)
 }
 
+/// What an incremental run adds to its finish: the `incremental` block of `summary.json`, and
+/// the kept prefix's rendered findings.
+struct Incremental<'a> {
+    note: serde_json::Value,
+    rendered: Option<&'a Rendered>,
+}
+
 /// Finishes the reports from the merged accumulator and writes every file; then the state.
 fn finish<'d>(
     req: &ReportRequest,
@@ -257,7 +285,7 @@ fn finish<'d>(
     mut acc: AllAnalyses<'d>,
     summary: ScanSummary,
     found: Option<&Discovery>,
-    incremental: Option<serde_json::Value>,
+    incremental: Option<Incremental<'_>>,
 ) -> anyhow::Result<Outcome> {
     let common = &req.common;
     check_skips(common, &summary, super::Needs::Timestamps)?;
@@ -272,10 +300,16 @@ fn finish<'d>(
     };
     let reports = acc.finish();
     crate::timing::phase("reports finished");
-    // Whether the review's clustering was the one kept in the state directory.
-    let incremental = incremental.map(|mut note| {
+    let rendered = incremental.as_ref().and_then(|i| i.rendered);
+    // Whether the review's clustering and the prefix's findings were those kept in the state
+    // directory.
+    let incremental = incremental.map(|i| {
+        let mut note = i.note;
         if let Some(reused) = plan.review.memo.as_ref().and_then(|m| m.reused()) {
             note["review_clusters_reused"] = json!(reused);
+        }
+        if let Some(r) = rendered {
+            note["findings_rows_reused"] = json!(r.reused());
         }
         note
     });
@@ -300,9 +334,17 @@ fn finish<'d>(
         let files = &summary.files;
         let ((findings, sarif), rest) = rayon::join(
             || {
+                let head = |part| rendered.map_or(Head::All, |r| r.head(part));
                 rayon::join(
-                    || add_findings(&set, "pii_findings.csv", &reports.pii, files),
-                    || add_sarif(&set, "pii_findings.sarif", &plan.setup, &reports.pii, files),
+                    || {
+                        let head = head(Part::Csv);
+                        add_findings(&set, "pii_findings.csv", &reports.pii, files, head)
+                    },
+                    || {
+                        let (setup, pii) = (&plan.setup, &reports.pii);
+                        let head = head(Part::Sarif);
+                        add_sarif(&set, "pii_findings.sarif", setup, pii, files, head)
+                    },
                 )
             },
             || {

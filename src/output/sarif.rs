@@ -2,7 +2,7 @@
 //! dashboards: one rule per PII type with its registry description, one result per finding
 //! located by file and line (physical) and JSON path (logical), never the raw value.
 
-use crate::analysis::findings::COLUMNS;
+use crate::analysis::findings::{Head, CAPTURE_MAX, COLUMNS};
 use crate::analysis::pii::PiiReport;
 use crate::pii::{Class, TypeInfo, BUILTIN};
 use serde::Serialize;
@@ -218,16 +218,36 @@ pub fn write<W: Write>(
     files: &[String],
     out: W,
 ) -> io::Result<()> {
-    write_in_batches(report, types, files, out, [RESULT_BATCH, RESULT_SLICE])
+    write_with(report, types, files, out, Head::All)
 }
 
-/// [`write`] with results rendered `sizes[0]` rows at a time, `sizes[1]` rows per task.
+/// [`write`], the results of the first files as `head` says (the kept bytes are results each
+/// after `,\n`).
+pub fn write_with<W: Write>(
+    report: &PiiReport,
+    types: &[TypeInfo],
+    files: &[String],
+    out: W,
+    head: Head<'_>,
+) -> io::Result<()> {
+    write_in_batches(
+        report,
+        types,
+        files,
+        out,
+        [RESULT_BATCH, RESULT_SLICE],
+        head,
+    )
+}
+
+/// [`write_with`] with results rendered `sizes[0]` rows at a time, `sizes[1]` rows per task.
 fn write_in_batches<W: Write>(
     report: &PiiReport,
     types: &[TypeInfo],
     files: &[String],
     mut out: W,
     sizes: [usize; 2],
+    head: Head<'_>,
 ) -> io::Result<()> {
     let [batch_rows, slice_rows] = sizes;
     let tool = json!({
@@ -254,8 +274,19 @@ fn write_in_batches<W: Write>(
     // The results are rendered a batch of rows at a time, the batch's slices in parallel,
     // and written in row order: the SARIF file is the largest output of a report.
     let mut first = true;
+    if let Head::Kept { bytes, .. } = &head {
+        if let Some(rest) = bytes.strip_prefix(b",") {
+            out.write_all(rest)?;
+            first = false;
+        }
+    }
+    // The results of the first files, as rendered now for a later run.
+    let mut capture: Option<Vec<u8>> = None;
     let mut batch: Vec<csv::ByteRecord> = Vec::with_capacity(batch_rows);
-    let mut flush = |batch: &mut Vec<csv::ByteRecord>, out: &mut W| -> io::Result<()> {
+    let mut flush = |batch: &mut Vec<csv::ByteRecord>,
+                     out: &mut W,
+                     capture: &mut Option<Vec<u8>>|
+     -> io::Result<()> {
         use rayon::prelude::*;
         let parts = batch
             .par_chunks(slice_rows)
@@ -272,18 +303,39 @@ fn write_in_batches<W: Write>(
             // Every result follows ",\n" but the first, which follows "\n".
             let skip = usize::from(std::mem::take(&mut first) && !part.is_empty());
             out.write_all(&part[skip..])?;
+            if let Some(c) = capture.as_mut() {
+                c.extend_from_slice(&part);
+            }
         }
         batch.clear();
         Ok(())
     };
-    report.for_each_row(files, &mut |row| {
-        batch.push(row.clone());
-        if batch.len() >= batch_rows {
-            flush(&mut batch, &mut out)?;
+    let mut rows = |range: std::ops::Range<u32>,
+                    out: &mut W,
+                    capture: &mut Option<Vec<u8>>|
+     -> io::Result<()> {
+        report.for_each_row_in(files, range, &mut |row| {
+            batch.push(row.clone());
+            if batch.len() >= batch_rows {
+                flush(&mut batch, out, capture)?;
+            }
+            Ok(())
+        })?;
+        flush(&mut batch, out, capture)
+    };
+    let from = match head {
+        Head::All => 0,
+        Head::Kept { upto, .. } => upto,
+        Head::Capture { upto, keep } => {
+            capture = Some(Vec::new());
+            rows(0..upto, &mut out, &mut capture)?;
+            if let Some(c) = capture.take().filter(|c| c.len() <= CAPTURE_MAX) {
+                *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(c);
+            }
+            upto
         }
-        Ok(())
-    })?;
-    flush(&mut batch, &mut out)?;
+    };
+    rows(from..u32::MAX, &mut out, &mut capture)?;
     out.write_all(b"\n]}]}\n")?;
     out.flush()
 }
@@ -304,37 +356,80 @@ mod tests {
         );
     }
 
-    /// Results rendered in batches and slices of any size make the same file as one batch.
+    /// Results rendered in batches and slices of any size make the same file as one batch; the
+    /// results of the first files rendered and kept, then written as kept, make the same file
+    /// too (and so do the rows of `pii_findings.csv`).
     #[test]
-    fn batches_render_the_same_log() {
+    fn batches_and_kept_heads_render_the_same_log() {
         use crate::analysis::pii::PiiAudit;
         use crate::analysis::Analysis;
         use crate::command::pii::PiiSetup;
+        use std::sync::Mutex;
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.jsonl");
-        let lines: String = (0..23)
-            .map(|i| format!("{{\"ts\":1795442400,\"prompt\":\"mail user{i}@example.com\"}}\n"))
-            .collect();
-        std::fs::write(&path, lines).unwrap();
-        let sources = crate::input::discover(&[path.display().to_string()]).unwrap();
+        let mut names = Vec::new();
+        for (f, n) in [("a", 23), ("b", 0), ("c", 9), ("d", 4)] {
+            let path = dir.path().join(format!("{f}.jsonl"));
+            let mut lines: String = (0..n)
+                .map(|i| format!("{{\"ts\":1795442400,\"prompt\":\"mail {f}{i}@example.com\"}}\n"))
+                .collect();
+            lines.push_str("{\"ts\":1795442400,\"prompt\":\"nothing here\"}\n");
+            std::fs::write(&path, lines).unwrap();
+            names.push(path.display().to_string());
+        }
+        let sources = crate::input::discover(&names).unwrap();
         let setup = PiiSetup::new(&crate::pii::PiiConfig::default()).unwrap();
         let ctx = setup.context();
         let opts = crate::scan::ScanOptions::default();
         let (audit, _) = crate::scan::scan(&sources, &opts, || PiiAudit::new(&ctx)).unwrap();
         let report = audit.finish();
-        assert_eq!(report.count(), 23);
+        assert_eq!(report.count(), 36);
         let types = setup.detectors.types();
-        let files = vec!["a.jsonl".to_string()];
-        let render = |sizes: [usize; 2]| {
+        let files: Vec<String> = ["a.jsonl", "b.jsonl", "c d.jsonl", "d.jsonl"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let render = |sizes: [usize; 2], head: Head<'_>| {
             let mut out = Vec::new();
-            write_in_batches(&report, types, &files, &mut out, sizes).unwrap();
+            write_in_batches(&report, types, &files, &mut out, sizes, head).unwrap();
             out
         };
-        let whole = render([1000, 1000]);
+        let whole = render([1000, 1000], Head::All);
         let log: Value = serde_json::from_slice(&whole).unwrap();
-        assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 23);
+        assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 36);
         for sizes in [[1, 1], [3, 2], [5, 5], [23, 4], [24, 7]] {
-            assert!(render(sizes) == whole, "{sizes:?}");
+            assert!(render(sizes, Head::All) == whole, "{sizes:?}");
+        }
+        let csv = |head: Head<'_>| {
+            let mut out = Vec::new();
+            report.write_findings_with(&files, &mut out, head).unwrap();
+            out
+        };
+        let whole_csv = csv(Head::All);
+        for upto in 0..=4u32 {
+            for sizes in [[1000, 1000], [5, 2]] {
+                let kept: Mutex<Option<Vec<u8>>> = Mutex::new(None);
+                assert!(render(sizes, Head::Capture { upto, keep: &kept }) == whole);
+                let bytes = kept.lock().unwrap().take().expect("kept");
+                let again = render(
+                    sizes,
+                    Head::Kept {
+                        upto,
+                        bytes: &bytes,
+                    },
+                );
+                assert!(again == whole, "upto {upto} {sizes:?}");
+            }
+            let kept: Mutex<Option<Vec<u8>>> = Mutex::new(None);
+            assert_eq!(csv(Head::Capture { upto, keep: &kept }), whole_csv);
+            let bytes = kept.lock().unwrap().take().expect("kept");
+            assert_eq!(
+                csv(Head::Kept {
+                    upto,
+                    bytes: &bytes
+                }),
+                whole_csv,
+                "{upto}"
+            );
         }
     }
 

@@ -347,6 +347,8 @@ pub struct Folded<'d> {
     pub summary: ScanSummary,
     pub note: serde_json::Value,
     pub pending: Pending,
+    /// The kept prefix this run started from: its key and its number of files.
+    pub prefix: Option<([u8; 32], u32)>,
 }
 
 /// The state of this run: written by `prepare` while the outputs are written, put in place by
@@ -482,6 +484,7 @@ pub fn fold<'d>(
         }
         _ => 0,
     };
+    let used = prefix.filter(|_| from > 0).map(|p| (p.key, p.files));
     crate::timing::phase("kept prefix merged");
     // The other per-file states, decoded in parallel a few at a time (so only those few are
     // held decoded at once) and merged in input order.
@@ -570,6 +573,7 @@ pub fn fold<'d>(
             old: mapped.ok().flatten(),
             lock,
         },
+        prefix: used,
     })
 }
 

@@ -14,6 +14,7 @@ pub mod compact;
 pub mod identity;
 pub mod incremental;
 pub mod loading;
+pub mod rendered;
 
 use crate::analysis::all::AllAnalyses;
 use crate::analysis::cost::CostAnalysis;

@@ -291,13 +291,15 @@ fn no_raw_pii_in_a_state() {
         })
         .collect();
     // And the `--state DIR` of an incremental run: its state and its review memo.
+    // (Twice: the second run starts from the kept prefix and keeps its rendered findings.)
+    ok(&env, &["report", "in", "-q", "-o", "inc", "--state", "st"]);
     ok(&env, &["report", "in", "-q", "-o", "inc", "--state", "st"]);
     let mut names = vec!["a.state", "b.state", "ab.state"];
     let kept: Vec<String> = std::fs::read_dir(env.path("st"))
         .unwrap()
         .map(|e| format!("st/{}", e.unwrap().file_name().to_string_lossy()))
         .collect();
-    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert_eq!(kept.len(), 3, "{kept:?}");
     names.extend(kept.iter().map(String::as_str));
     for name in names {
         let bytes = std::fs::read(env.path(name)).unwrap();
@@ -618,6 +620,44 @@ fn the_kept_prefix_is_folded_anew_only_when_outgrown() {
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
 }
 
+/// The kept prefix's findings, as rendered into `pii_findings.csv` and its SARIF log, are kept in
+/// the state directory the first night the prefix is used and written as kept the nights after;
+/// a damaged or missing file is rendered anew. Every night equals a fresh full scan.
+#[test]
+fn the_prefix_findings_are_rendered_once() {
+    let env = Env::new();
+    let lines = generated_lines(&env, "3000");
+    let day = |r: std::ops::Range<usize>| joined(&lines, r);
+    let reused = |inc: &serde_json::Value| inc["findings_rows_reused"].as_bool();
+    env.write("logs/d00.jsonl", day(0..2400));
+    let inc = incremental_equals_full(&env, "first night");
+    assert_eq!(reused(&inc), None, "no prefix yet: {inc}");
+    env.write("logs/d01.jsonl", day(2400..2450));
+    let inc = incremental_equals_full(&env, "second night");
+    assert_eq!(inc["prefix_files"], 1, "{inc}");
+    assert_eq!(reused(&inc), Some(false), "{inc}");
+    assert!(env.path("st/findings.memo").exists());
+    env.write("logs/d02.jsonl", day(2450..2500));
+    let inc = incremental_equals_full(&env, "third night");
+    assert_eq!(reused(&inc), Some(true), "{inc}");
+    // Damaged: rendered anew, and kept again.
+    let memo = env.path("st/findings.memo");
+    let mut bytes = std::fs::read(&memo).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&memo, bytes).unwrap();
+    let inc = incremental_equals_full(&env, "damaged");
+    assert_eq!(reused(&inc), Some(false), "{inc}");
+    let inc = incremental_equals_full(&env, "kept again");
+    assert_eq!(reused(&inc), Some(true), "{inc}");
+    std::fs::remove_file(&memo).unwrap();
+    let inc = incremental_equals_full(&env, "removed");
+    assert_eq!(reused(&inc), Some(false), "{inc}");
+    // The first file renamed: another prefix (its files' names are in its key).
+    std::fs::rename(env.path("logs/d00.jsonl"), env.path("logs/a00.jsonl")).unwrap();
+    let inc = incremental_equals_full(&env, "renamed");
+    assert_eq!(reused(&inc), None, "the prefix is not used: {inc}");
+}
+
 /// logrotate's ways, night after night: `requests.jsonl` renamed to `requests.jsonl.1` and a
 /// new `requests.jsonl` started; the next night `.1` compressed to `requests.jsonl.2.gz`
 /// (`delaycompress`); then `copytruncate` (a dated copy, the live file emptied and written
@@ -768,6 +808,9 @@ fn a_run_killed_at_any_moment_leaves_a_usable_state() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
+        // The state, the review's clustering and (once a kept prefix was used) the prefix's
+        // rendered findings; nothing a killed run left.
+        left.retain(|n| n != "findings.memo");
         assert_eq!(left, ["report.state", "review.memo"], "round {round}");
         // And the state it wrote is whole: one more run reuses every file.
         if round % 3 == 0 {

@@ -8,11 +8,12 @@
 //! a full scan's. The merged state of all the files is kept too (the *prefix*): a run whose
 //! first files are exactly those (the nightly run over yesterday's files and one more) starts
 //! from it and merges only the rest. The state is written after the outputs, atomically, in a
-//! directory of mode 0700.
+//! directory of mode 0700 (its layout: `store`).
 
 use super::identity::{self as id, Identity};
 use super::loading::Loading;
-use super::{Header, ReportBody, FORMAT_VERSION, MAGIC};
+use super::store::{self, make_private_dir, STATE_FILE};
+use super::{Header, ReportBody};
 use crate::analysis::all::AllAnalyses;
 use crate::analysis::pii::PiiContext;
 use crate::analysis::Analysis;
@@ -20,7 +21,6 @@ use crate::input::Source;
 use crate::output::OutputLock;
 use crate::scan::{ScanOptions, ScanSummary};
 use anyhow::Context;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -29,19 +29,16 @@ use std::path::{Path, PathBuf};
 /// fraction of it (1/PREFIX_LAG of its bytes).
 const PREFIX_LAG: usize = 4;
 
-/// The state file inside `--state DIR`.
-pub const STATE_FILE: &str = "report.state";
-
 /// One input file of the previous run: where it was, what it held, and its folded state (the
 /// body of a one-file `report` state, without header).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct FileEntry<'a> {
     pub name: String,
     pub compressed: bool,
     pub id: Identity,
-    /// SHA-256 of `body`, computed once when the body is made: what the prefix is keyed by.
+    /// SHA-256 of `body`, computed once when the body is made: what the prefix is keyed by,
+    /// and the name of the body's file in the state (`store`).
     pub digest: [u8; 32],
-    #[serde(with = "byte_string", borrow)]
     pub body: Cow<'a, [u8]>,
 }
 
@@ -58,65 +55,20 @@ impl FileEntry<'_> {
     }
 }
 
-/// A body as one byte string: in postcard its length then its bytes, the same wire form as a
-/// sequence of `u8`, read in one piece and borrowed from the state's bytes (the bodies are most
-/// of a state's bytes, and a run reads few of them).
-mod byte_string {
-    use serde::de::{Error, SeqAccess, Visitor};
-    use serde::{Deserializer, Serializer};
-    use std::borrow::Cow;
-
-    // serde's `with` hands over the field as it is typed.
-    #[allow(clippy::ptr_arg)]
-    pub fn serialize<S: Serializer>(v: &Cow<'_, [u8]>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(v)
-    }
-
-    pub fn deserialize<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Cow<'a, [u8]>, D::Error> {
-        struct Bytes;
-        impl<'de> Visitor<'de> for Bytes {
-            type Value = Cow<'de, [u8]>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a byte string")
-            }
-            fn visit_borrowed_bytes<E: Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
-                Ok(Cow::Borrowed(v))
-            }
-            fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v.to_vec()))
-            }
-            fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-                while let Some(b) = seq.next_element()? {
-                    out.push(b);
-                }
-                Ok(Cow::Owned(out))
-            }
-        }
-        d.deserialize_bytes(Bytes)
-    }
-}
-
 /// The merged state of the first `files` entries of the index, in their order: the body of a
 /// `report` state (its scan summary names those files), with the key it is valid for.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Prefix<'a> {
     pub files: u32,
     /// `prefix_key` of those entries.
     pub key: [u8; 32],
-    #[serde(with = "byte_string", borrow)]
     pub body: Cow<'a, [u8]>,
 }
 
-/// The state of `--state DIR` (its bodies borrowed from the state file's bytes when read).
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// The state of `--state DIR` (its bodies borrowed from the kept bodies' maps when read).
+#[derive(Debug, Default)]
 pub struct Index<'a> {
-    #[serde(borrow)]
     pub files: Vec<FileEntry<'a>>,
-    #[serde(borrow)]
     pub prefix: Option<Prefix<'a>>,
 }
 
@@ -145,172 +97,6 @@ pub enum Handling {
     /// Read on after its old length.
     Resumed(u64),
     Rescanned,
-}
-
-/// The bytes of a kept state file: mapped, or read where it cannot be mapped.
-pub enum StateBytes {
-    Mapped(memmap2::Mmap),
-    Read(Vec<u8>),
-}
-
-impl std::ops::Deref for StateBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            StateBytes::Mapped(m) => m,
-            StateBytes::Read(v) => v,
-        }
-    }
-}
-
-/// Reads `DIR/report.state`: `Ok(None)` when there is none, `Err(line)` (for one stderr line)
-/// when it cannot be read. The file is mapped, not read: a run uses a few of its bodies.
-pub fn read_state(dir: &Path) -> Result<Option<StateBytes>, String> {
-    let path = dir.join(STATE_FILE);
-    let file = match std::fs::File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
-    };
-    // SAFETY: the state file is only ever replaced whole (a new file renamed over it, see
-    // `save`), never written in place, and only by a run holding the state's lock, which this
-    // run holds while the map lives; a replaced file's map keeps the old inode's bytes.
-    match unsafe { memmap2::Mmap::map(&file) } {
-        Ok(m) => Ok(Some(StateBytes::Mapped(m))),
-        Err(_) => std::fs::read(&path)
-            .map(|b| Some(StateBytes::Read(b)))
-            .map_err(|e| format!("{}: {e}", path.display())),
-    }
-}
-
-/// Reads the index of a state file's bytes (its bodies borrowed, not decoded), checked
-/// against `want`: `Err(line)` (for one stderr line) when it is unusable, so the run rebuilds
-/// it.
-pub fn parse<'a>(dir: &Path, bytes: &'a [u8], want: &Header) -> Result<Index<'a>, String> {
-    let name = dir.join(STATE_FILE).display().to_string();
-    let (header, body) = super::read_header(&name, bytes).map_err(|e| e.to_string())?;
-    super::check(&name, &header, want).map_err(|e| e.to_string())?;
-    postcard::from_bytes(body).map_err(|e| format!("{name}: the state is damaged: {e}"))
-}
-
-/// The bytes of a state file holding `index`.
-pub fn encode(header: &Header, index: &Index<'_>) -> anyhow::Result<Vec<u8>> {
-    debug_assert_eq!(header.format, FORMAT_VERSION);
-    let mut bytes = MAGIC.to_vec();
-    bytes = postcard::to_extend(header, bytes)?;
-    bytes = postcard::to_extend(index, bytes)?;
-    Ok(bytes)
-}
-
-/// A run of a new state file's bytes: made by this run, or kept: a range of the previous state
-/// file's bytes (a body this run only borrowed from it).
-#[derive(Debug)]
-pub enum Piece {
-    Made(Vec<u8>),
-    Kept(std::ops::Range<usize>),
-}
-
-/// The bytes of a state file holding `index` (the same bytes as [`encode`]'s) as pieces: the
-/// bodies borrowed from `old` (the previous state file's bytes) are written from there, and
-/// the bodies this run made are moved, not copied: a night copies only what is new.
-pub fn encode_pieces(header: &Header, index: Index<'_>, old: &[u8]) -> anyhow::Result<Vec<Piece>> {
-    debug_assert_eq!(header.format, FORMAT_VERSION);
-    let mut pieces = Vec::new();
-    let mut made = MAGIC.to_vec();
-    made = postcard::to_extend(header, made)?;
-    // postcard writes a sequence's length, an option's tag and a struct's fields in order, and
-    // a byte string as its length and its bytes.
-    made = postcard::to_extend(&(index.files.len() as u64), made)?;
-    for e in index.files {
-        made = postcard::to_extend(&(&e.name, e.compressed, &e.id, &e.digest), made)?;
-        made = push_body(&mut pieces, made, e.body, old)?;
-    }
-    match index.prefix {
-        None => made.push(0),
-        Some(p) => {
-            made.push(1);
-            made = postcard::to_extend(&(p.files, &p.key), made)?;
-            made = push_body(&mut pieces, made, p.body, old)?;
-        }
-    }
-    pieces.push(Piece::Made(made));
-    Ok(pieces)
-}
-
-/// Appends a body (its length, then its bytes) after the bytes `made`; returns the bytes to
-/// go on with.
-fn push_body(
-    pieces: &mut Vec<Piece>,
-    mut made: Vec<u8>,
-    body: Cow<'_, [u8]>,
-    old: &[u8],
-) -> anyhow::Result<Vec<u8>> {
-    made = postcard::to_extend(&(body.len() as u64), made)?;
-    let kept = match &body {
-        Cow::Borrowed(b) => range_in(old, b),
-        Cow::Owned(_) => None,
-    };
-    pieces.push(Piece::Made(made));
-    pieces.push(match kept {
-        Some(r) => Piece::Kept(r),
-        None => Piece::Made(body.into_owned()),
-    });
-    Ok(Vec::new())
-}
-
-/// Where `part` lies inside `whole`, when it does.
-fn range_in(whole: &[u8], part: &[u8]) -> Option<std::ops::Range<usize>> {
-    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
-    let end = start.checked_add(part.len())?;
-    (end <= whole.len()).then_some(start..end)
-}
-
-/// Creates `dir` (and its parents) if needed, mode 0700 from its creation on, and sets an
-/// existing one to 0700: folded states hold masked findings and review excerpts, and the
-/// state's work area holds the appended bytes of the logs while they are scanned.
-pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)?;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-    }
-    #[cfg(not(unix))]
-    std::fs::create_dir_all(dir)
-}
-
-/// Writes the bytes of a state as `DIR/report.state`, atomically (a temporary file renamed
-/// over it), `DIR` mode 0700.
-pub fn save(dir: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    save_pieces(dir, &[Piece::Made(bytes.to_vec())], &[])
-}
-
-/// [`save`] of a state given as pieces, its kept pieces ranges of `old`.
-pub fn save_pieces(dir: &Path, pieces: &[Piece], old: &[u8]) -> anyhow::Result<()> {
-    write_pieces(dir, pieces, old)?.commit()?;
-    Ok(())
-}
-
-/// Writes the state file of `pieces` beside the one in place, synced, for a later commit.
-fn write_pieces(
-    dir: &Path,
-    pieces: &[Piece],
-    old: &[u8],
-) -> anyhow::Result<crate::output::AtomicFile> {
-    use std::io::Write;
-    make_private_dir(dir)?;
-    let mut f = crate::output::AtomicFile::create(&dir.join(STATE_FILE))?;
-    for p in pieces {
-        match p {
-            Piece::Made(b) => f.write_all(b)?,
-            Piece::Kept(r) => f.write_all(old.get(r.clone()).context("a kept range")?)?,
-        }
-    }
-    f.sync()?;
-    Ok(f)
 }
 
 /// What an incremental run needs from the command that folds.
@@ -356,10 +142,8 @@ pub struct Folded<'d> {
 /// Holds the state's lock until then.
 pub struct Pending {
     dir: PathBuf,
-    /// The new state file's bytes; `None` when the run found the state as it was.
-    pieces: Option<Vec<Piece>>,
-    /// The previous state file's bytes, which the kept pieces are ranges of.
-    old: Option<StateBytes>,
+    /// The new state; `None` when the run found the state as it was.
+    state: Option<store::NewState>,
     lock: OutputLock,
 }
 
@@ -367,17 +151,12 @@ impl Pending {
     /// Writes the new state (unless unchanged) beside the old one, synced, not yet in place:
     /// done while the outputs are written, then [`Prepared::commit`] once they are.
     pub fn prepare(self) -> anyhow::Result<Prepared> {
-        let file = match &self.pieces {
-            Some(pieces) => Some(write_pieces(
-                &self.dir,
-                pieces,
-                self.old.as_deref().unwrap_or(&[]),
-            )?),
+        let written = match self.state {
+            Some(state) => Some(store::write(&self.dir, state, &self.lock)?),
             None => None,
         };
-        drop(self.old);
         Ok(Prepared {
-            file,
+            written,
             lock: self.lock,
         })
     }
@@ -386,15 +165,16 @@ impl Pending {
 /// A new state written and synced beside the old one ([`Pending::prepare`]); dropped without
 /// [`Prepared::commit`] (the outputs failed), it is removed and the old state stays.
 pub struct Prepared {
-    file: Option<crate::output::AtomicFile>,
+    written: Option<store::Written>,
     lock: OutputLock,
 }
 
 impl Prepared {
-    /// Puts the new state in place (an atomic rename) and releases the lock.
+    /// Puts the new state in place (an atomic rename), removes the bodies it does not name,
+    /// and releases the lock.
     pub fn commit(self) -> anyhow::Result<()> {
-        if let Some(f) = self.file {
-            f.commit()?;
+        if let Some(w) = self.written {
+            w.commit()?;
         }
         drop(self.lock);
         Ok(())
@@ -416,22 +196,25 @@ pub fn fold<'d>(
     // file) is removed. The directory is made private before anything is written in it.
     make_private_dir(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let lock = OutputLock::acquire(&dir.join(STATE_FILE), f.quiet)?;
-    let mapped = read_state(dir);
-    let read = match &mapped {
-        Ok(Some(bytes)) => parse(dir, bytes, header).map(Some),
-        Ok(None) => Ok(None),
-        Err(line) => Err(line.clone()),
-    };
-    let (old, kept) = match read {
-        Ok(Some(index)) => (index, true),
-        Ok(None) => (Index::default(), false),
+    let stored = match store::read(dir, header) {
+        Ok(k) => k,
         Err(line) => {
             if !f.quiet {
                 eprintln!("logwarden: {line}; ignoring it, the state is rebuilt");
             }
-            (Index::default(), false)
+            None
         }
     };
+    let kept = stored.is_some();
+    if let Some(missing) = stored.as_ref().map(store::Kept::missing).filter(|&n| n > 0) {
+        if !f.quiet {
+            eprintln!(
+                "logwarden: {}: {missing} kept states were not found as the index says; their files are scanned again",
+                dir.join(store::BODIES_DIR).display()
+            );
+        }
+    }
+    let old = stored.as_ref().map(store::Kept::index).unwrap_or_default();
     crate::timing::phase("state read");
     // Standard input has no identity: scanned every time, never kept (nor a prefix with it).
     let all_kept = sources.iter().all(|s| s.path.is_some());
@@ -544,11 +327,7 @@ pub fn fold<'d>(
                 .collect(),
             prefix,
         };
-        let old_bytes: &[u8] = match &mapped {
-            Ok(Some(b)) => b,
-            _ => &[],
-        };
-        Some(encode_pieces(header, index, old_bytes)?)
+        Some(store::new_state(header, index)?)
     };
     crate::timing::phase("new state encoded");
     drop(old);
@@ -569,8 +348,7 @@ pub fn fold<'d>(
         note,
         pending: Pending {
             dir: dir.to_path_buf(),
-            pieces: bytes,
-            old: mapped.ok().flatten(),
+            state: bytes,
             lock,
         },
         prefix: used,
@@ -763,99 +541,6 @@ mod tests {
             },
             body,
         )
-    }
-
-    /// The body as a byte string has the wire form of a sequence of `u8`: states written
-    /// before read alike, and round trips are exact.
-    #[test]
-    fn bodies_are_byte_strings_with_the_sequence_wire_form() {
-        #[derive(Serialize)]
-        struct AsSequence<'a> {
-            name: &'a str,
-            compressed: bool,
-            id: &'a Identity,
-            digest: [u8; 32],
-            body: &'a [u8],
-        }
-        for body in [
-            vec![],
-            vec![0u8, 255, 10],
-            (0..=255u8).cycle().take(70_000).collect(),
-        ] {
-            let e = entry(body);
-            let bytes = postcard::to_stdvec(&e).unwrap();
-            let seq = AsSequence {
-                name: &e.name,
-                compressed: e.compressed,
-                id: &e.id,
-                digest: e.digest,
-                body: &e.body,
-            };
-            assert_eq!(bytes, postcard::to_stdvec(&seq).unwrap());
-            let back: FileEntry = postcard::from_bytes(&bytes).unwrap();
-            assert_eq!(back.body, e.body);
-            assert_eq!(back.id, e.id);
-            // Cut short: an error, never a panic.
-            assert!(postcard::from_bytes::<FileEntry>(&bytes[..bytes.len() - 1]).is_err());
-        }
-    }
-
-    /// The pieces of a state are its bytes: bodies borrowed from the old state's bytes are
-    /// kept ranges of them, made bodies are moved in, and the whole equals `encode`'s.
-    #[test]
-    fn pieces_are_the_encoded_bytes() {
-        let old: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
-        let header = Header {
-            format: FORMAT_VERSION,
-            logwarden: "0.1.0".into(),
-            kind: "report".into(),
-            config_hash: "ab".repeat(32),
-        };
-        let borrowed = |r: std::ops::Range<usize>| FileEntry {
-            body: Cow::Borrowed(&old[r]),
-            ..entry(vec![])
-        };
-        let other_buffer = vec![9u8; 300];
-        for prefix in [false, true] {
-            let index = || Index {
-                files: vec![
-                    borrowed(10..1010),
-                    entry(vec![1, 2, 3]),
-                    borrowed(0..0),
-                    FileEntry {
-                        body: Cow::Borrowed(&other_buffer[..]),
-                        ..entry(vec![])
-                    },
-                    borrowed(4000..5000),
-                ],
-                prefix: prefix.then(|| Prefix {
-                    files: 5,
-                    key: [7; 32],
-                    body: Cow::Borrowed(&old[100..4100]),
-                }),
-            };
-            let want = encode(&header, &index()).unwrap();
-            let pieces = encode_pieces(&header, index(), &old).unwrap();
-            let mut got = Vec::new();
-            let mut kept = 0;
-            for p in &pieces {
-                match p {
-                    Piece::Made(b) => got.extend_from_slice(b),
-                    Piece::Kept(r) => {
-                        kept += r.len();
-                        got.extend_from_slice(&old[r.clone()]);
-                    }
-                }
-            }
-            assert_eq!(got, want, "prefix {prefix}");
-            assert_eq!(kept, 2000 + if prefix { 4000 } else { 0 });
-            let back: Index = parse(Path::new("st"), &got, &header).unwrap();
-            assert_eq!(back.files.len(), 5);
-            assert_eq!(back.prefix.is_some(), prefix);
-        }
-        assert_eq!(range_in(&old, &other_buffer), None);
-        assert_eq!(range_in(&old[..10], &old[5..20]), None);
-        assert_eq!(range_in(&old, &old[5..20]), Some(5..20));
     }
 
     /// The prefix key changes with any name, body, order or budget, and with the count.

@@ -15,6 +15,7 @@ pub mod identity;
 pub mod incremental;
 pub mod loading;
 pub mod rendered;
+pub mod store;
 
 use crate::analysis::all::AllAnalyses;
 use crate::analysis::cost::CostAnalysis;
@@ -37,8 +38,9 @@ pub const MAGIC: &[u8; 8] = b"LWSTATE\x00";
 /// The version of the state layout; a state of another version is rejected, never misread.
 /// (2: the `--state` index keeps a digest per file and the merged prefix; 3: latencies in the
 /// compact sorted form of `compact`; 4: the review's vocabulary notes the token ids that
-/// more than one stem shared.)
-pub const FORMAT_VERSION: u32 = 4;
+/// more than one stem shared; 5: `--state DIR` keeps each body in a file of its own, see
+/// `store`.)
+pub const FORMAT_VERSION: u32 = 5;
 
 /// What a state says about itself, checked before its body is read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

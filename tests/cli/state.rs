@@ -295,11 +295,18 @@ fn no_raw_pii_in_a_state() {
     ok(&env, &["report", "in", "-q", "-o", "inc", "--state", "st"]);
     ok(&env, &["report", "in", "-q", "-o", "inc", "--state", "st"]);
     let mut names = vec!["a.state", "b.state", "ab.state"];
-    let kept: Vec<String> = std::fs::read_dir(env.path("st"))
-        .unwrap()
-        .map(|e| format!("st/{}", e.unwrap().file_name().to_string_lossy()))
-        .collect();
-    assert_eq!(kept.len(), 3, "{kept:?}");
+    let listed = |dir: &str| -> Vec<String> {
+        std::fs::read_dir(env.path(dir))
+            .unwrap()
+            .map(|e| format!("{dir}/{}", e.unwrap().file_name().to_string_lossy()))
+            .collect()
+    };
+    let mut kept = listed("st");
+    assert_eq!(kept.len(), 4, "{kept:?}");
+    kept.retain(|n| n != "st/bodies");
+    let bodies = listed("st/bodies");
+    assert!(bodies.len() >= 2, "{bodies:?}");
+    kept.extend(bodies);
     names.extend(kept.iter().map(String::as_str));
     for name in names {
         let bytes = std::fs::read(env.path(name)).unwrap();
@@ -811,7 +818,20 @@ fn a_run_killed_at_any_moment_leaves_a_usable_state() {
         // The state, the review's clustering and (once a kept prefix was used) the prefix's
         // rendered findings; nothing a killed run left.
         left.retain(|n| n != "findings.memo");
-        assert_eq!(left, ["report.state", "review.memo"], "round {round}");
+        assert_eq!(
+            left,
+            ["bodies", "report.state", "review.memo"],
+            "round {round}"
+        );
+        // The folded states, one file each, named by their hash (the prefix's by its key).
+        for e in std::fs::read_dir(env.path("st/bodies")).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            let hex = name.strip_prefix("prefix-").unwrap_or(&name);
+            assert!(
+                hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+                "round {round}: {name}"
+            );
+        }
         // And the state it wrote is whole: one more run reuses every file.
         if round % 3 == 0 {
             let inc = incremental_equals_full(&env, &format!("round {round}, again"));

@@ -491,18 +491,15 @@ impl<'de> serde::Deserialize<'de> for Rows {
 }
 
 /// What a findings writer (`pii_findings.csv`, its SARIF log) does with the rows of the first
-/// files, those of the kept prefix of `report --state` (see `state::rendered`).
-pub enum Head<'a> {
-    /// Nothing: every row is rendered.
-    All,
+/// files, those of the kept prefix of `report --state` (see `state::rendered`). The default
+/// renders every row.
+#[derive(Default, Clone, Copy)]
+pub struct Head<'a> {
     /// The rows of files `0..upto` as rendered by an earlier run: written as they are.
-    Kept { upto: u32, bytes: &'a [u8] },
-    /// The rows of files `0..upto` rendered, and their bytes put in `keep` (unless they grew
-    /// past [`CAPTURE_MAX`]).
-    Capture {
-        upto: u32,
-        keep: &'a std::sync::Mutex<Option<Vec<u8>>>,
-    },
+    pub kept: Option<(u32, &'a [u8])>,
+    /// The rows of files `0..upto` (kept or rendered now) also put in the mutex for a later run,
+    /// unless they grow past [`CAPTURE_MAX`].
+    pub capture: Option<(u32, &'a std::sync::Mutex<Option<Vec<u8>>>)>,
 }
 
 /// Most bytes of rendered rows kept for later runs (beyond, they are rendered every run).

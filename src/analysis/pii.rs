@@ -540,7 +540,7 @@ impl PiiReport {
         files: &[String],
         out: W,
     ) -> std::io::Result<()> {
-        self.write_findings_with(files, out, findings::Head::All)
+        self.write_findings_with(files, out, findings::Head::default())
     }
 
     /// [`PiiReport::write_findings`], the rows of the first files as `head` says.
@@ -550,7 +550,7 @@ impl PiiReport {
         out: W,
         head: findings::Head<'_>,
     ) -> std::io::Result<()> {
-        use findings::{io_error, Head, Tee};
+        use findings::{io_error, Tee};
         let mut out = Tee::new(out);
         // The rows of files `range`, through a CSV writer of their own over `out`.
         let rows = |out: &mut Tee<W>, range: std::ops::Range<u32>| -> std::io::Result<()> {
@@ -569,21 +569,22 @@ impl PiiReport {
             w.write_record(findings::COLUMNS).map_err(io_error)?;
             w.flush()?;
         }
-        let from = match head {
-            Head::All => 0,
-            Head::Kept { upto, bytes } => {
-                out.out.write_all(bytes)?;
-                upto
+        let mut from = 0;
+        if head.capture.is_some() {
+            out.start();
+        }
+        if let Some((upto, bytes)) = head.kept {
+            std::io::Write::write_all(&mut out, bytes)?;
+            from = upto;
+        }
+        if let Some((upto, keep)) = head.capture {
+            let upto = upto.max(from);
+            rows(&mut out, from..upto)?;
+            if let Some(bytes) = out.stop() {
+                *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(bytes);
             }
-            Head::Capture { upto, keep } => {
-                out.start();
-                rows(&mut out, 0..upto)?;
-                if let Some(bytes) = out.stop() {
-                    *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(bytes);
-                }
-                upto
-            }
-        };
+            from = upto;
+        }
         rows(&mut out, from..u32::MAX)?;
         std::io::Write::flush(&mut out)
     }

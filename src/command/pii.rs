@@ -141,8 +141,15 @@ fn write_outputs(
         }
         Some(dir) => {
             let set = OutputFolder::begin(dir, common.quiet)?;
-            add_findings(&set, "pii_findings.csv", report, files, Head::All)?;
-            add_sarif(&set, "pii_findings.sarif", setup, report, files, Head::All)?;
+            add_findings(&set, "pii_findings.csv", report, files, Head::default())?;
+            add_sarif(
+                &set,
+                "pii_findings.sarif",
+                setup,
+                report,
+                files,
+                Head::default(),
+            )?;
             for (name, table) in tables {
                 set.add(name, &table.to_csv())?;
             }

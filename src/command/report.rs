@@ -155,10 +155,10 @@ fn run_incremental<'d>(
     if let Some(memo) = &plan.review.memo {
         memo.clear_leftovers()?;
     }
-    // The kept prefix's findings as rendered by an earlier night, or to be kept by this one.
-    let rendered = folded
-        .prefix
-        .map(|(key, files)| Rendered::open(dir, key, files, &header.config_hash));
+    // The kept prefix's findings as rendered by an earlier night, and those of the prefix this
+    // night keeps (when it is folded anew, or none was kept).
+    let rendered = (folded.prefix.is_some() || folded.next_prefix.is_some())
+        .then(|| Rendered::open(dir, folded.prefix, folded.next_prefix, &header.config_hash));
     if let Some(r) = &rendered {
         r.clear_leftovers()?;
     }
@@ -308,7 +308,7 @@ fn finish<'d>(
         if let Some(reused) = plan.review.memo.as_ref().and_then(|m| m.reused()) {
             note["review_clusters_reused"] = json!(reused);
         }
-        if let Some(r) = rendered {
+        if let Some(r) = rendered.filter(|_| note["prefix_files"].as_u64() > Some(0)) {
             note["findings_rows_reused"] = json!(r.reused());
         }
         note
@@ -334,7 +334,7 @@ fn finish<'d>(
         let files = &summary.files;
         let ((findings, sarif), rest) = rayon::join(
             || {
-                let head = |part| rendered.map_or(Head::All, |r| r.head(part));
+                let head = |part| rendered.map_or(Head::default(), |r| r.head(part));
                 rayon::join(
                     || {
                         let head = head(Part::Csv);

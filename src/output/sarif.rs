@@ -218,7 +218,7 @@ pub fn write<W: Write>(
     files: &[String],
     out: W,
 ) -> io::Result<()> {
-    write_with(report, types, files, out, Head::All)
+    write_with(report, types, files, out, Head::default())
 }
 
 /// [`write`], the results of the first files as `head` says (the kept bytes are results each
@@ -274,14 +274,17 @@ fn write_in_batches<W: Write>(
     // The results are rendered a batch of rows at a time, the batch's slices in parallel,
     // and written in row order: the SARIF file is the largest output of a report.
     let mut first = true;
-    if let Head::Kept { bytes, .. } = &head {
+    // The results of the first files, kept or rendered now, for a later run.
+    let mut capture: Option<Vec<u8>> = head.capture.map(|_| Vec::new());
+    if let Some((_, bytes)) = head.kept {
         if let Some(rest) = bytes.strip_prefix(b",") {
             out.write_all(rest)?;
             first = false;
         }
+        if let Some(c) = capture.as_mut() {
+            c.extend_from_slice(bytes);
+        }
     }
-    // The results of the first files, as rendered now for a later run.
-    let mut capture: Option<Vec<u8>> = None;
     let mut batch: Vec<csv::ByteRecord> = Vec::with_capacity(batch_rows);
     let mut flush = |batch: &mut Vec<csv::ByteRecord>,
                      out: &mut W,
@@ -323,18 +326,15 @@ fn write_in_batches<W: Write>(
         })?;
         flush(&mut batch, out, capture)
     };
-    let from = match head {
-        Head::All => 0,
-        Head::Kept { upto, .. } => upto,
-        Head::Capture { upto, keep } => {
-            capture = Some(Vec::new());
-            rows(0..upto, &mut out, &mut capture)?;
-            if let Some(c) = capture.take().filter(|c| c.len() <= CAPTURE_MAX) {
-                *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(c);
-            }
-            upto
+    let mut from = head.kept.map_or(0, |k| k.0);
+    if let Some((upto, keep)) = head.capture {
+        let upto = upto.max(from);
+        rows(from..upto, &mut out, &mut capture)?;
+        if let Some(c) = capture.take().filter(|c| c.len() <= CAPTURE_MAX) {
+            *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(c);
         }
-    };
+        from = upto;
+    }
     rows(from..u32::MAX, &mut out, &mut capture)?;
     out.write_all(b"\n]}]}\n")?;
     out.flush()
@@ -393,43 +393,62 @@ mod tests {
             write_in_batches(&report, types, &files, &mut out, sizes, head).unwrap();
             out
         };
-        let whole = render([1000, 1000], Head::All);
+        let whole = render([1000, 1000], Head::default());
         let log: Value = serde_json::from_slice(&whole).unwrap();
         assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 36);
         for sizes in [[1, 1], [3, 2], [5, 5], [23, 4], [24, 7]] {
-            assert!(render(sizes, Head::All) == whole, "{sizes:?}");
+            assert!(render(sizes, Head::default()) == whole, "{sizes:?}");
         }
         let csv = |head: Head<'_>| {
             let mut out = Vec::new();
             report.write_findings_with(&files, &mut out, head).unwrap();
             out
         };
-        let whole_csv = csv(Head::All);
+        let whole_csv = csv(Head::default());
+        // Rendered and kept for the first `upto` files; then those written as kept while the
+        // first `more` files are rendered and kept (a prefix folded anew over more files).
+        fn kept_of(
+            write: &dyn Fn(Head<'_>) -> Vec<u8>,
+            want: &[u8],
+            upto: u32,
+            kept: Option<(u32, &[u8])>,
+        ) -> Vec<u8> {
+            let keep: Mutex<Option<Vec<u8>>> = Mutex::new(None);
+            let head = Head {
+                kept,
+                capture: Some((upto, &keep)),
+            };
+            assert!(write(head) == want, "upto {upto}");
+            keep.into_inner().unwrap().expect("kept")
+        }
         for upto in 0..=4u32 {
             for sizes in [[1000, 1000], [5, 2]] {
-                let kept: Mutex<Option<Vec<u8>>> = Mutex::new(None);
-                assert!(render(sizes, Head::Capture { upto, keep: &kept }) == whole);
-                let bytes = kept.lock().unwrap().take().expect("kept");
-                let again = render(
-                    sizes,
-                    Head::Kept {
-                        upto,
-                        bytes: &bytes,
-                    },
-                );
-                assert!(again == whole, "upto {upto} {sizes:?}");
+                let sarif = |head: Head<'_>| render(sizes, head);
+                let bytes = kept_of(&sarif, &whole, upto, None);
+                let head = Head {
+                    kept: Some((upto, &bytes)),
+                    capture: None,
+                };
+                assert!(sarif(head) == whole, "upto {upto} {sizes:?}");
+                for more in upto..=4 {
+                    let grown = kept_of(&sarif, &whole, more, Some((upto, &bytes)));
+                    assert_eq!(grown, kept_of(&sarif, &whole, more, None), "{upto} {more}");
+                }
             }
-            let kept: Mutex<Option<Vec<u8>>> = Mutex::new(None);
-            assert_eq!(csv(Head::Capture { upto, keep: &kept }), whole_csv);
-            let bytes = kept.lock().unwrap().take().expect("kept");
-            assert_eq!(
-                csv(Head::Kept {
-                    upto,
-                    bytes: &bytes
-                }),
-                whole_csv,
-                "{upto}"
-            );
+            let bytes = kept_of(&csv, &whole_csv, upto, None);
+            let head = Head {
+                kept: Some((upto, &bytes)),
+                capture: None,
+            };
+            assert_eq!(csv(head), whole_csv, "{upto}");
+            for more in upto..=4 {
+                let grown = kept_of(&csv, &whole_csv, more, Some((upto, &bytes)));
+                assert_eq!(
+                    grown,
+                    kept_of(&csv, &whole_csv, more, None),
+                    "{upto} {more}"
+                );
+            }
         }
     }
 

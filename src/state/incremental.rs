@@ -135,6 +135,8 @@ pub struct Folded<'d> {
     pub pending: Pending,
     /// The kept prefix this run started from: its key and its number of files.
     pub prefix: Option<([u8; 32], u32)>,
+    /// The prefix the new state keeps (the same, or one folded anew): its key and files.
+    pub next_prefix: Option<([u8; 32], u32)>,
 }
 
 /// The state of this run: written by `prepare` while the outputs are written, put in place by
@@ -298,8 +300,8 @@ pub fn fold<'d>(
     crate::timing::phase("other kept files merged");
     // The merged state of every file, kept for the next run (before the reports are
     // finished from the same accumulator).
-    let bytes = if unchanged {
-        None
+    let (bytes, next) = if unchanged {
+        (None, used)
     } else {
         // The kept prefix stays as it is while the files after it are small beside it (their
         // states are decoded and merged after it, a few at a time): a night then encodes only
@@ -320,6 +322,7 @@ pub fn fold<'d>(
                     body: Cow::Owned(body),
                 }),
         };
+        let next = prefix.as_ref().map(|p| (p.key, p.files));
         let index = Index {
             files: entries
                 .into_iter()
@@ -327,7 +330,7 @@ pub fn fold<'d>(
                 .collect(),
             prefix,
         };
-        Some(store::new_state(header, index)?)
+        (Some(store::new_state(header, index)?), next)
     };
     crate::timing::phase("new state encoded");
     drop(old);
@@ -352,6 +355,7 @@ pub fn fold<'d>(
             lock,
         },
         prefix: used,
+        next_prefix: next,
     })
 }
 

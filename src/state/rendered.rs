@@ -31,56 +31,70 @@ pub enum Part {
     Sarif = 1,
 }
 
-/// The kept rendering of one prefix, and the one this run makes when there is none.
+/// The kept rendering of the prefix a run starts from, and the rendering of the prefix it
+/// keeps for the next run, when that is another one (folded anew) or none was kept.
 pub struct Rendered {
     path: PathBuf,
-    key: [u8; 32],
-    upto: u32,
-    /// The file's bytes (mapped), and the ranges of the CSV rows and of the SARIF results.
-    kept: Option<(memmap2::Mmap, [std::ops::Range<usize>; 2])>,
+    /// The kept bytes: the file's (mapped), the number of files they cover, and the ranges of
+    /// the CSV rows and of the SARIF results.
+    kept: Option<(memmap2::Mmap, u32, [std::ops::Range<usize>; 2])>,
+    /// The key and files of the prefix whose rendering this run keeps, if it must.
+    next: Option<([u8; 32], u32)>,
     made: [Mutex<Option<Vec<u8>>>; 2],
 }
 
+/// The key of a prefix's rendering: the prefix's key, its number of files, the run's
+/// configuration hash and the versions.
+fn key(prefix_key: &[u8; 32], upto: u32, config: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(MAGIC);
+    h.update(RENDER_VERSION.to_le_bytes());
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(prefix_key);
+    h.update(upto.to_le_bytes());
+    h.update(config.as_bytes());
+    h.finalize().into()
+}
+
 impl Rendered {
-    /// The rendering of the prefix of key `prefix_key` folding the first `upto` files, in
-    /// `dir`, for a run of configuration hash `config`: kept if `dir` holds it, else to be made.
-    pub fn open(dir: &Path, prefix_key: [u8; 32], upto: u32, config: &str) -> Rendered {
-        let mut h = Sha256::new();
-        h.update(MAGIC);
-        h.update(RENDER_VERSION.to_le_bytes());
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        h.update(prefix_key);
-        h.update(upto.to_le_bytes());
-        h.update(config.as_bytes());
-        let key: [u8; 32] = h.finalize().into();
+    /// The rendering in `dir` of the prefix `used` (its key and number of files) this run
+    /// starts from, if kept, for a run of configuration hash `config`; and `next`, the prefix
+    /// the run keeps, whose rendering it makes unless it is the one kept.
+    pub fn open(
+        dir: &Path,
+        used: Option<([u8; 32], u32)>,
+        next: Option<([u8; 32], u32)>,
+        config: &str,
+    ) -> Rendered {
         let path = dir.join(RENDERED_FILE);
-        let kept = read(&path, &key, upto);
+        let kept = used.and_then(|(k, upto)| {
+            read(&path, &key(&k, upto, config), upto).map(|(m, r)| (m, upto, r))
+        });
+        let next = next
+            .filter(|n| !(kept.is_some() && Some(*n) == used))
+            .map(|(k, upto)| (key(&k, upto, config), upto));
         Rendered {
             path,
-            key,
-            upto,
             kept,
+            next,
             made: [Mutex::new(None), Mutex::new(None)],
         }
     }
 
-    /// True when the kept bytes are used.
+    /// True when kept bytes are used.
     pub fn reused(&self) -> bool {
         self.kept.is_some()
     }
 
-    /// What the writer of `part` does with the prefix's rows: writes them as kept, or renders
-    /// them and keeps the bytes.
+    /// What the writer of `part` does with the prefixes' rows: writes the kept ones as they
+    /// are, and keeps the next prefix's.
     pub fn head(&self, part: Part) -> Head<'_> {
-        match &self.kept {
-            Some((bytes, ranges)) => Head::Kept {
-                upto: self.upto,
-                bytes: &bytes[ranges[part as usize].clone()],
-            },
-            None => Head::Capture {
-                upto: self.upto,
-                keep: &self.made[part as usize],
-            },
+        Head {
+            kept: self
+                .kept
+                .as_ref()
+                .map(|(bytes, upto, ranges)| (*upto, &bytes[ranges[part as usize].clone()])),
+            capture: self.next.map(|(_, upto)| (upto, &self.made[part as usize])),
         }
     }
 
@@ -90,12 +104,14 @@ impl Rendered {
         Ok(())
     }
 
-    /// Writes the rendering this run made (both outputs'), atomically. Call once the outputs
-    /// are written, with the state's lock held.
+    /// Writes the rendering of the next prefix this run made (both outputs'), atomically. Call
+    /// once the outputs are written, with the state's lock held.
     pub fn save(&self) -> anyhow::Result<()> {
         use std::io::Write;
         let take = |m: &Mutex<Option<Vec<u8>>>| m.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let (Some(csv), Some(sarif)) = (take(&self.made[0]), take(&self.made[1])) else {
+        let (Some((key, upto)), Some(csv), Some(sarif)) =
+            (self.next, take(&self.made[0]), take(&self.made[1]))
+        else {
             return Ok(());
         };
         if csv.len() + sarif.len() > CAPTURE_MAX {
@@ -103,8 +119,8 @@ impl Rendered {
         }
         let mut f = crate::output::AtomicFile::create(&self.path)?;
         f.write_all(MAGIC)?;
-        f.write_all(&self.key)?;
-        f.write_all(&self.upto.to_le_bytes())?;
+        f.write_all(&key)?;
+        f.write_all(&upto.to_le_bytes())?;
         f.write_all(&(csv.len() as u64).to_le_bytes())?;
         f.write_all(&(sarif.len() as u64).to_le_bytes())?;
         f.write_all(&csv)?;
@@ -150,67 +166,81 @@ mod tests {
 
     fn made(r: &Rendered, csv: &[u8], sarif: &[u8]) {
         for (part, bytes) in [(Part::Csv, csv), (Part::Sarif, sarif)] {
-            match r.head(part) {
-                Head::Capture { upto, keep } => {
-                    assert_eq!(upto, 3);
-                    *keep.lock().unwrap() = Some(bytes.to_vec());
-                }
-                _ => panic!("nothing kept yet"),
-            }
+            let (_, keep) = r.head(part).capture.expect("a rendering to make");
+            *keep.lock().unwrap() = Some(bytes.to_vec());
         }
     }
 
-    fn kept(r: &Rendered, part: Part) -> Option<Vec<u8>> {
-        match r.head(part) {
-            Head::Kept { upto, bytes } => {
-                assert_eq!(upto, 3);
-                Some(bytes.to_vec())
-            }
-            _ => None,
-        }
+    fn kept(r: &Rendered, part: Part) -> Option<(u32, Vec<u8>)> {
+        r.head(part).kept.map(|(upto, b)| (upto, b.to_vec()))
     }
 
     #[test]
     fn kept_bytes_are_used_for_the_same_prefix_and_configuration_only() {
         let dir = tempfile::tempdir().unwrap();
-        let r = Rendered::open(dir.path(), [7; 32], 3, "cfg");
+        let p = Some(([7; 32], 3));
+        // The first run makes a prefix, keeps its rendering.
+        let r = Rendered::open(dir.path(), None, p, "cfg");
         assert!(!r.reused());
         made(&r, b"a.jsonl,1,x\n", b",\n{\"r\":1}");
         r.save().unwrap();
-        let again = Rendered::open(dir.path(), [7; 32], 3, "cfg");
+        // The next starts from it, keeps it as it is: nothing to make.
+        let again = Rendered::open(dir.path(), p, p, "cfg");
         assert!(again.reused());
-        assert_eq!(kept(&again, Part::Csv).unwrap(), b"a.jsonl,1,x\n");
-        assert_eq!(kept(&again, Part::Sarif).unwrap(), b",\n{\"r\":1}");
-        // Nothing made, nothing written: the kept file stays.
+        assert!(again.head(Part::Csv).capture.is_none());
+        assert_eq!(
+            kept(&again, Part::Csv).unwrap(),
+            (3, b"a.jsonl,1,x\n".to_vec())
+        );
+        assert_eq!(
+            kept(&again, Part::Sarif).unwrap(),
+            (3, b",\n{\"r\":1}".to_vec())
+        );
         again.save().unwrap();
-        assert!(Rendered::open(dir.path(), [7; 32], 3, "cfg").reused());
-        assert!(!Rendered::open(dir.path(), [8; 32], 3, "cfg").reused());
-        assert!(!Rendered::open(dir.path(), [7; 32], 3, "other").reused());
-        let four = Rendered::open(dir.path(), [7; 32], 4, "cfg");
-        assert!(!four.reused());
+        assert!(Rendered::open(dir.path(), p, p, "cfg").reused());
+        for (used, config) in [
+            (Some(([8; 32], 3)), "cfg"),
+            (p, "other"),
+            (Some(([7; 32], 4)), "cfg"),
+        ] {
+            assert!(!Rendered::open(dir.path(), used, used, config).reused());
+        }
+        // A prefix folded anew over five files: the kept three written, all five kept.
+        let five = Some(([9; 32], 5));
+        let grown = Rendered::open(dir.path(), p, five, "cfg");
+        assert!(grown.reused());
+        assert_eq!(grown.head(Part::Sarif).capture.map(|c| c.0), Some(5));
         // Only one output rendered (the other failed): nothing is kept.
-        let half = Rendered::open(dir.path(), [9; 32], 3, "cfg");
-        if let Head::Capture { keep, .. } = half.head(Part::Csv) {
+        if let Some((_, keep)) = grown.head(Part::Csv).capture {
             *keep.lock().unwrap() = Some(b"x".to_vec());
         }
-        half.save().unwrap();
-        assert!(Rendered::open(dir.path(), [7; 32], 3, "cfg").reused());
+        grown.save().unwrap();
+        assert!(Rendered::open(dir.path(), p, p, "cfg").reused());
+        made(&grown, b"five\n", b",\n{}");
+        grown.save().unwrap();
+        let after = Rendered::open(dir.path(), five, five, "cfg");
+        assert_eq!(kept(&after, Part::Csv).unwrap(), (5, b"five\n".to_vec()));
+        assert!(!Rendered::open(dir.path(), p, p, "cfg").reused());
     }
 
     #[test]
     fn a_damaged_file_is_not_used() {
         let dir = tempfile::tempdir().unwrap();
-        let r = Rendered::open(dir.path(), [7; 32], 3, "cfg");
+        let p = Some(([7; 32], 3));
+        let r = Rendered::open(dir.path(), None, p, "cfg");
         made(&r, b"rows\n", b",\n{}");
         r.save().unwrap();
+        assert!(Rendered::open(dir.path(), p, p, "cfg").reused());
         let path = dir.path().join(RENDERED_FILE);
         let mut bytes = std::fs::read(&path).unwrap();
         bytes.pop();
         std::fs::write(&path, &bytes).unwrap();
-        assert!(!Rendered::open(dir.path(), [7; 32], 3, "cfg").reused());
+        let damaged = Rendered::open(dir.path(), p, p, "cfg");
+        assert!(!damaged.reused());
+        assert!(damaged.head(Part::Csv).capture.is_some(), "made anew");
         std::fs::write(&path, b"logwarden rendered findings\nshort").unwrap();
-        assert!(!Rendered::open(dir.path(), [7; 32], 3, "cfg").reused());
+        assert!(!Rendered::open(dir.path(), p, p, "cfg").reused());
         std::fs::write(&path, b"").unwrap();
-        assert!(!Rendered::open(dir.path(), [7; 32], 3, "cfg").reused());
+        assert!(!Rendered::open(dir.path(), p, p, "cfg").reused());
     }
 }

@@ -628,7 +628,7 @@ fn the_kept_prefix_is_folded_anew_only_when_outgrown() {
 }
 
 /// The kept prefix's findings, as rendered into `pii_findings.csv` and its SARIF log, are kept in
-/// the state directory the first night the prefix is used and written as kept the nights after;
+/// the state directory by the night that makes the prefix and written as kept the nights after;
 /// a damaged or missing file is rendered anew. Every night equals a fresh full scan.
 #[test]
 fn the_prefix_findings_are_rendered_once() {
@@ -639,11 +639,11 @@ fn the_prefix_findings_are_rendered_once() {
     env.write("logs/d00.jsonl", day(0..2400));
     let inc = incremental_equals_full(&env, "first night");
     assert_eq!(reused(&inc), None, "no prefix yet: {inc}");
+    assert!(env.path("st/findings.memo").exists(), "kept for its prefix");
     env.write("logs/d01.jsonl", day(2400..2450));
     let inc = incremental_equals_full(&env, "second night");
     assert_eq!(inc["prefix_files"], 1, "{inc}");
-    assert_eq!(reused(&inc), Some(false), "{inc}");
-    assert!(env.path("st/findings.memo").exists());
+    assert_eq!(reused(&inc), Some(true), "{inc}");
     env.write("logs/d02.jsonl", day(2450..2500));
     let inc = incremental_equals_full(&env, "third night");
     assert_eq!(reused(&inc), Some(true), "{inc}");
@@ -659,6 +659,15 @@ fn the_prefix_findings_are_rendered_once() {
     std::fs::remove_file(&memo).unwrap();
     let inc = incremental_equals_full(&env, "removed");
     assert_eq!(reused(&inc), Some(false), "{inc}");
+    // A large file: the prefix is folded anew over every file, its rendering kept at once
+    // (the kept part written as kept, the rest rendered), and used the next night.
+    env.write("logs/d03.jsonl", day(2500..2900));
+    let inc = incremental_equals_full(&env, "folded anew");
+    assert_eq!(reused(&inc), Some(true), "{inc}");
+    env.write("logs/d04.jsonl", day(2900..2950));
+    let inc = incremental_equals_full(&env, "after the fold");
+    assert_eq!(inc["prefix_files"], 4, "{inc}");
+    assert_eq!(reused(&inc), Some(true), "{inc}");
     // The first file renamed: another prefix (its files' names are in its key).
     std::fs::rename(env.path("logs/d00.jsonl"), env.path("logs/a00.jsonl")).unwrap();
     let inc = incremental_equals_full(&env, "renamed");

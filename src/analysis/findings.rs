@@ -38,6 +38,15 @@ pub fn cells(f: &PiiFinding, type_name: &str) -> [String; 8] {
     ]
 }
 
+/// A CSV writer of findings rows, in the one dialect every writer of them uses (the spill, the
+/// durable state's rows, `pii_findings.csv`): rows kept from an earlier run are the bytes a
+/// writer would write now.
+pub fn row_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
 /// The I/O error inside a CSV error, so a closed pipe stays a closed pipe.
 pub fn io_error(e: csv::Error) -> io::Error {
     match e.into_kind() {
@@ -220,9 +229,7 @@ impl Spill {
                 #[cfg(unix)]
                 let _ = std::fs::remove_file(&path);
                 let file = BufWriter::with_capacity(1 << 20, f);
-                let w = csv::WriterBuilder::new()
-                    .terminator(csv::Terminator::Any(b'\n'))
-                    .from_writer(Counting { file, bytes: 0 });
+                let w = row_writer(Counting { file, bytes: 0 });
                 (Some(w), None)
             }
             Err(e) => (None, Some(format!("{}: {e}", path.display()))),
@@ -463,9 +470,7 @@ impl<'de> serde::Deserialize<'de> for Rows {
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(bytes.as_slice());
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(Vec::new());
+            let mut w = row_writer(Vec::new());
             let mut rec = csv::ByteRecord::new();
             let mut out = csv::ByteRecord::new();
             while reader.read_byte_record(&mut rec)? {
@@ -505,46 +510,44 @@ pub struct Head<'a> {
 /// Most bytes of rendered rows kept for later runs (beyond, they are rendered every run).
 pub const CAPTURE_MAX: usize = 1 << 30;
 
+/// Adds `bytes` to a capture, which is dropped (`None`) once it would grow past
+/// [`CAPTURE_MAX`].
+pub fn capture_extend(capture: &mut Option<Vec<u8>>, bytes: &[u8]) {
+    if let Some(c) = capture {
+        if c.len() + bytes.len() > CAPTURE_MAX {
+            *capture = None;
+        } else {
+            c.extend_from_slice(bytes);
+        }
+    }
+}
+
 /// A writer that also copies what passes through it while capturing.
 pub struct Tee<W> {
-    pub out: W,
+    out: W,
     capture: Option<Vec<u8>>,
-    overflow: bool,
 }
 
 impl<W: Write> Tee<W> {
     pub fn new(out: W) -> Tee<W> {
-        Tee {
-            out,
-            capture: None,
-            overflow: false,
-        }
+        Tee { out, capture: None }
     }
 
     /// Starts copying what is written.
     pub fn start(&mut self) {
         self.capture = Some(Vec::new());
-        self.overflow = false;
     }
 
     /// Stops copying: what was copied, unless it grew past [`CAPTURE_MAX`].
     pub fn stop(&mut self) -> Option<Vec<u8>> {
-        let c = self.capture.take();
-        c.filter(|_| !self.overflow)
+        self.capture.take()
     }
 }
 
 impl<W: Write> Write for Tee<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.out.write(buf)?;
-        if let Some(c) = self.capture.as_mut() {
-            if c.len() + n > CAPTURE_MAX {
-                self.overflow = true;
-                self.capture = Some(Vec::new());
-            } else if !self.overflow {
-                c.extend_from_slice(&buf[..n]);
-            }
-        }
+        capture_extend(&mut self.capture, &buf[..n]);
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {

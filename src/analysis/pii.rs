@@ -302,9 +302,7 @@ impl<'d> PiiAudit<'d> {
             self.findings.sort_by_key(|f| f.loc);
             for f in &self.findings {
                 self.tally.add(f, det.is_secret(f.type_id));
-                let mut w = csv::WriterBuilder::new()
-                    .terminator(csv::Terminator::Any(b'\n'))
-                    .from_writer(Vec::new());
+                let mut w = findings::row_writer(Vec::new());
                 w.write_record(findings::cells(f, det.type_name(f.type_id)))
                     .map_err(findings::io_error)?;
                 let row = w
@@ -550,22 +548,18 @@ impl PiiReport {
         out: W,
         head: findings::Head<'_>,
     ) -> std::io::Result<()> {
-        use findings::{io_error, Tee};
+        use findings::{io_error, row_writer, Tee};
         let mut out = Tee::new(out);
         // The rows of files `range`, through a CSV writer of their own over `out`.
         let rows = |out: &mut Tee<W>, range: std::ops::Range<u32>| -> std::io::Result<()> {
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(out);
+            let mut w = row_writer(out);
             self.for_each_row_in(files, range, &mut |row| {
                 w.write_byte_record(row).map_err(io_error)
             })?;
             w.flush()
         };
         {
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(&mut out);
+            let mut w = row_writer(&mut out);
             w.write_record(findings::COLUMNS).map_err(io_error)?;
             w.flush()?;
         }

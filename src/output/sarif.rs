@@ -2,7 +2,7 @@
 //! dashboards: one rule per PII type with its registry description, one result per finding
 //! located by file and line (physical) and JSON path (logical), never the raw value.
 
-use crate::analysis::findings::{Head, CAPTURE_MAX, COLUMNS};
+use crate::analysis::findings::{capture_extend, Head, COLUMNS};
 use crate::analysis::pii::PiiReport;
 use crate::pii::{Class, TypeInfo, BUILTIN};
 use serde::Serialize;
@@ -281,9 +281,7 @@ fn write_in_batches<W: Write>(
             out.write_all(rest)?;
             first = false;
         }
-        if let Some(c) = capture.as_mut() {
-            c.extend_from_slice(bytes);
-        }
+        capture_extend(&mut capture, bytes);
     }
     let mut batch: Vec<csv::ByteRecord> = Vec::with_capacity(batch_rows);
     let mut flush = |batch: &mut Vec<csv::ByteRecord>,
@@ -306,9 +304,7 @@ fn write_in_batches<W: Write>(
             // Every result follows ",\n" but the first, which follows "\n".
             let skip = usize::from(std::mem::take(&mut first) && !part.is_empty());
             out.write_all(&part[skip..])?;
-            if let Some(c) = capture.as_mut() {
-                c.extend_from_slice(&part);
-            }
+            capture_extend(capture, &part);
         }
         batch.clear();
         Ok(())
@@ -330,7 +326,7 @@ fn write_in_batches<W: Write>(
     if let Some((upto, keep)) = head.capture {
         let upto = upto.max(from);
         rows(from..upto, &mut out, &mut capture)?;
-        if let Some(c) = capture.take().filter(|c| c.len() <= CAPTURE_MAX) {
+        if let Some(c) = capture.take() {
             *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(c);
         }
         from = upto;

@@ -300,7 +300,7 @@ pub fn fold<'d>(
     crate::timing::phase("other kept files merged");
     // The merged state of every file, kept for the next run (before the reports are
     // finished from the same accumulator).
-    let (bytes, next) = if unchanged {
+    let (new_state, next) = if unchanged {
         (None, used)
     } else {
         // The kept prefix stays as it is while the files after it are small beside it (their
@@ -351,7 +351,7 @@ pub fn fold<'d>(
         note,
         pending: Pending {
             dir: dir.to_path_buf(),
-            state: bytes,
+            state: new_state,
             lock,
         },
         prefix: used,

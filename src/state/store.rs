@@ -347,6 +347,12 @@ mod tests {
         )
     }
 
+    /// Writes and commits the state holding `index`.
+    fn save(dir: &Path, index: Index<'_>, lock: &OutputLock) {
+        let state = new_state(&header(), index).unwrap();
+        write(dir, state, lock).unwrap().commit().unwrap();
+    }
+
     fn bodies(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir.join(BODIES_DIR))
             .unwrap()
@@ -375,8 +381,7 @@ mod tests {
                 body: Cow::Owned(b"merged".to_vec()),
             }),
         };
-        let state = new_state(&header(), first).unwrap();
-        write(&dir, state, &lock).unwrap().commit().unwrap();
+        save(&dir, first, &lock);
         drop(lock);
         assert_eq!(bodies(&dir).len(), 3, "two files' bodies and the prefix's");
         let lock = lock_for(&dir);
@@ -434,10 +439,7 @@ mod tests {
             files: vec![entry("a", b"one")],
             prefix: None,
         };
-        write(&dir, new_state(&header(), one).unwrap(), &lock)
-            .unwrap()
-            .commit()
-            .unwrap();
+        save(&dir, one, &lock);
         let two = Index {
             files: vec![entry("a", b"one"), entry("b", b"two")],
             prefix: None,
@@ -454,10 +456,7 @@ mod tests {
             files: vec![entry("a", b"one")],
             prefix: None,
         };
-        write(&dir, new_state(&header(), three).unwrap(), &lock)
-            .unwrap()
-            .commit()
-            .unwrap();
+        save(&dir, three, &lock);
         assert_eq!(bodies(&dir).len(), 1);
     }
 }

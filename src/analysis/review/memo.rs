@@ -173,7 +173,6 @@ impl ClusterMemo {
         bytes = postcard::to_extend(&Memo { key, geometry }, bytes)?;
         let mut f = crate::output::AtomicFile::create(&self.path)?;
         f.write_all(&bytes)?;
-        f.sync()?;
         f.commit()?;
         Ok(())
     }

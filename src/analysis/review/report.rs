@@ -379,26 +379,18 @@ fn build_clusters(
     owner_of: impl Fn(Category) -> String,
 ) -> Vec<ClusterSummary> {
     let docs = || cases.iter().map(|c| &c.doc);
-    let g = match memo {
-        Some(m) => {
-            let key = memo::key(docs(), past, selected, threshold, vocab);
-            m.get_or_make(key, || {
-                geometry(
-                    &docs().collect::<Vec<_>>(),
-                    past,
-                    selected,
-                    threshold,
-                    vocab,
-                )
-            })
-        }
-        None => geometry(
+    let make = || {
+        geometry(
             &docs().collect::<Vec<_>>(),
             past,
             selected,
             threshold,
             vocab,
-        ),
+        )
+    };
+    let g = match memo {
+        Some(m) => m.get_or_make(memo::key(docs(), past, selected, threshold, vocab), make),
+        None => make(),
     };
     summaries(cases, &g, had_data, owner_of)
 }
